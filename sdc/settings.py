@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     log_queries: bool = Field(False, description="log query strings (off: privacy by default)")
     searxng_url: str | None = Field(None, description="SearXNG instance used as upstream engine")
     upstream_timeout: float = 3.0
+    marginalia_api_key: str | None = Field(None, description="Marginalia Search API key (2nd upstream)")
 
     @property
     def registry_dir(self) -> Path:

@@ -170,7 +170,7 @@ class Classifier:
                 if not domain_found and flags:
                     if flags & psl.EXCEPTION:
                         domain, domain_found = level, True
-                    elif flags & psl.WILDCARD and child is not None:
+                    elif flags & psl.WILDCARD:
                         domain, domain_found = grandchild, True
                     elif flags & psl.NORMAL:
                         domain, domain_found = child, True
@@ -187,9 +187,11 @@ class Classifier:
                 if candidate is None and slot.zone is not None:
                     candidate = slot.zone
                 if platform is None and not boundary:
-                    if slot.denied_platform and (level == host or not slot.shared):
-                        platform = level
-                    elif slot.shared and child is not None and _own_label(child, level):
+                    if slot.shared:
+                        # the platform's own hosts are not tenants; tenants are judged alone
+                        if child is None or _own_label(child, level):
+                            platform = level
+                    elif slot.denied_platform:
                         platform = level
                 if slot.suffix:
                     boundary = True

@@ -73,6 +73,9 @@ def walk_registrable(host: str, rules: dict[str, int]) -> str | None:
     The first level that decides wins, which is the longest matching rule:
     an exception makes that level registrable, a wildcard one level up makes
     the previous (longer) level a suffix, a normal rule makes the level a suffix.
+    The root of a wildcard rule (``kobe.jp`` for ``*.kobe.jp``) counts as a
+    suffix too, as libpsl and publicsuffixlist read the list: the cautious
+    reading for trust decisions.
     """
     if not host or host.startswith(".") or ".." in host:
         return None
@@ -82,7 +85,8 @@ def walk_registrable(host: str, rules: dict[str, int]) -> str | None:
         flags = rules.get(level, 0)
         if flags & EXCEPTION:
             return level
-        if flags & WILDCARD and child is not None:
+        if flags & WILDCARD:
+            # like libpsl and publicsuffixlist, the root of a wildcard rule is a suffix too
             return grandchild
         if flags & NORMAL:
             return child

@@ -12,8 +12,9 @@ from sources.categories import Category, parse_category
 from sources.classifier import Classifier, Entry
 from sources.hosts import normalize_host
 from sources.importers import read_etalab, read_plain_list, read_universities
+from sources.importers.etalab import Progress
 from sources.importers.fetch import content_version, decode_text, read_bytes
-from sources.store import ImportReport, Row, Store
+from sources.store import ImportReport, Store
 
 #: when two origins list the same host, the lower number gives its category
 PRIORITY = {"etalab": 10, "universities": 20}
@@ -56,8 +57,9 @@ class Registry:
 
     # -- imports -----------------------------------------------------------
 
-    def import_etalab(self, location: str, version: str | None = None) -> ImportResult:
-        lists = read_etalab(location)
+    def import_etalab(self, location: str, version: str | None = None,
+                      progress: Progress | None = None) -> ImportResult:
+        lists = read_etalab(location, progress)
         report = self.store.replace_origin("etalab", "etalab", location, version or lists.version,
                                            PRIORITY["etalab"], lists.rows)
         return ImportResult(report, location, lists.files, lists.missing, lists.rejected)

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 import orjson
+from tqdm import tqdm
 
 from sdc.cli import settings_of
 from sources import Registry, parse_category
@@ -81,8 +82,16 @@ version_option = click.option("--version", help="upstream version to record (def
 @click.pass_context
 def import_etalab(ctx: click.Context, location: str, version: str | None, as_json: bool) -> None:
     """Etalab public-sector lists from a directory or a URL base (LOCATION/communes.txt...)."""
-    with open_registry(ctx) as registry:
-        _report(registry.import_etalab(location, version), as_json)
+    from sources.importers.etalab import ETALAB_CATEGORIES
+
+    with open_registry(ctx) as registry, tqdm(total=len(ETALAB_CATEGORIES) + 1, unit="file",
+                                              desc="etalab", file=sys.stderr, leave=False) as bar:
+
+        def advance(name: str, hosts: int) -> None:
+            bar.set_postfix_str(f"{name} {hosts} hosts")
+            bar.update(1)
+
+        _report(registry.import_etalab(location, version, advance), as_json)
 
 
 @import_.command("universities")

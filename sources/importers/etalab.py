@@ -8,6 +8,7 @@ that no category file names are imported as ``autre-public``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,11 @@ def _load(location: str, stem: str) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-def read_etalab(location: str) -> EtalabLists:
+#: called after each file with its name and the number of hosts it gave
+Progress = Callable[[str, int], None]
+
+
+def read_etalab(location: str, progress: Progress | None = None) -> EtalabLists:
     """Read every known category file and ``urls.txt`` from a directory or URL base."""
     if not is_url(location) and not Path(location).is_dir():
         raise FormatError(f"{location} is not a directory of Etalab lists")
@@ -78,21 +83,27 @@ def read_etalab(location: str) -> EtalabLists:
             continue
         blobs.append(data)
         files.append(f"{stem}.txt")
+        before = len(rows)
         for row in parse_host_lines(decode_text(data, f"{stem}.txt"), category, stem, rejected):
             if row.host not in named:
                 named.add(row.host)
                 rows.append(row)
+        if progress:
+            progress(f"{stem}.txt", len(rows) - before)
     data = _load(location, URLS_FILE)
     if data is None:
         missing.append(f"{URLS_FILE}.txt")
     else:
         blobs.append(data)
         files.append(f"{URLS_FILE}.txt")
+        before = len(rows)
         for row in parse_host_lines(decode_text(data, "urls.txt"), Category.AUTRE_PUBLIC,
                                     URLS_FILE, rejected):
             if row.host not in named:
                 named.add(row.host)
                 rows.append(row)
+        if progress:
+            progress(f"{URLS_FILE}.txt", len(rows) - before)
     if not files:
         raise FormatError(f"no Etalab list found at {location} (expected communes.txt, urls.txt...)")
     return EtalabLists(rows, content_version(*blobs), files, missing, rejected)

@@ -1,0 +1,75 @@
+"""``sdc check`` and ``sdc sources``: output contract and exit code 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def sdc(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SDC_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "sdc", *args], input=stdin, capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def test_check_prints_one_json_object_per_url(tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "communes.txt").write_text("paris.fr\n", "utf-8")
+    assert sdc(tmp_path, "sources", "import", "etalab", str(lists)).returncode == 0
+    done = sdc(tmp_path, "check", "https://www.paris.fr/x", "javascript:alert(1)")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [list(obj) for obj in lines] == [["url", "trusted", "domain", "category", "name", "rule",
+                                             "reason"]] * 2
+    assert lines[0]["trusted"] and lines[0]["category"] == "commune"
+    assert not lines[1]["trusted"] and "javascript" in lines[1]["reason"]
+    piped = sdc(tmp_path, "check", stdin="https://paris.fr\n\nhttps://evil.com\nnot a url\n")
+    assert [json.loads(x)["trusted"] for x in piped.stdout.splitlines()] == [True, False, False]
+
+
+def test_stats_json(tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "communes.txt").write_text("paris.fr\nwww.paris.fr\nlyon.fr\n", "utf-8")
+    sdc(tmp_path, "sources", "import", "etalab", str(lists))
+    done = sdc(tmp_path, "sources", "stats", "--json")
+    stats = json.loads(done.stdout)
+    assert {"hosts", "domains", "by_category", "by_origin"} <= set(stats)
+    assert stats["hosts"] == 3 and stats["domains"] == 2
+    assert stats["by_category"] == {"commune": 3} and stats["by_origin"] == {"etalab": 3}
+    assert "3 trusted hosts over 2 registrable domains" in sdc(tmp_path, "sources", "stats").stdout
+
+
+def test_curator_commands(tmp_path: Path) -> None:
+    assert sdc(tmp_path, "sources", "deny", "evil.gouv.fr", "--reason", "phishing").returncode == 0
+    out = json.loads(sdc(tmp_path, "check", "https://www.evil.gouv.fr/").stdout)
+    assert out["trusted"] is False and out["rule"] == "curator:deny"
+    assert sdc(tmp_path, "sources", "allow", "mairie.example", "--reason", "x").returncode == 0
+    assert json.loads(sdc(tmp_path, "check", "mairie.example").stdout)["trusted"] is True
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("sources", "import", "etalab", "/nonexistent/dir"),
+        ("sources", "import", "universities", "/nonexistent.json"),
+        ("sources", "import", "list", "/etc/hostname", "--category", "mairie", "--origin", "x"),
+        ("sources", "import", "list", "/etc/hostname", "--category", "commune"),
+        ("sources", "deny", "1.2.3.4", "--reason", "x"),
+        ("sources", "allow", "paris.fr"),
+        ("sources", "frobnicate"),
+        ("no-such-command",),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    done = sdc(tmp_path, *args)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("sdc: error: ")
+    assert "Traceback" not in done.stderr
