@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     crawl_contact_url: str = Field("https://github.com/villes-internet/sources-de-confiance",
                                    description="contact URL sent in the crawler's user agent")
     redis_url: str | None = Field(None, description="Redis for the distributed crawl and shared stats")
+    crawl_delay: float = Field(1.0, description="minimum seconds between two requests to one host")
+    crawl_concurrency: int = Field(64, description="requests in flight across all hosts (one per host)")
+    crawl_timeout: float = Field(20.0, description="seconds before a request is given up")
 
     # service
     host: str = "127.0.0.1"

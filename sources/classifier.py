@@ -26,15 +26,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sources import psl
 from sources.builtin import DENIED_PLATFORMS, PLATFORM_OWN_LABELS, SHARED_SUFFIXES, ZONES
 from sources.categories import Category
 from sources.hosts import is_mixed_script
-from sources.urls import parse_host
+from sources.urls import parse_host_whatwg
+from sources.urls import fast_host
 
 NOT_LISTED = "not in registry"
+_UNLISTED_CACHE = 100_000
+#: building NamedTuples through tuple.__new__ skips a Python frame on the hot path
+_new_verdict = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +52,11 @@ class Entry:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """The classification of one host: shared between calls, never mutated."""
+class Verdict(NamedTuple):
+    """The classification of one host; shared between calls (hosts under one entry
+    share one instance), never mutated."""
 
     trusted: bool
-    host: str | None
     domain: str | None
     category: Category | None
     name: str | None
@@ -62,11 +65,11 @@ class Verdict:
     matched: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Classification:
+class Classification(NamedTuple):
     """The classification of one URL, as ``sdc check`` and the API return it."""
 
     url: str
+    host: str | None
     verdict: Verdict
 
     @property
@@ -87,7 +90,8 @@ class Classification:
 
 
 class _Node:
-    __slots__ = ("psl", "entry", "zone", "allow", "deny", "denied_platform", "shared", "suffix")
+    __slots__ = ("psl", "entry", "zone", "allow", "deny", "denied_platform", "shared", "suffix", "fast",
+                 "unlisted_below")
 
     def __init__(self) -> None:
         self.psl = 0
@@ -98,6 +102,10 @@ class _Node:
         self.denied_platform = False
         self.shared = False
         self.suffix = False
+        #: the verdict of every host whose first node (walking up) is this one
+        self.fast: Verdict | None = None
+        #: hosts whose first node is this public suffix are simply not listed
+        self.unlisted_below = False
 
 
 class Classifier:
@@ -147,12 +155,62 @@ class Classifier:
             slot.suffix = slot.shared or (bool(slot.psl) and psl.is_public_suffix(key, self._rules))
         self._nodes = nodes
         self._has_denies = any(n.deny is not None for n in nodes.values())
+        #: verdicts of unlisted registrable domains, shared by their hosts (bounded)
+        self._unlisted: dict[str, Verdict] = {}
         self.entry_count = count
+        self._memoize()
+
+    def _memoize(self) -> None:
+        """Precompute the fast path, checked against the full walk on a probe subdomain.
+
+        A host's verdict only depends on the nodes on its path: when the first
+        node above a host is ``L`` and ``L`` holds no rule that looks at the
+        labels below it (wildcard, exception, shared platform, exact-only
+        suffix entry), every ``x.L`` gets the verdict of ``probe.L``.
+        """
+        for key, slot in self._nodes.items():
+            if slot.shared or slot.psl & (psl.WILDCARD | psl.EXCEPTION) or "xn--" in key:
+                continue
+            probe = self._classify_walk(f"probe-{len(key)}.{key}")
+            if slot.entry is not None or slot.allow is not None or slot.deny is not None:
+                if not slot.suffix and probe == self._classify_walk(key) and probe.domain is not None:
+                    slot.fast = probe
+            elif (slot.psl & psl.NORMAL and not probe.trusted and probe.rule is None
+                  and probe.reason == NOT_LISTED):
+                slot.unlisted_below = True
 
     # -- hosts -------------------------------------------------------------
 
     def classify_host(self, host: str) -> Verdict:
         """Classify an ASCII lowercase host without a trailing dot (the crawler's case)."""
+        if "xn--" not in host:
+            nodes = self._nodes
+            level = host
+            child = None
+            while True:
+                slot = nodes.get(level)
+                if slot is not None:
+                    if slot.fast is not None:
+                        return slot.fast
+                    if slot.unlisted_below and child is not None:
+                        unlisted = self._unlisted
+                        verdict = unlisted.get(child)
+                        if verdict is None:
+                            if len(unlisted) >= _UNLISTED_CACHE:
+                                unlisted.clear()
+                            verdict = unlisted[child] = _new_verdict(
+                                Verdict, (False, child, None, None, None, NOT_LISTED, None))
+                        return verdict
+                    break
+                dot = level.find(".")
+                if dot < 0:
+                    break
+                child = level
+                level = level[dot + 1 :]
+        return self._classify_walk(host)
+
+    def _classify_walk(self, host: str) -> Verdict:
+        """The full walk; ``classify_host`` memoizes it per node."""
         nodes = self._nodes
         level = host
         child: str | None = None
@@ -207,23 +265,23 @@ class Classifier:
         if not domain_found:
             domain = psl.walk_registrable(host, self._rules)
         if platform is not None and not curated:
-            return Verdict(False, host, domain, None, None, f"platform:{platform}",
+            return Verdict(False, domain, None, None, f"platform:{platform}",
                            f"shared platform {platform}: its pages are not vouched for by the lists",
                            platform)
         if candidate is None:
             if is_mixed_script(host):
-                return Verdict(False, host, domain, None, None, None,
+                return Verdict(False, domain, None, None, None,
                                "mixed-script host name (possible homoglyph)", None)
-            return Verdict(False, host, domain, None, None, None, NOT_LISTED, None)
+            return Verdict(False, domain, None, None, None, NOT_LISTED, None)
         if is_mixed_script(host):
-            return Verdict(False, host, domain, None, None, None,
+            return Verdict(False, domain, None, None, None,
                            "mixed-script host name (possible homoglyph)", None)
-        return Verdict(True, host, domain, candidate.category, candidate.name, candidate.rule,
+        return Verdict(True, domain, candidate.category, candidate.name, candidate.rule,
                        candidate.reason, candidate.host)
 
     def _verdict(self, deny: Entry, host: str, trusted: bool) -> Verdict:
         domain = psl.walk_registrable(host, self._rules)
-        return Verdict(trusted, host, domain, None, None, deny.rule, deny.reason, deny.host)
+        return Verdict(trusted, domain, None, None, deny.rule, deny.reason, deny.host)
 
     def is_trusted_host(self, host: str) -> bool:
         return self.classify_host(host).trusted
@@ -232,12 +290,15 @@ class Classifier:
 
     def classify(self, url: str) -> Classification:
         """Classify any string given as a URL; never raises."""
-        parsed = parse_host(url) if isinstance(url, str) else None
+        host = fast_host(url) if isinstance(url, str) else None
+        if host is not None:
+            return _new_verdict(Classification, (url, host, self.classify_host(host)))
+        parsed = parse_host_whatwg(url) if isinstance(url, str) else None
         if parsed is None or parsed.host is None:
             reason = parsed.reason if parsed is not None else "not a string"
-            return Classification(str(url), Verdict(False, None, None, None, None, None,
-                                                    reason or "no host", None))
-        return Classification(url, self.classify_host(parsed.host))
+            return Classification(str(url), None, Verdict(False, None, None, None, None,
+                                                          reason or "no host", None))
+        return Classification(url, parsed.host, self.classify_host(parsed.host))
 
     def classify_many(self, urls: Iterable[str]) -> list[Classification]:
         return [self.classify(url) for url in urls]

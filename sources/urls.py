@@ -25,10 +25,11 @@ import ada_url
 #: but nothing a search result links to comes near this)
 MAX_URL_LENGTH = 8192
 
-_FAST = re.compile(r"(?:https?://)?([a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)\.?(?:[/?#]|\Z)")
+_FAST = re.compile(r"https?://([a-zA-Z0-9.-]+)(?:[/?#]|\Z)")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
 _WEB_SCHEMES = frozenset({"http:", "https:"})
+_HOSTNAME = ("hostname",)
 
 
 class ParsedHost(NamedTuple):
@@ -43,11 +44,20 @@ def fast_host(url: str) -> str | None:
     match = _FAST.match(url)
     if match is None:
         return None
-    host = match.group(1)
-    # punycode must be validated, and a numeric last label makes an IPv4 address
-    if "xn--" in host or "XN--" in host or host[host.rfind(".") + 1] in "0123456789":
+    host = match.group(1).lower()
+    if host[-1] == ".":
+        host = host[:-1]
+    # punycode must be validated, a numeric last label makes an IPv4 address,
+    # and empty labels or single-label hosts are left to the full parser
+    if (
+        "xn--" in host
+        or ".." in host
+        or host[:1] in ".-"
+        or "." not in host
+        or host[host.rfind(".") + 1] in "0123456789"
+    ):
         return None
-    return host.lower()
+    return host
 
 
 def parse_host(url: str) -> ParsedHost:
@@ -58,33 +68,36 @@ def parse_host(url: str) -> ParsedHost:
     host = fast_host(url)
     if host is not None:
         return ParsedHost(host)
-    return _parse_host_whatwg(url)
+    return parse_host_whatwg(url)
 
 
-def _parse_host_whatwg(url: str) -> ParsedHost:
+def parse_host_whatwg(url: str) -> ParsedHost:
     if not isinstance(url, str):
         return ParsedHost(None, "not a string")
     if len(url) > MAX_URL_LENGTH:
         return ParsedHost(None, f"longer than {MAX_URL_LENGTH} characters")
-    text = url.strip(_C0_OR_SPACE)
+    # WHATWG: strip leading/trailing C0 controls and spaces, delete tabs and newlines anywhere
+    text = url.strip(_C0_OR_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
     if not text:
         return ParsedHost(None, "empty URL")
     scheme = _SCHEME.match(text)
     if scheme is None or "." in scheme.group(0) and not text[scheme.end() :].startswith("//"):
         # ``paris.fr:8080/x`` is a host with a port, not a scheme named ``paris.fr``
         text = "http://" + text
+    else:
+        protocol = scheme.group(0).lower()
+        if protocol not in _WEB_SCHEMES:
+            return ParsedHost(None, f"not a web URL ({protocol})")
     try:
-        parsed = ada_url.URL(text)
+        host = str(ada_url.parse_url(text, attributes=_HOSTNAME)["hostname"]).rstrip(".")
     except ValueError:
         return ParsedHost(None, "not a valid URL")
-    protocol = parsed.protocol
-    if protocol not in _WEB_SCHEMES:
-        return ParsedHost(None, f"not a web URL ({protocol})")
-    if parsed.host_type != ada_url.HostType.DEFAULT:
-        return ParsedHost(None, "IP address host")
-    host = str(parsed.hostname).rstrip(".")
     if not host:
         return ParsedHost(None, "no host")
+    # a special URL's host is a domain, an IPv6 [address] or a dotted-decimal IPv4 address
+    # (a domain ending in a number is parsed as IPv4 or refused)
+    if host[0] == "[" or host[host.rfind(".") + 1 :].isdigit():
+        return ParsedHost(None, "IP address host")
     if "." not in host:
         return ParsedHost(None, "single-label host")
     return ParsedHost(host)

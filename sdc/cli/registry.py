@@ -85,7 +85,8 @@ def import_etalab(ctx: click.Context, location: str, version: str | None, as_jso
     from sources.importers.etalab import ETALAB_CATEGORIES
 
     with open_registry(ctx) as registry, tqdm(total=len(ETALAB_CATEGORIES) + 1, unit="file",
-                                              desc="etalab", file=sys.stderr, leave=False) as bar:
+                                              desc="etalab", file=sys.stderr, leave=False,
+                                              disable=None) as bar:
 
         def advance(name: str, hosts: int) -> None:
             bar.set_postfix_str(f"{name} {hosts} hosts")
