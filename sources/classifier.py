@@ -36,9 +36,10 @@ from sources.urls import parse_host_whatwg
 from sources.urls import fast_host
 
 NOT_LISTED = "not in registry"
-_UNLISTED_CACHE = 100_000
+#: hosts whose verdict is kept; about 10 MB when full
+HOST_CACHE_SIZE = 65_536
 #: building NamedTuples through tuple.__new__ skips a Python frame on the hot path
-_new_verdict = tuple.__new__
+_new_tuple = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +156,7 @@ class Classifier:
             slot.suffix = slot.shared or (bool(slot.psl) and psl.is_public_suffix(key, self._rules))
         self._nodes = nodes
         self._has_denies = any(n.deny is not None for n in nodes.values())
-        #: verdicts of unlisted registrable domains, shared by their hosts (bounded)
-        self._unlisted: dict[str, Verdict] = {}
+        self._cache: dict[str, Verdict] = {}
         self.entry_count = count
         self._memoize()
 
@@ -182,7 +182,22 @@ class Classifier:
     # -- hosts -------------------------------------------------------------
 
     def classify_host(self, host: str) -> Verdict:
-        """Classify an ASCII lowercase host without a trailing dot (the crawler's case)."""
+        """Classify an ASCII lowercase host without a trailing dot (the crawler's case).
+
+        Verdicts are cached per host (bounded: the cache is emptied when full),
+        since result pages and crawls see the same hosts over and over.
+        """
+        cache = self._cache
+        verdict = cache.get(host)
+        if verdict is None:
+            verdict = self._lookup(host)
+            if len(cache) >= HOST_CACHE_SIZE:
+                cache.clear()
+            cache[host] = verdict
+        return verdict
+
+    def _lookup(self, host: str) -> Verdict:
+        """The first node above the host usually answers; else the full walk."""
         if "xn--" not in host:
             nodes = self._nodes
             level = host
@@ -193,14 +208,7 @@ class Classifier:
                     if slot.fast is not None:
                         return slot.fast
                     if slot.unlisted_below and child is not None:
-                        unlisted = self._unlisted
-                        verdict = unlisted.get(child)
-                        if verdict is None:
-                            if len(unlisted) >= _UNLISTED_CACHE:
-                                unlisted.clear()
-                            verdict = unlisted[child] = _new_verdict(
-                                Verdict, (False, child, None, None, None, NOT_LISTED, None))
-                        return verdict
+                        return _new_tuple(Verdict, (False, child, None, None, None, NOT_LISTED, None))
                     break
                 dot = level.find(".")
                 if dot < 0:
@@ -292,7 +300,7 @@ class Classifier:
         """Classify any string given as a URL; never raises."""
         host = fast_host(url) if isinstance(url, str) else None
         if host is not None:
-            return _new_verdict(Classification, (url, host, self.classify_host(host)))
+            return _new_tuple(Classification, (url, host, self.classify_host(host)))
         parsed = parse_host_whatwg(url) if isinstance(url, str) else None
         if parsed is None or parsed.host is None:
             reason = parsed.reason if parsed is not None else "not a string"

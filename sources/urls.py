@@ -25,7 +25,7 @@ import ada_url
 #: but nothing a search result links to comes near this)
 MAX_URL_LENGTH = 8192
 
-_FAST = re.compile(r"https?://([a-zA-Z0-9.-]+)(?:[/?#]|\Z)")
+_FAST = re.compile(r"https?://([a-zA-Z0-9][a-zA-Z0-9.-]*)(?:[/?#]|\Z)").match
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
 _WEB_SCHEMES = frozenset({"http:", "https:"})
@@ -41,21 +41,19 @@ class ParsedHost(NamedTuple):
 
 def fast_host(url: str) -> str | None:
     """The host of a plain ``http(s)://host/...`` URL, or None to take the slow path."""
-    match = _FAST.match(url)
+    match = _FAST(url)
     if match is None:
         return None
-    host = match.group(1).lower()
+    host: str = match[1].lower()
+    # punycode must be validated and empty labels are the full parser's business
+    if ".." in host or "xn--" in host:
+        return None
     if host[-1] == ".":
         host = host[:-1]
-    # punycode must be validated, a numeric last label makes an IPv4 address,
-    # and empty labels or single-label hosts are left to the full parser
-    if (
-        "xn--" in host
-        or ".." in host
-        or host[:1] in ".-"
-        or "." not in host
-        or host[host.rfind(".") + 1] in "0123456789"
-    ):
+    # a top-level label must start with a letter: this leaves single-label hosts,
+    # IPv4 numbers (``0x7f.1``) and odd labels to the full parser
+    dot = host.rfind(".")
+    if dot <= 0 or not "a" <= host[dot + 1] <= "z":
         return None
     return host
 
