@@ -97,7 +97,8 @@ from sources import Registry
 started = time.perf_counter()
 with Registry(Path({str(tmp)!r})) as r:
     r.import_etalab({str(SHARED / "sources" / "etalab")!r})
-    r.import_universities({str(SHARED / "sources" / "universities" / "world_universities_and_domains.json")!r})
+    r.import_universities({str(SHARED / "sources" / "universities" / "world_universities_and_domains.json")!r}
+    )
 imported = time.perf_counter() - started
 before = psutil.Process().memory_info().rss
 started = time.perf_counter()
@@ -105,7 +106,8 @@ with Registry(Path({str(tmp)!r})) as r:
     c = r.classifier()
 compiled = time.perf_counter() - started
 rss = psutil.Process().memory_info().rss
-print(f"full import (etalab + universities, {{c.entry_count:,}} hosts)   {{imported:.2f}} s   (target < 20 s)")
+print(f"full import (etalab + universities, {{c.entry_count:,}} hosts)   {{imported:.2f}} s"
+      "   (target < 20 s)")
 print(f"compile registry into the classifier                 {{compiled:.2f}} s")
 print(f"resident memory with the full registry loaded          {{rss/1e6:.0f}} MB  (target < 150 MB;"
       f" the classifier itself {{(rss-before)/1e6:.0f}} MB)")

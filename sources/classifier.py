@@ -32,8 +32,7 @@ from sources import psl
 from sources.builtin import DENIED_PLATFORMS, PLATFORM_OWN_LABELS, SHARED_SUFFIXES, ZONES
 from sources.categories import Category
 from sources.hosts import is_mixed_script
-from sources.urls import parse_host_whatwg
-from sources.urls import fast_host
+from sources.urls import fast_host, parse_host_whatwg
 
 NOT_LISTED = "not in registry"
 #: hosts whose verdict is kept; about 10 MB when full

@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sources import Classifier
-from sources.urls import parse_host_whatwg, fast_host, parse_host
+from sources.urls import fast_host, parse_host, parse_host_whatwg
 
 from .conftest import LISTED
 
