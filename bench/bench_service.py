@@ -1,0 +1,302 @@
+"""The service on loopback: ``/api/classify`` (50 URLs a request) and ``/api/search``.
+
+Each target runs under uvicorn with 1 and then 2 workers, next to a minimal
+Starlette app returning a constant (the ceiling of the server stack on this
+machine), in the same run.  Load comes from ``wrk`` (Debian package) when
+installed, else from a bounded asynchronous httpx client (which competes for
+the same 2 cores, so its figures are lower).  The registry holds every list of
+``../shared/data`` when present; the index holds the corpus (2,000 documents
+with ``--quick``).  Access logs are off in every server, the ceiling included.
+
+    python -m bench [--quick] service
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import itertools
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data"))
+URLS_PER_REQUEST = 50
+CONNECTIONS = 32
+QUERIES = ["carte grise", "allocations familiales", "permis de conduire", "impôt sur le revenu",
+           "passeport", "retraite progressive", "inscription crèche", "RSA conditions",
+           "déclaration de naissance", "élections municipales", "aide au logement", "chômage partiel"]
+UNTRUSTED = ["https://www.example.com/page", "https://news.example.org/a?utm_source=x",
+             "https://blog.wordpress.com/", "https://www.facebook.com/mairie", "https://evil.test/x"]
+CONSTANT = b'{"results":[]}'
+
+
+async def _constant(request: object) -> Response:
+    return Response(CONSTANT, media_type="application/json")
+
+
+#: the ceiling: the same server stack answering a constant, no routing work beyond one route
+ceiling_app = Starlette(routes=[Route("/{path:path}", _constant, methods=["GET", "POST"])])
+
+
+def reference_app() -> object:
+    """The issue's reference: a bare FastAPI endpoint, raw body + orjson, classifying the URLs.
+
+    No middleware, no metrics, no counters, no validation beyond orjson: what our
+    service's /api/classify would cost with nothing of its own around it.
+    """
+    import orjson
+    from fastapi import FastAPI, Request
+
+    from sources import Registry
+
+    with Registry(Path(os.environ["SDC_DATA_DIR"])) as registry:
+        classify = registry.classifier().classify
+    app = FastAPI()
+
+    @app.post("/api/classify")
+    async def bare(request: Request) -> Response:
+        urls = orjson.loads(await request.body())["urls"]
+        return Response(orjson.dumps({"results": [classify(u).to_dict() for u in urls]}),
+                        media_type="application/json")
+
+    return app
+
+
+@dataclass
+class Figure:
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(base: str, process: subprocess.Popen[bytes], path: str = "/healthz") -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(base + path, timeout=1).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def _start(command: list[str], env: dict[str, str], port: int, path: str) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    _wait(f"http://127.0.0.1:{port}", process, path)
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)  # the server's own session: it and its workers
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# -- load generators ------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(url: str, script: str, seconds: float, connections: int) -> Figure:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script)
+    try:
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--latency",
+                              "-s", lua.name, url], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(lua.name)
+    latency = {p: float(v) * _UNITS[u] for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$",
+                                                                 out, re.M)}
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    count = int(errors.group(1)) if errors else 0
+    count += sum(int(g) for g in socket_errors.groups()) if socket_errors else 0
+    return Figure(rate, latency["50"], latency["99"], count)
+
+
+def _lua_post(body: bytes) -> str:
+    return ('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = [==[{body.decode()}]==]\n")
+
+
+def _lua_queries(paths: list[str]) -> str:
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    return (f"local paths = {{{quoted}}}\nlocal i = 0\n"
+            "request = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n")
+
+
+async def _httpx_load(url: str, paths: list[str], body: bytes | None, seconds: float,
+                      connections: int) -> Figure:
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=connections)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10) as client:
+        async def worker(offset: int) -> None:
+            nonlocal errors
+            for path in itertools.islice(itertools.cycle(paths), offset, None):
+                if time.perf_counter() >= stop_at:
+                    return
+                started = time.perf_counter()
+                if body is None:
+                    response = await client.get(path)
+                else:
+                    response = await client.post(path, content=body,
+                                                 headers={"content-type": "application/json"})
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += response.status_code >= 300
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(connections)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    return Figure(len(latencies) / elapsed, pick(0.50), pick(0.99), errors)
+
+
+def _load(base: str, paths: list[str], body: bytes | None, seconds: float) -> Figure:
+    if shutil.which("wrk"):
+        script = _lua_post(body) if body is not None else _lua_queries(paths)
+        _wrk(base + paths[0], script, 1, CONNECTIONS)  # warm-up
+        return _wrk(base + paths[0], script, seconds, CONNECTIONS)
+    asyncio.run(_httpx_load(base, paths, body, 1, CONNECTIONS))
+    return asyncio.run(_httpx_load(base, paths, body, seconds, CONNECTIONS))
+
+
+# -- data ---------------------------------------------------------------------------
+
+def _prepare(data_dir: Path, documents: int | None, env: dict[str, str]) -> list[str]:
+    """Import the registry, index the corpus; returns corpus URLs for the classify bodies."""
+    sdc = [sys.executable, "-m", "sdc"]
+    etalab = SHARED / "sources" / "etalab"
+    if etalab.is_dir():
+        subprocess.run([*sdc, "sources", "import", "etalab", str(etalab)], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    corpus = SHARED / "corpus" / "documents.jsonl.gz"
+    urls: list[str] = []
+    if corpus.is_file():
+        part = data_dir / "corpus.jsonl"
+        with gzip.open(corpus, "rt", encoding="utf-8") as source, part.open("w", encoding="utf-8") as out:
+            for line in itertools.islice(source, documents):
+                out.write(line)
+                urls.append(json.loads(line)["url"])
+        subprocess.run([*sdc, "index", "add", str(part)], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return urls or ["https://www.service-public.fr/particuliers/vosdroits/F1", "https://www.paris.fr/"]
+
+
+def _classify_body(urls: list[str]) -> bytes:
+    mixed = [u for pair in zip(urls[::7], itertools.cycle(UNTRUSTED)) for u in pair]  # ~half trusted
+    return json.dumps({"urls": list(itertools.islice(itertools.cycle(mixed), URLS_PER_REQUEST))}).encode()
+
+
+def main(argv: list[str] | None = None) -> None:
+    quick = "--quick" in (argv or [])
+    seconds = 3.0 if quick else 10.0
+    tool = "wrk (1 thread, 32 connections)" if shutil.which("wrk") else "httpx async client (32 tasks)"
+    with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
+        data_dir = Path(tmp)
+        env = {**os.environ, "SDC_DATA_DIR": str(data_dir), "SDC_LOG_QUERIES": "false"}
+        started = time.perf_counter()
+        urls = _prepare(data_dir, 2000 if quick else None, env)
+        print(f"setup: registry + index in {time.perf_counter() - started:.0f} s; load: {tool}, "
+              f"{seconds:.0f} s per target after 1 s of warm-up, rounds interleaved, median shown; "
+              "access logs off; load average before: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
+        body = _classify_body(urls)
+        search_paths = [f"/api/search?{httpx.QueryParams({'q': q})}" for q in QUERIES]
+        # what a browser sends while a query is typed: every prefix of every query
+        suggest_paths = [f"/api/suggest?{httpx.QueryParams({'q': q[:n]})}"
+                         for q in QUERIES for n in range(1, len(q) + 1)]
+        print(f"{'target':<28}{'workers':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+              f"{'errors':>8}{'vs ceiling':>12}")
+        rounds = 2 if quick else 3
+        for workers in (1, 2):
+            ceiling_port, service_port, reference_port = _free_port(), _free_port(), _free_port()
+            service_cmd = [sys.executable, "-m", "sdc", "serve", "--port", str(service_port),
+                           "--workers", str(workers), "--no-access-log"]
+            bench_env = {**env, "PYTHONPATH": str(ROOT)}
+            servers = [_start(_uvicorn("ceiling_app", ceiling_port, workers), bench_env, ceiling_port, "/"),
+                       _start(_uvicorn("reference_app", reference_port, workers, factory=True), bench_env,
+                              reference_port, "/docs"),
+                       _start(service_cmd, env, service_port, "/healthz")]
+            figures: dict[str, list[Figure]] = {"ceiling": [], "reference": [], "classify": [],
+                                                "search": [], "suggest": []}
+            try:
+                for _ in range(rounds):  # interleaved: the machine's other load hits all alike
+                    figures["ceiling"].append(
+                        _load(f"http://127.0.0.1:{ceiling_port}", ["/api/classify"], body, seconds))
+                    figures["reference"].append(
+                        _load(f"http://127.0.0.1:{reference_port}", ["/api/classify"], body, seconds))
+                    figures["classify"].append(
+                        _load(f"http://127.0.0.1:{service_port}", ["/api/classify"], body, seconds))
+                    figures["search"].append(
+                        _load(f"http://127.0.0.1:{service_port}", search_paths, None, seconds))
+                    figures["suggest"].append(
+                        _load(f"http://127.0.0.1:{service_port}", suggest_paths, None, seconds))
+            finally:
+                for server in servers:
+                    _stop(server)
+            ceiling, reference, classify, search, suggest = (
+                _median(figures[k]) for k in ("ceiling", "reference", "classify", "search", "suggest"))
+            _row("ceiling (Starlette constant)", workers, ceiling, None)
+            _row("bare FastAPI classify (ref)", workers, reference, ceiling)
+            _row(f"/api/classify ({URLS_PER_REQUEST} URLs)", workers, classify, ceiling)
+            _row("/api/search", workers, search, ceiling)
+            _row("/api/suggest (keystrokes)", workers, suggest, ceiling)
+            print(f"{'':<28}{'':>8}  = {classify.rate * URLS_PER_REQUEST:,.0f} URLs classified/s "
+                  f"with {workers} worker{'s' if workers > 1 else ''}, "
+                  f"{classify.rate / reference.rate:.2f}x the bare FastAPI reference; rounds: "
+                  + ", ".join(f"{f.rate:,.0f}" for f in figures["classify"]) + " req/s", flush=True)
+
+
+def _uvicorn(app: str, port: int, workers: int, factory: bool = False) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", *(["--factory"] if factory else []),
+            f"bench.bench_service:{app}", "--port", str(port), "--workers", str(workers),
+            "--no-access-log", "--log-level", "warning"]
+
+
+def _median(figures: list[Figure]) -> Figure:
+    """The round with the median rate (its own latencies: percentiles do not average)."""
+    return sorted(figures, key=lambda f: f.rate)[len(figures) // 2]
+
+
+def _row(name: str, workers: int, figure: Figure, ceiling: Figure | None) -> None:
+    ratio = f"{figure.rate / ceiling.rate:.2f}" if ceiling else "1.00"
+    print(f"{name:<28}{workers:>8}{figure.rate:>10,.0f}{figure.p50_ms:>9.2f}{figure.p99_ms:>9.2f}"
+          f"{figure.errors:>8}{ratio:>12}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

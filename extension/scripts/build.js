@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Assemble the unpacked extension for one browser:
+//   node scripts/build.js --browser chromium|firefox --out DIR [--version V]
+//                         [--service-url URL] [--trustlist FILE]
+// `sdc extension build` runs this for both browsers, then zips the folders.
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ENGINE_IDS } from "../src/engines/index.js";
+import { manifest } from "../src/manifest.js";
+
+const SRC = new URL("../src/", import.meta.url);
+const { values } = parseArgs({
+  options: {
+    browser: { type: "string" },
+    out: { type: "string" },
+    version: { type: "string" },
+    "service-url": { type: "string" },
+    trustlist: { type: "string" },
+  },
+});
+if (!values.browser || !values.out) {
+  console.error("usage: build.js --browser chromium|firefox --out DIR [--version V] [--service-url URL] [--trustlist FILE]");
+  process.exit(2);
+}
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf-8"));
+const engines = ENGINE_IDS.map((id) => JSON.parse(readFileSync(new URL(`engines/${id}.json`, SRC), "utf-8")));
+const serviceUrl = values["service-url"] ?? "";
+let serviceOrigin = null;
+if (serviceUrl) {
+  try {
+    serviceOrigin = new URL(serviceUrl).origin;
+  } catch {
+    console.error(`build.js: not a URL: ${serviceUrl}`);
+    process.exit(2);
+  }
+}
+let generated;
+try {
+  generated = manifest({ browser: values.browser, version: values.version ?? pkg.version, engines, serviceOrigin });
+} catch (error) {
+  console.error(`build.js: ${error.message}`);
+  process.exit(2);
+}
+
+const out = values.out;
+rmSync(out, { recursive: true, force: true });
+cpSync(SRC, out, { recursive: true, filter: (path) => !path.endsWith(".test.js") && !path.endsWith("manifest.js") });
+if (values.browser === "firefox") rmSync(join(out, "managed_schema.json"));
+mkdirSync(join(out, "data"), { recursive: true });
+writeFileSync(join(out, "manifest.json"), JSON.stringify(generated, null, 2) + "\n");
+writeFileSync(join(out, "data", "defaults.json"), JSON.stringify(serviceUrl ? { serviceUrl } : {}) + "\n");
+if (values.trustlist) cpSync(values.trustlist, join(out, "data", "trustlist.json"));
+console.log(`${values.browser}: ${out}`);

@@ -1,0 +1,77 @@
+// The list store's update policy, with an in-memory storage and a local fetch stand-in.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, test } from "node:test";
+import { TrustStore, UPDATE_PERIOD_MS } from "./store.js";
+
+const listFile = new URL("../../../tests/fixtures/classification_trustlist.json", import.meta.url);
+const served = JSON.parse(readFileSync(listFile, "utf-8"));
+
+function fakeApi() {
+  const data = {};
+  return {
+    data,
+    runtime: { getURL: (path) => `ext://${path}` },
+    storage: {
+      local: {
+        async get(keys) {
+          const wanted = typeof keys === "string" ? [keys] : keys;
+          return Object.fromEntries(wanted.filter((k) => k in data).map((k) => [k, structuredClone(data[k])]));
+        },
+        async set(values) {
+          Object.assign(data, structuredClone(values));
+        },
+      },
+    },
+  };
+}
+
+let requests;
+let answer;
+const realFetch = globalThis.fetch;
+beforeEach(() => {
+  requests = [];
+  answer = served;
+  globalThis.fetch = async (url, init) => {
+    requests.push({ url: String(url), init });
+    if (String(url).startsWith("ext://")) return { ok: false, status: 404 };
+    return { ok: true, status: 200, json: async () => structuredClone(answer) };
+  };
+});
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+
+test("the list is fetched from the service at most daily, without credentials", async () => {
+  const api = fakeApi();
+  const store = new TrustStore(api);
+  assert.equal(await store.update("https://sdc.example.fr", { now: 1_000 }), true);
+  const [request] = requests.filter((r) => r.url.startsWith("https://"));
+  assert.equal(request.url, "https://sdc.example.fr/extension/trustlist.json");
+  assert.equal(request.init.credentials, "omit");
+  assert.equal((await store.current()).classify("https://www.paris.fr/").trusted, true);
+  const count = requests.length;
+  assert.equal(await store.update("https://sdc.example.fr", { now: 1_000 + UPDATE_PERIOD_MS - 1 }), false);
+  assert.equal(requests.length, count, "no request within a day");
+  await store.update("https://sdc.example.fr", { now: 2_000 + UPDATE_PERIOD_MS });
+  assert.equal(requests.length, count + 1);
+});
+
+test("a list whose digest does not match is refused and the error kept", async () => {
+  const api = fakeApi();
+  const store = new TrustStore(api);
+  await store.update("https://sdc.example.fr", { now: 1 });
+  answer = { ...served, version: "tampered", payload: served.payload.replace("paris.fr", "evil.fr") };
+  assert.equal(await store.update("https://sdc.example.fr", { force: true, now: 2 }), false);
+  assert.match(api.data.lastError, /digest/);
+  assert.equal(store.document.version, served.version);
+  assert.equal(api.data.trustlist.version, served.version);
+});
+
+test("no service configured: nothing is fetched but the packed list", async () => {
+  const api = fakeApi();
+  const store = new TrustStore(api);
+  assert.equal(await store.update("", { force: true }), false);
+  assert.equal(await store.current(), null);
+  assert.deepEqual(requests.map((r) => r.url), ["ext://data/trustlist.json"]);
+});

@@ -1,0 +1,107 @@
+/**
+ * The content script: find the results, have them classified by the
+ * background (locally, on the compact list), mark them, count them, and do it
+ * again whenever the engine adds results (infinite scroll, "more results").
+ */
+import { ENGINE_IDS } from "../engines/index.js";
+import { api } from "../shared/api.js";
+import { engineFor, isResultsPage } from "../shared/engines.js";
+import { MSG, ask } from "../shared/messages.js";
+import { findByFallback, findBySelectors, unmarked } from "./finder.js";
+import { ensureCounter, makeBadge, updateCounter } from "./ui.js";
+
+const RESCAN_DELAY_MS = 150;
+
+async function loadEngines() {
+  return Promise.all(ENGINE_IDS.map(async (id) => (await fetch(api.runtime.getURL(`engines/${id}.json`))).json()));
+}
+
+class Annotator {
+  constructor(doc, engine, settings) {
+    this.doc = doc;
+    this.engine = engine;
+    this.settings = settings;
+    this.fallback = false;
+    this.bySelectors = false;
+    this.timer = null;
+    this.running = Promise.resolve();
+  }
+
+  start() {
+    new MutationObserver(() => this.schedule()).observe(this.doc.documentElement, { childList: true, subtree: true });
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.running.then(() => this.scan()).catch((error) => console.warn("Sources de confiance:", error));
+    }, RESCAN_DELAY_MS);
+  }
+
+  find() {
+    const href = this.doc.location.href;
+    const selected = findBySelectors(this.doc, this.engine, href);
+    if (selected.length) this.bySelectors = true;
+    if (selected.length || this.bySelectors) return unmarked(selected);
+    const fallback = unmarked(findByFallback(this.doc, this.engine, href));
+    if (fallback.length && !this.fallback) {
+      this.fallback = true;
+      ask(api, MSG.fallback, { engine: this.engine.id }).catch(() => {});
+    }
+    return fallback;
+  }
+
+  async scan() {
+    const results = this.find();
+    if (!results.length) return;
+    for (const { root } of results) root.dataset.sdcPending = "";
+    let answer;
+    try {
+      answer = await ask(api, MSG.classify, { urls: results.map((r) => r.url) });
+    } catch (error) {
+      for (const { root } of results) delete root.dataset.sdcPending; // retried on the next change
+      throw error;
+    }
+    const { results: verdicts, labels } = answer;
+    results.forEach(({ root, link }, i) => {
+      const verdict = verdicts[i];
+      delete root.dataset.sdcPending;
+      root.dataset.sdcTrusted = String(Boolean(verdict?.trusted));
+      if (verdict?.trusted) {
+        const label = labels[verdict.category] ?? verdict.category ?? "";
+        link.after(makeBadge(this.doc, verdict, label, this.settings.badgeStyle));
+      }
+    });
+    this.count(results[0].root);
+  }
+
+  count(firstRoot) {
+    const anchor = (this.fallback ? null : this.doc.querySelector(this.engine.container)) ?? firstRoot;
+    const bar = ensureCounter(this.doc, anchor);
+    const total = this.doc.querySelectorAll("[data-sdc-trusted]").length;
+    const trusted = this.doc.querySelectorAll("[data-sdc-trusted='true']").length;
+    updateCounter(bar, trusted, total);
+  }
+
+  stats() {
+    const bar = this.doc.querySelector("[data-sdc-counter]");
+    const [trusted, total] = (bar?.dataset.sdcCounter ?? "0/0").split("/").map(Number);
+    return { engine: this.engine.name, trusted, total, fallback: this.fallback };
+  }
+}
+
+export async function main() {
+  const engine = engineFor(location.href, await loadEngines());
+  if (engine === null || !isResultsPage(location.href, engine)) return;
+  const settings = await ask(api, MSG.settings);
+  if (!settings.engines[engine.id]) return;
+  const annotator = new Annotator(document, engine, settings);
+  api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+    if (message?.type !== MSG.pageStats) return false;
+    sendResponse(annotator.stats());
+    return false;
+  });
+  annotator.start();
+}

@@ -1,0 +1,50 @@
+/**
+ * The manifest, generated per browser (there is no hand-kept manifest.json):
+ * Chromium runs the background as a module service worker and reads the
+ * `storage.managed` schema; Firefox runs it as a module event page and needs
+ * its add-on id.  Content scripts are injected on the engines' own match
+ * patterns, from engines/<id>.json.
+ */
+
+export const BROWSERS = ["chromium", "firefox"];
+export const GECKO_ID = "sources-de-confiance@sdc.extension";
+
+/**
+ * @param {{browser: string, version: string, engines: {matches: string[]}[], serviceOrigin?: string|null, geckoId?: string}} context
+ */
+export function manifest({ browser, version, engines, serviceOrigin = null, geckoId = GECKO_ID }) {
+  if (!BROWSERS.includes(browser)) throw new Error(`unknown browser ${browser} (known: ${BROWSERS.join(", ")})`);
+  const matches = [...new Set(engines.flatMap((engine) => engine.matches))];
+  // web-accessible resources take origins only (a path other than /* is refused)
+  const origins = [...new Set(matches.map((pattern) => pattern.replace(/^([a-z*]+:\/\/[^/]+)\/.*$/, "$1/*")))];
+  const common = {
+    manifest_version: 3,
+    name: "Sources de confiance",
+    version,
+    description: "Signale les résultats issus de sources publiques de confiance sur Google, Bing, Qwant, DuckDuckGo, Ecosia et Startpage.",
+    permissions: ["storage", "alarms"],
+    // only the configured service is ever contacted; another one is asked for on the options page
+    host_permissions: serviceOrigin ? [`${serviceOrigin}/*`] : [],
+    optional_host_permissions: ["https://*/*", "http://*/*"],
+    action: { default_title: "Sources de confiance", default_popup: "popup/popup.html" },
+    options_ui: { page: "options/options.html", open_in_tab: true },
+    content_scripts: [{ matches, js: ["content/loader.js"], css: ["content/style.css"], run_at: "document_idle" }],
+    // the loader imports the content module and reads the engines' selectors
+    web_accessible_resources: [{ resources: ["content/*.js", "shared/*.js", "engines/*"], matches: origins }],
+  };
+  if (browser === "firefox") {
+    return {
+      ...common,
+      background: { scripts: ["background/index.js"], type: "module" },
+      browser_specific_settings: {
+        gecko: { id: geckoId, strict_min_version: "128.0", data_collection_permissions: { required: ["none"] } },
+      },
+    };
+  }
+  return {
+    ...common,
+    minimum_chrome_version: "111",
+    background: { service_worker: "background/index.js", type: "module" },
+    storage: { managed_schema: "managed_schema.json" },
+  };
+}

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.documents import PageDocument
+from index.errors import IndexLockedError, SearchIndexError
+from index.searcher import Searcher
+from index.writer import IndexWriter, site_terms
+from sources import Classifier
+
+
+def page(url: str, title: str = "Titre", body: str = "corps du texte") -> PageDocument:
+    return PageDocument(url, title, body)
+
+
+def test_add_replace_refuse_and_counts(tmp_path: Path, classifier: Classifier) -> None:
+    with IndexWriter(tmp_path / "i", classifier) as writer:
+        assert writer.add(page("https://www.paris.fr/a")) == "added"
+        assert writer.add(page("https://www.paris.fr/a", title="Nouveau")) == "replaced"  # uncommitted
+        writer.commit()
+        assert writer.add(page("https://www.paris.fr/a", title="Dernier")) == "replaced"  # committed
+        assert writer.add(page("https://evil.example.com/a")) == "refused"
+        assert writer.add(page("not a url")) == "refused"
+        counts = dict(writer.counts)
+    assert counts == {"added": 1, "replaced": 2, "refused": 2, "deleted": 0}
+    searcher = Searcher(tmp_path / "i")
+    assert searcher.count() == 1
+    assert [h.title for h in searcher.search("titre dernier").results] == ["Dernier"]
+
+
+def test_domain_category_and_name_come_from_the_registry(index_dir: Path) -> None:
+    hit = Searcher(index_dir).search("stationnement").results[0]
+    assert (hit.host, hit.domain, hit.category, hit.name) == (
+        "www.paris.fr", "paris.fr", "commune", "Ville de Paris")
+
+
+def test_delete_by_url_and_by_domain(index_dir: Path, classifier: Classifier) -> None:
+    searcher = Searcher(index_dir)
+    with IndexWriter(index_dir, classifier) as writer:
+        assert writer.delete_url("https://www.paris.fr/pages/stationnement") == 1
+        assert writer.delete_url("https://www.paris.fr/absent") == 0
+        assert writer.delete_domain("service-public.fr") == 2
+        assert writer.delete_domain("AIN.gouv.fr") == 1
+        assert writer.counts["deleted"] == 4
+    assert searcher.count() == len(["travail-emploi"])
+    assert searcher.search("stationnement").total == 0
+    assert searcher.search("site:service-public.fr").total == 0
+
+
+def test_one_writer_per_directory(tmp_path: Path, classifier: Classifier) -> None:
+    with IndexWriter(tmp_path / "i", classifier):
+        with pytest.raises(IndexLockedError) as caught:
+            IndexWriter(tmp_path / "i", classifier)
+    assert isinstance(caught.value, SearchIndexError)
+    with IndexWriter(tmp_path / "i", classifier):  # released on close
+        pass
+
+
+def test_commits_every_batch_and_readers_see_them(tmp_path: Path, classifier: Classifier) -> None:
+    path = tmp_path / "i"
+    with IndexWriter(path, classifier, batch_size=3, commit_seconds=0) as writer:
+        searcher = Searcher(path)
+        for n in range(4):
+            writer.add(page(f"https://www.paris.fr/{n}"))
+        assert searcher.count() == 3  # one batch committed, no restart of the searcher
+        writer.commit()
+        assert searcher.count() == 4
+
+
+def test_closed_writer_refuses_work(tmp_path: Path, classifier: Classifier) -> None:
+    writer = IndexWriter(tmp_path / "i", classifier)
+    writer.close()
+    writer.close()
+    with pytest.raises(SearchIndexError):
+        writer.add(page("https://www.paris.fr/x"))
+
+
+def test_site_terms() -> None:
+    assert site_terms("www.ain.gouv.fr") == ["www.ain.gouv.fr", "ain.gouv.fr", "gouv.fr", "fr"]

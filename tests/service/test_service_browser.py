@@ -1,0 +1,147 @@
+"""The search page in real headless Chromium (Debian's package) driven by Playwright.
+
+The app runs under uvicorn on a free loopback port in a thread; screenshots
+go to ``test-artifacts/`` (git-ignored) for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from service.app import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+if not shutil.which(CHROMIUM):
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(built_data: Path, make_settings_module) -> Iterator[str]:
+    port = free_port()
+    config = uvicorn.Config(create_app(make_settings_module(built_data)), host="127.0.0.1", port=port,
+                            log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, base_url: str) -> Iterator[object]:
+    context = browser.new_context(base_url=base_url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests = []  # every URL the page asks for
+    page.problems = []  # console errors (a CSP violation is one) and dialogs (alert())
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+    page.on("dialog", lambda dialog: (page.problems.append(f"dialog {dialog.message}"), dialog.dismiss()))
+    yield page
+    context.close()
+    assert not page.problems, page.problems
+    assert all(url.startswith(base_url) for url in page.requests), page.requests
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"service-{name}.png"), full_page=True)
+
+
+def test_search_from_the_home_page(page) -> None:
+    page.goto("/")
+    shot(page, "home")
+    page.get_by_label("Rechercher dans les sources publiques de confiance").fill("allocations familiales")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url(re.compile(r"/recherche\?q=allocations"))
+    hits = page.locator("li.hit")
+    assert hits.count() == 10
+    assert page.locator("mark").count() > 0
+    assert "résultats" in page.get_by_role("status").first.inner_text()
+    shot(page, "results")
+
+
+def test_filter_by_category_then_paginate(page) -> None:
+    page.goto("/recherche?q=allocations+familiales")
+    page.get_by_role("navigation", name="Filtrer par catégorie").get_by_role("link", name=re.compile("Santé")).click()
+    page.wait_for_url(re.compile("categorie=sante"))
+    badges = page.locator(".hit .badge").all_inner_texts()
+    assert badges and {b.strip().lower() for b in badges} == {"santé"}
+    shot(page, "filtered")
+    page.goto("/recherche?q=allocations+familiales")
+    page.get_by_role("link", name="Page suivante").click()
+    page.wait_for_url(re.compile("page=2"))
+    assert page.locator("ol.hits").get_attribute("start") == "11"
+    assert page.locator('.pagination a[aria-current="page"]').inner_text() == "2"
+    shot(page, "page-2")
+
+
+def test_keyboard_only(page) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Aller au contenu"  # the skip link comes first
+    assert page.evaluate("getComputedStyle(document.activeElement).position") == "static"  # visible
+    page.locator("#q").focus()
+    page.keyboard.type("allocations familiales")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/recherche"))
+    for _ in range(80):  # tab until the first result's link
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.hit') !== null"):
+            break
+    else:
+        pytest.fail("no result link reachable with Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    shot(page, "keyboard-focus")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent").strip().startswith("Page suivante"):
+            break
+    else:
+        pytest.fail("pagination not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("page=2"))
+
+
+def test_indexed_script_is_rendered_as_text(page) -> None:
+    page.goto("/recherche?q=alerte+s%C3%A9curit%C3%A9")
+    title = page.locator(".hit__title a", has_text="alert(1)")
+    assert title.inner_text() == "<script>alert(1)</script>"
+    assert page.locator(".hit__snippet").first.inner_text().count("<img src=x onerror=alert(2)>") >= 1
+    assert page.evaluate("document.scripts.length") == 0
+    shot(page, "xss")

@@ -1,0 +1,118 @@
+"""``sdc serve`` (real uvicorn in a subprocess) and ``sdc policies``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+SDC = [sys.executable, "-m", "sdc"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(data_dir: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    env = {**os.environ, "SDC_DATA_DIR": str(data_dir), "SDC_SHARED_DIR": str(data_dir / "none")}
+    env.pop("SDC_LOG_QUERIES", None)
+    process = subprocess.Popen([*SDC, "serve", "--port", str(port), *args], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"sdc serve did not start: {process.communicate()[0]}")
+        time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output
+
+
+@pytest.fixture()
+def served(writable_data: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process, base = start(writable_data)
+    yield process, base
+    if process.poll() is None:
+        stop(process)
+
+
+def test_serve_logs_requests_without_queries_or_urls(served) -> None:
+    process, base = served
+    assert httpx.get(f"{base}/recherche", params={"q": "dossier medical secret"}).status_code == 200
+    assert httpx.get(f"{base}/api/classify", params={"url": "https://confidentiel.example/x"}).json()
+    output = stop(process)
+    assert "GET /recherche HTTP/1.1" in output and "GET /api/classify HTTP/1.1" in output
+    assert "secret" not in output and "confidentiel" not in output
+    requests = [line for line in output.splitlines() if '"GET ' in line]
+    assert requests and not any("127.0.0.1" in line for line in requests)  # no client address
+
+
+def test_two_workers_share_the_usage_counters(writable_data: Path) -> None:
+    process, base = start(writable_data, "--workers", "2", "--no-access-log")
+    try:
+        for _ in range(20):  # new connections: the kernel spreads them over the workers
+            with httpx.Client() as client:
+                client.post(f"{base}/api/classify", json={"urls": ["https://www.lyon.fr/"] * 5})
+        time.sleep(1.5)  # each worker flushes about once a second
+        usage = httpx.get(f"{base}/api/stats").json()["classified"]
+        assert usage["classified_total"] == 100 and usage["trusted_total"] == 100
+    finally:
+        stop(process)
+    again, base = start(writable_data, "--no-access-log")
+    try:
+        assert httpx.get(f"{base}/api/stats").json()["classified"]["classified_total"] == 100
+    finally:
+        stop(again)
+
+
+def test_policies_for_firefox_chrome_and_edge(tmp_path: Path) -> None:
+    result = subprocess.run([*SDC, "policies", "--base-url", "https://recherche.example.fr/",
+                             "--out", str(tmp_path)], capture_output=True, text=True, check=True)
+    assert len(result.stdout.splitlines()) == 5
+    firefox = json.loads((tmp_path / "firefox" / "policies.json").read_text())["policies"]["SearchEngines"]
+    assert firefox["Default"] == "Sources de Confiance"
+    engine = firefox["Add"][0]
+    assert engine["URLTemplate"] == "https://recherche.example.fr/recherche?q={searchTerms}"
+    assert engine["SuggestURLTemplate"] == "https://recherche.example.fr/api/suggest?q={searchTerms}"
+    chrome = json.loads((tmp_path / "chrome" / "linux" / "sources-de-confiance.json").read_text())
+    assert chrome["DefaultSearchProviderEnabled"] is True
+    assert chrome["DefaultSearchProviderSearchURL"] == engine["URLTemplate"]
+    reg = (tmp_path / "edge" / "windows" / "sources-de-confiance.reg").read_text()
+    assert reg.startswith("Windows Registry Editor Version 5.00")
+    assert r"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Edge]" in reg
+    assert '"DefaultSearchProviderEnabled"=dword:00000001' in reg
+
+
+@pytest.mark.parametrize("base_url", ["ftp://x.fr", "recherche.example.fr", "https://x.fr/?a=1"])
+def test_policies_refuse_a_bad_base_url(tmp_path: Path, base_url: str) -> None:
+    result = subprocess.run([*SDC, "policies", "--base-url", base_url, "--out", str(tmp_path)],
+                            capture_output=True, text=True, env={**os.environ, "SDC_PUBLIC_BASE_URL": ""})
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "base-url" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,39 @@
+"""OpenSearch description: absolute URLs from the configured public base URL."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from service.app import create_app
+
+NS = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
+
+
+def test_description_is_opensearch_11_with_request_urls(client: TestClient) -> None:
+    response = client.get("/opensearch.xml")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/opensearchdescription+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "{http://a9.com/-/spec/opensearch/1.1/}OpenSearchDescription"
+    assert root.findtext("os:ShortName", namespaces=NS) == "Sources de Confiance"
+    assert root.findtext("os:InputEncoding", namespaces=NS) == "UTF-8"
+    assert root.findtext("os:Description", namespaces=NS)
+    assert root.findtext("os:Image", namespaces=NS) == "http://testserver/static/favicon.png"
+    urls = {u.get("type"): u for u in root.findall("os:Url", NS)}
+    assert urls["text/html"].get("template") == "http://testserver/recherche?q={searchTerms}"
+    assert urls["application/x-suggestions+json"].get("template") == \
+        "http://testserver/api/suggest?q={searchTerms}"
+    assert urls["application/opensearchdescription+xml"].get("rel") == "self"
+    assert client.get("/static/favicon.png").content.startswith(b"\x89PNG")
+
+
+def test_public_base_url_wins_behind_a_reverse_proxy(built_data: Path, make_settings) -> None:
+    app = create_app(make_settings(built_data, public_base_url="https://recherche.example.fr/sdc/"))
+    with TestClient(app) as client:
+        root = ET.fromstring(client.get("/opensearch.xml").content)
+    templates = [u.get("template") for u in root.findall("os:Url", NS)]
+    assert templates[0] == "https://recherche.example.fr/sdc/recherche?q={searchTerms}"
+    assert all(t.startswith("https://recherche.example.fr/sdc/") for t in templates)

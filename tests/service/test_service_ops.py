@@ -1,0 +1,67 @@
+"""Health, Prometheus metrics, privacy of the logs, usage counters shared by workers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from service.logs import ACCESS_LOGGER, StripQueryFilter, install_privacy_filter
+from service.usage import UsageCounter
+
+
+def test_healthz_reports_index_and_registry(client: TestClient) -> None:
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok"
+    assert health["index"]["loaded"] and "documents" in health["index"]["detail"]
+    assert health["registry"]["loaded"]
+
+
+def test_metrics_count_requests_latency_and_classifications(client: TestClient) -> None:
+    client.post("/api/classify", json={"urls": ["https://www.lyon.fr/", "https://nope.example/"]})
+    client.get("/api/sources/lyon.fr")
+    text = client.get("/metrics").text
+    assert 'sdc_http_requests_total{method="POST",route="/api/classify",status="200"}' in text
+    assert 'sdc_http_request_duration_seconds_bucket{le="0.005",route="/api/classify"}' in text
+    assert 'route="/api/sources/{domain}"' in text and "lyon.fr" not in text
+    assert "sdc_urls_classified_total" in text and "sdc_urls_trusted_total" in text
+    assert "sdc_trusted_share" in text
+
+
+def _access_record(path: str) -> logging.LogRecord:
+    return logging.LogRecord(ACCESS_LOGGER, logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                             ("127.0.0.1:5555", "GET", path, "1.1", 200), None)
+
+
+def test_access_log_lines_drop_query_strings_and_clients() -> None:
+    record = _access_record("/recherche?q=mon+dossier+medical")
+    StripQueryFilter().filter(record)
+    assert record.getMessage() == '- - "GET /recherche HTTP/1.1" 200'
+
+
+def test_log_queries_setting_keeps_them() -> None:
+    logger = logging.getLogger(ACCESS_LOGGER)
+    try:
+        install_privacy_filter(log_queries=True)
+        assert not any(isinstance(f, StripQueryFilter) for f in logger.filters)
+        install_privacy_filter(log_queries=False)
+        assert sum(isinstance(f, StripQueryFilter) for f in logger.filters) == 1
+    finally:
+        install_privacy_filter(log_queries=False)
+
+
+def test_usage_counts_add_up_across_workers_and_restarts(tmp_path: Path) -> None:
+    first, second = UsageCounter(tmp_path), UsageCounter(tmp_path)  # two workers, one data dir
+    first.record(50, 10)
+    second.record(30, 3)
+    first.flush()
+    second.flush()
+    first.record(1, 1)
+    snapshot = first.snapshot()
+    assert (snapshot.classified_this_month, snapshot.trusted_this_month) == (81, 14)
+    assert (snapshot.classified_total, snapshot.trusted_total) == (81, 14)
+    first.close()
+    second.close()
+    restarted = UsageCounter(tmp_path).snapshot()
+    assert restarted.classified_total == 81
