@@ -150,12 +150,20 @@ def timed(make: Callable[[], Iterable[PageDocument]]) -> float:
 
 
 def compare_indexing(label: str, make: Callable[[], Iterable[PageDocument]], count: int,
-                     classifier: Classifier, work: Path, overhead: float) -> Path:
+                     classifier: Classifier, work: Path, overhead: float, rounds: int = 1) -> Path:
+    """Index the same documents with both engines, ``rounds`` times interleaved; median rates."""
     tantivy_dir, fts_file = work / f"{label}-tantivy", work / f"{label}-fts5.db"
-    t_time, t_mem = index_tantivy(make(), tantivy_dir, classifier)
-    f_time, f_mem = index_fts5(make(), fts_file)
+    t_runs, f_runs = [], []
+    for _ in range(rounds):
+        shutil.rmtree(tantivy_dir, ignore_errors=True)
+        fts_file.unlink(missing_ok=True)
+        t_runs.append(index_tantivy(make(), tantivy_dir, classifier))
+        f_runs.append(index_fts5(make(), fts_file))
+    t_time, t_mem = statistics.median(r[0] for r in t_runs), max(r[1] for r in t_runs)
+    f_time, f_mem = statistics.median(r[0] for r in f_runs), max(r[1] for r in f_runs)
     t_rate, f_rate = count / (t_time - overhead), count / (f_time - overhead)
-    print(f"{label}: {count:,} docs (generation {overhead:.1f} s subtracted)")
+    print(f"{label}: {count:,} docs, median of {rounds} interleaved run(s)"
+          + (f", generation {overhead:.1f} s subtracted" if overhead else ""))
     print(f"  tantivy+French: {t_rate:,.0f} docs/s, {dir_size(tantivy_dir) / 1e6:,.0f} MB on disk, "
           f"peak +{t_mem:,.0f} MB")
     print(f"  SQLite FTS5:    {f_rate:,.0f} docs/s, {fts_file.stat().st_size / 1e6:,.0f} MB on disk, "
@@ -166,8 +174,8 @@ def compare_indexing(label: str, make: Callable[[], Iterable[PageDocument]], cou
 
 # -- queries -------------------------------------------------------------------
 
-def sample_queries(corpus: list[PageDocument], count: int, seed: int = 5) -> list[str]:
-    """1-4 consecutive words (4+ letters) of a corpus title, like an agent's short query."""
+def title_queries(corpus: list[PageDocument], count: int, seed: int = 5) -> list[str]:
+    """1-4 consecutive words (4+ letters) of a corpus title: many are very common words."""
     rng = random.Random(seed)
     out = []
     while len(out) < count:
@@ -179,37 +187,60 @@ def sample_queries(corpus: list[PageDocument], count: int, seed: int = 5) -> lis
     return out
 
 
+def agent_queries() -> list[str]:
+    """The relevance evaluation's queries (written as agents ask) of 1-4 words."""
+    path = ROOT / "bench" / "relevance" / "queries.tsv"
+    if not path.is_file():
+        return []
+    texts = [line.split("\t")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return [t for t in texts if 1 <= len(t.split()) <= 4]
+
+
 def percentiles(samples: list[float]) -> str:
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return f"p50 {cuts[49]:.2f} ms, p99 {cuts[98]:.2f} ms"
 
 
-def query_latency(tantivy_dir: Path, fts_file: Path, queries: list[str]) -> None:
+def latencies(run: Callable[[str], object], queries: list[str]) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU (this thread) milliseconds of each query."""
+    wall, cpu = [], []
+    for q in queries:
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        run(q)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return wall, cpu
+
+
+def query_latency(tantivy_dir: Path, fts_file: Path, query_sets: dict[str, list[str]]) -> None:
     affinity = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(affinity)})  # the target is for one core
     try:
         searcher = Searcher(tantivy_dir)
-        for q in queries[:50]:
-            searcher.search(q)
-        for label, options in (("snippets", {"facets": False}), ("snippets+facets", {"facets": True}),
-                               ("no snippets", {"facets": False, "snippets": False})):
-            samples = []
-            for q in queries:
-                started = time.perf_counter()
-                searcher.search(q, **options)
-                samples.append((time.perf_counter() - started) * 1000)
-            print(f"  tantivy top 10, {label}: {percentiles(samples)}", flush=True)
         db = sqlite3.connect(fts_file)
         sql = ("SELECT url, title, snippet(pages, 3, '<mark>', '</mark>', '…', 24) FROM pages "
                "WHERE pages MATCH ? ORDER BY rank LIMIT 10")
-        for mode in ("AND", "OR"):
-            samples = []
-            for q in queries:
-                match = f" {mode} ".join(f'"{w}"' for w in q.split())
-                started = time.perf_counter()
-                db.execute(sql, (match,)).fetchall()
-                samples.append((time.perf_counter() - started) * 1000)
-            print(f"  FTS5 top 10 ({mode}), snippets: {percentiles(samples)}", flush=True)
+
+        def fts(mode: str) -> Callable[[str], object]:
+            return lambda q: db.execute(sql, (f" {mode} ".join(f'"{w}"' for w in q.split()),)).fetchall()
+
+        engines: dict[str, Callable[[str], object]] = {
+            "tantivy, snippets": lambda q: searcher.search(q, facets=False),
+            "tantivy, snippets + facets": lambda q: searcher.search(q),
+            "tantivy, no snippets": lambda q: searcher.search(q, facets=False, snippets=False),
+            "FTS5 AND, snippets": fts("AND"),
+            "FTS5 OR, snippets": fts("OR"),
+        }
+        for set_name, queries in query_sets.items():
+            if not queries:
+                continue
+            print(f"  {set_name} ({len(queries)} queries), top 10, one core:")
+            for q in queries[:30]:
+                searcher.search(q)
+            for label, run in engines.items():
+                wall, cpu = latencies(run, queries)
+                print(f"    {label:28} wall {percentiles(wall)}; CPU {percentiles(cpu)}", flush=True)
         db.close()
     finally:
         os.sched_setaffinity(0, affinity)
@@ -221,6 +252,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, default=None, help="synthetic documents (default 1,000,000)")
     parser.add_argument("--queries", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="build the indexes here and keep them")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: reuse the synthetic indexes")
     args = parser.parse_args(argv or [])
     count = args.docs or (30_000 if args.quick else 1_000_000)
     queries_count = args.queries or (200 if args.quick else 1000)
@@ -228,18 +260,26 @@ def main(argv: list[str] | None = None) -> None:
         print(f"skipped: {CORPUS} is absent")
         return
     corpus = load_corpus()
-    print(f"cores: {len(os.sched_getaffinity(0))}, tantivy writer threads: 2, "
-          f"synthetic: {count:,} docs of 3-6 corpus paragraphs")
+    print(f"cores: {len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.1f}, "
+          f"tantivy writer threads: 2, synthetic: {count:,} docs of 3-6 corpus paragraphs")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-index-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        compare_indexing("corpus", lambda: corpus, len(corpus), corpus_classifier(corpus), work, 0.0)
-        overhead = timed(lambda: synthetic(corpus, count))
-        tantivy_dir = compare_indexing("synthetic", lambda: synthetic(corpus, count), count,
-                                       synthetic_classifier(), work, overhead)
-        queries = sample_queries(corpus, queries_count)
-        print(f"queries: {len(queries)} of 1-4 words from corpus titles over {count:,} docs, one core")
-        query_latency(tantivy_dir, work / "synthetic-fts5.db", queries)
+        compare_indexing("corpus", lambda: corpus, len(corpus), corpus_classifier(corpus), work, 0.0,
+                         rounds=1 if args.quick else 3)
+        synthetic_dir, synthetic_db = work / "synthetic-tantivy", work / "synthetic-fts5.db"
+        if args.reuse and synthetic_dir.is_dir() and synthetic_db.is_file():
+            print(f"synthetic: reusing the indexes in {work}")
+        else:
+            overhead = timed(lambda: synthetic(corpus, count))
+            compare_indexing("synthetic", lambda: synthetic(corpus, count), count,
+                             synthetic_classifier(), work, overhead)
+        print(f"queries over {Searcher(synthetic_dir).count():,} docs "
+              f"(load average {os.getloadavg()[0]:.1f}; CPU time is what the query itself used)")
+        query_latency(synthetic_dir, synthetic_db, {
+            "agent queries": agent_queries(),
+            "title words": title_queries(corpus, queries_count),
+        })
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

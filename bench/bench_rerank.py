@@ -6,8 +6,9 @@
    Baseline in the same run: ``Classifier.classify`` on the same 100 URLs,
    which is the least any trust annotation must do.  Each figure is given
    warm (the :class:`TrustTable` has seen these URLs: the service's steady
-   state) and cold (a fresh table each call: every URL classified and
-   canonicalised).
+   state) and with a fresh table each call (every URL classified again;
+   ``canonical_url`` and the classifier keep their own small memories, as
+   they do in the service).
 2. On loopback (uvicorn, one worker, the other core for the load
    generator): ``POST /api/rerank`` with those 100 results against ``POST
    /api/classify`` with the same 100 URLs; requests/s, p50 and p99.
@@ -102,7 +103,7 @@ def bench_in_process(classifier: Classifier, seconds: float) -> None:
         verdict = "OK" if hot >= TARGET else "BELOW TARGET"
         print(f"rerank {mode.value:8} 100 results, warm     {hot:10,.0f} calls/s  "
               f"({hot / baseline:.2f}x baseline; target {TARGET:,.0f}: {verdict})")
-        print(f"rerank {mode.value:8} 100 results, cold     {cold:10,.0f} calls/s  "
+        print(f"rerank {mode.value:8} 100 results, fresh    {cold:10,.0f} calls/s  "
               f"({cold / baseline:.2f}x baseline)")
 
 

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import orjson
+from fastapi import FastAPI, Request
 from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
@@ -54,15 +56,12 @@ async def _constant(request: object) -> Response:
 ceiling_app = Starlette(routes=[Route("/{path:path}", _constant, methods=["GET", "POST"])])
 
 
-def reference_app() -> object:
+def reference_app() -> FastAPI:
     """The issue's reference: a bare FastAPI endpoint, raw body + orjson, classifying the URLs.
 
     No middleware, no metrics, no counters, no validation beyond orjson: what our
     service's /api/classify would cost with nothing of its own around it.
     """
-    import orjson
-    from fastapi import FastAPI, Request
-
     from sources import Registry
 
     with Registry(Path(os.environ["SDC_DATA_DIR"])) as registry:

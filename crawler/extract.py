@@ -7,8 +7,11 @@ removed, and when the page marks its content (``<main>``, ``role=main``, ``<arti
 kept.  Inline elements are unwrapped before the text is taken, so ``a<b>b</b>`` stays one word and
 each block (paragraph, list item, heading, cell) becomes one line.
 
-Decoding is not done here: Scrapy's ``response.text`` already follows the HTTP header, the BOM and
-``<meta charset>``, and reads ISO-8859-1 as Windows-1252, as browsers do.
+:func:`decode_html` turns the body into text as browsers do: the HTTP charset, then a BOM, then
+``<meta charset>`` (w3lib reads ISO-8859-1 as Windows-1252, as the WHATWG Encoding standard says),
+and for pages that declare nothing, UTF-8 when the bytes are valid UTF-8, else Windows-1252.
+Scrapy's own guess for undeclared pages can pick Windows-1250 and turn "è" into "č", which is why
+the crawler decodes itself.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import date
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+from w3lib.encoding import html_to_unicode
 
 #: page chrome, never part of the main text
 CHROME = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form", "template",
@@ -33,7 +37,7 @@ INLINE = ("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "
           "wbr", "label", "acronym", "big", "tt", "strike", "ins", "del")
 MAIN = ("main", '[role="main"]', "article", "#content", "#main", ".content", ".main")
 _SPACES = re.compile(r"\s+")
-_INLINE_SPACES = re.compile(r"[^\S\n]+")
+_BLOCK = "\ue000"
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTHS = {m: i for i, m in enumerate(
     ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -68,6 +72,19 @@ class ExtractedPage:
 def clean(text: str | None) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) to one space."""
     return _SPACES.sub(" ", text).strip() if text else ""
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """The text of an HTML body, decoded as a browser would (see the module docstring)."""
+    return html_to_unicode(content_type, body, auto_detect_fun=_utf8_or_windows_1252)[1]
+
+
+def _utf8_or_windows_1252(body: bytes) -> str:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
 
 
 def extract_page(html: str, url: str) -> ExtractedPage:
@@ -127,8 +144,9 @@ def main_text(tree: LexborHTMLParser) -> str:
         return ""
     tree.unwrap_tags(list(INLINE))
     tree.merge_text_nodes()
-    text = _INLINE_SPACES.sub(" ", root.text(separator="\n") or "")
-    return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
+    # blocks are joined by a private-use character: newlines inside the source text are spaces
+    text = _SPACES.sub(" ", root.text(separator=_BLOCK) or "")
+    return "\n".join(line for line in (part.strip() for part in text.split(_BLOCK)) if line)
 
 
 def published_in_text(text: str) -> date | None:

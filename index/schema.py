@@ -64,7 +64,8 @@ def build_schema() -> tantivy.Schema:
 
 def url_id(url: str) -> int:
     """The ``uid`` of ``url``: the first 8 bytes of its BLAKE2b digest, as an unsigned integer."""
-    return int.from_bytes(hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+    digest = hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
 
 
 def open_index(path: Path | None, *, create: bool = True) -> tantivy.Index:

@@ -22,6 +22,7 @@ from index import schema as f
 from index.errors import SearchIndexError
 from index.query import ParsedQuery, fold, normalize_site, parse
 from index.querybuild import QueryBuilder
+from index.rescoring import rescored
 from index.results import Hit, SearchResults
 from index.tuning import SearchTuning
 
@@ -190,38 +191,15 @@ class Searcher:
         return self._builder.scoring(parsed, alternatives)
 
     def _ranked(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
-                offset: int, limit: int) -> tuple[int, list[tuple[Any, tantivy.DocAddress]]]:
-        """Total and one page of BM25 hits, the best ``rescore_window`` re-scored with proximity.
-
-        The proximity bonus comes from a second query restricted (by URL
-        digest, a fast field) to the first query's best candidates, so phrase
-        positions are read for a few dozen pages, not for every match; it is
-        added to their BM25 scores and they are sorted again.
-        """
+                offset: int, limit: int) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+        """Total and one page of BM25 hits, the best ``rescore_window`` re-scored with proximity."""
         bonus = self._builder.proximity(parsed)
-        window = max(self.tuning.rescore_window, offset + limit)
         if not bonus or offset >= self.tuning.rescore_window:
             result = searcher.search(query, limit, count=True, offset=offset)
             return int(result.count or 0), list(result.hits)
-        first = searcher.search(query, window, count=True)
-        if len(first.hits) < 2:
-            return int(first.count or 0), list(first.hits)[offset:offset + limit]
-        ids = searcher.fast_field_values(f.UID, [address for _, address in first.hits])
-        # a union of single-document term queries: much faster than a term set query here
-        candidates = tantivy.Query.boolean_query([
-            (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, f.UID, i)) for i in ids if i is not None
-        ])
-        bonus_query = tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, tantivy.Query.const_score_query(candidates, 0.0)),
-            *((tantivy.Occur.Should, q) for q in bonus),
-        ])
-        bonus_hits = searcher.search(bonus_query, window, count=False).hits
-        extra = {(a.segment_ord, a.doc): float(score) for score, a in bonus_hits}
-        rescored = sorted(
-            ((float(score) + extra.get((a.segment_ord, a.doc), 0.0), a) for score, a in first.hits),
-            key=lambda pair: -pair[0],
-        )
-        return int(first.count or 0), rescored[offset:offset + limit]
+        window = max(self.tuning.rescore_window, offset + limit)
+        total, hits = rescored(searcher, self._schema, query, bonus, window)
+        return total, hits[offset:offset + limit]
 
     def _add_snippets(self, searcher: tantivy.Searcher, query: tantivy.Query,
                       docs: list[tantivy.Document], hits: list[Hit]) -> None:

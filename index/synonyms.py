@@ -52,9 +52,12 @@ class SynonymTable:
     """The compiled list: every group's phrasings, and an index by first key word."""
 
     groups: tuple[tuple[str, ...], ...]
+    #: the matching keys of every phrasing, parallel to ``groups``
+    group_keys: tuple[tuple[tuple[str, ...], ...], ...]
     by_first_key: dict[str, tuple[_Phrasing, ...]]
 
 
+@lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """The form words are compared in: folded, lowercased, without a plural ending."""
     folded = unicodedata.normalize("NFKD", word.casefold().replace("œ", "oe").replace("æ", "ae"))
@@ -76,6 +79,7 @@ def _keyed_words(text: str) -> list[tuple[str, int, int]]:
 def parse_table(text: str) -> SynonymTable:
     """Compile the synonym list format (groups separated by ``|``, ``#`` comments)."""
     groups: list[tuple[str, ...]] = []
+    group_keys: list[tuple[tuple[str, ...], ...]] = []
     index: dict[str, list[_Phrasing]] = {}
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
@@ -84,11 +88,11 @@ def parse_table(text: str) -> SynonymTable:
             continue
         group = len(groups)
         groups.append(phrasings)
-        for phrasing in phrasings:
-            keys = tuple(key for key, _, _ in _keyed_words(phrasing))
+        group_keys.append(tuple(_keys(phrasing) for phrasing in phrasings))
+        for keys in group_keys[-1]:
             if keys:
                 index.setdefault(keys[0], []).append(_Phrasing(group, keys))
-    return SynonymTable(tuple(groups), {k: tuple(v) for k, v in index.items()})
+    return SynonymTable(tuple(groups), tuple(group_keys), {k: tuple(v) for k, v in index.items()})
 
 
 @lru_cache(maxsize=1)
@@ -120,21 +124,27 @@ def _matches(words: list[tuple[str, int, int]], table: SynonymTable) -> list[tup
 def expand_with(text: str, table: SynonymTable) -> list[str]:
     """:func:`expand_query` against an explicit table (handy in tests)."""
     words = _keyed_words(text)
-    per_match = []
+    keys = tuple(key for key, _, _ in words)
+    # (candidate, its keys): a candidate's keys are composed, not re-analysed, which keeps this fast
+    per_match: list[list[tuple[str, tuple[str, ...]]]] = []
+    if (spelled := spelled_numbers(text)) != text:
+        per_match.append([(spelled, _keys(spelled))])
     for first, last, phrasing in _matches(words, table):
         start, end = words[first][1], words[last][2]
-        others = table.groups[phrasing.group]
-        per_match.append([f"{text[:start]}{other}{text[end:]}".strip() for other in others])
+        before, after = keys[:first], keys[last + 1:]
+        per_match.append([
+            (f"{text[:start]}{other}{text[end:]}".strip(), before + other_keys + after)
+            for other, other_keys in zip(table.groups[phrasing.group], table.group_keys[phrasing.group],
+                                         strict=True)
+        ])
     # interleaved, so that a cap on alternatives keeps some of every matched phrase
     alternatives: list[str] = []
-    seen = {_signature(text)}
-    if (spelled := spelled_numbers(text)) != text:
-        per_match.insert(0, [spelled])
+    seen = {keys}
     for candidates in zip_longest(*per_match):
         for candidate in candidates:
-            if candidate is not None and (signature := _signature(candidate)) not in seen:
-                seen.add(signature)
-                alternatives.append(candidate)
+            if candidate is not None and candidate[1] not in seen:
+                seen.add(candidate[1])
+                alternatives.append(candidate[0])
     return alternatives
 
 
@@ -163,8 +173,8 @@ def spelled_numbers(text: str) -> str:
     return _NUMBER.sub(lambda m: spell_number(int(m.group())), text)
 
 
-def _signature(text: str) -> str:
-    return " ".join(key for key, _, _ in _keyed_words(text))
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(key for key, _, _ in _keyed_words(text))
 
 
 def expand_query(text: str) -> list[str]:

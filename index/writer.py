@@ -189,8 +189,8 @@ class IndexWriter:
     def _exists(self, url: str) -> bool:
         if url in self._pending:
             return True
-        if not self._has_committed_docs:
-            return False
+        if not self._has_committed_docs or self._searcher.doc_freq(f.URL, url) == 0:
+            return False  # doc_freq also counts deleted copies: 0 is sure, more needs a search
         return self._count(tantivy.Query.term_query(self._schema, f.URL, url), limit=1) > 0
 
     def _count(self, query: tantivy.Query, limit: int = 1) -> int:

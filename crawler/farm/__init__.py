@@ -68,7 +68,7 @@ def load_corpus(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
 class Farm:
     """The sites of one farm and, once started, where to reach them."""
 
-    def __init__(self, records: list[dict[str, Any]], *, hostile: bool = True) -> None:
+    def __init__(self, records: list[dict[str, Any]], *, hostile: bool = True, page_delay: float = 0.0) -> None:
         served = {r["url"] for r in records}
         corpus_hosts: dict[str, list[dict[str, Any]]] = {}
         for record in records:
@@ -78,7 +78,7 @@ class Farm:
         self.sites: dict[str, Site] = {}
         for host, recs in corpus_hosts.items():
             scheme = urlsplit(recs[0]["url"]).scheme
-            self.sites[host] = CorpusSite(host, scheme, recs, served, farm_hosts)
+            self.sites[host] = CorpusSite(host, scheme, recs, served, farm_hosts, delay=page_delay)
         for site in extra:
             self.sites[site.host] = site
         self.records = records
@@ -180,10 +180,14 @@ class Farm:
 
 @contextmanager
 def run_farm(corpus_path: Path | None, *, limit: int | None = None, hostile: bool = True,
-             port: int = 0) -> Iterator[Farm]:
-    """Start a farm in a background thread for the duration of the ``with`` block."""
+             port: int = 0, page_delay: float = 0.0) -> Iterator[Farm]:
+    """Start a farm in a background thread for the duration of the ``with`` block.
+
+    ``page_delay`` makes every corpus page take that long, so that overlapping requests to one
+    host would show in the request log.
+    """
     records = load_corpus(corpus_path, limit) if corpus_path is not None else []
-    farm = Farm(records, hostile=hostile)
+    farm = Farm(records, hostile=hostile, page_delay=page_delay)
     farm.start(port)
     try:
         yield farm

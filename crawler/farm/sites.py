@@ -120,8 +120,8 @@ class CorpusSite:
     """One host of the corpus: its records served as pages at their real URLs."""
 
     def __init__(self, host: str, scheme: str, records: list[dict[str, Any]], served: set[str],
-                 farm_hosts: set[str]) -> None:
-        self.host, self.scheme = host, scheme
+                 farm_hosts: set[str], delay: float = 0.0) -> None:
+        self.host, self.scheme, self.delay = host, scheme, delay
         self.records: dict[str, dict[str, Any]] = {}
         for record in records:
             parts = urlsplit(record["url"])
@@ -151,8 +151,8 @@ class CorpusSite:
             if reply is None:
                 reply = self._cache[path] = self._page(self.records[path])
             if not_modified(headers, reply.headers["ETag"], reply.headers["Last-Modified"]):
-                return Reply(304, b"", {"ETag": reply.headers["ETag"]})
-            return reply
+                return Reply(304, b"", {"ETag": reply.headers["ETag"]}, self.delay)
+            return Reply(reply.status, reply.body, reply.headers, self.delay)
         if path == "/":
             return self._home()
         if path == "/robots.txt":

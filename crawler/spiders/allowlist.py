@@ -19,14 +19,14 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig
-from crawler.extract import extract_page
+from crawler.extract import decode_html, extract_page
 from crawler.items import Gone, Page, Unchanged
 from crawler.urls import canonical_url, is_page_link, looks_like_trap
 
@@ -48,6 +48,18 @@ class AllowlistSpider(Spider):
         self.per_host: Counter[str] = Counter()
         self.pending: Counter[str] = Counter()
         self.scheduled = 0
+        # pages handed to the downloader and not yet parsed: what a graceful stop can lose
+        self.unfinished: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AllowlistSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.reached_downloader, signal=signals.request_reached_downloader)
+        return spider
+
+    def reached_downloader(self, request: Request) -> None:
+        if request.callback == self.parse:
+            self.unfinished.add(request.url)
 
     # -- seeds --
 
@@ -57,6 +69,11 @@ class AllowlistSpider(Spider):
             self.seen |= saved.get("seen", set())
             self.per_host.update(saved.get("per_host", {}))
             self.scheduled = saved.get("scheduled", 0)
+            for url in saved.get("unfinished", ()):
+                # in flight when the crawl stopped: the queue no longer has them, the dupefilter
+                # would refuse them, so they are asked again explicitly
+                yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
+                              meta={"handle_httpstatus_list": PAGE_STATUSES})
         for seed in self.config.seeds:
             for request in self._seed_requests(seed):
                 yield request
@@ -122,7 +139,10 @@ class AllowlistSpider(Spider):
     # -- pages --
 
     def parse(self, response: Response) -> Iterator[Any]:
-        host = urlsplit(response.request.url if response.request else response.url).hostname or ""
+        requested = response.request.url if response.request else response.url
+        self.unfinished.discard(requested)
+        self.unfinished.difference_update(response.meta.get("redirect_urls", ()))
+        host = urlsplit(requested).hostname or ""
         self.pending[host] -= 1
         stats = self.crawler.stats
         if response.status == 304:
@@ -140,7 +160,8 @@ class AllowlistSpider(Spider):
             stats.inc_value(f"crawler/skipped/{why}")
             return
         assert isinstance(response, TextResponse)
-        page = extract_page(response.text, response.url)
+        page = extract_page(decode_html(response.body, _header(response.headers.get(b"Content-Type"))),
+                            response.url)
         url = response.url
         if page.canonical and page.canonical != url:
             if not self.scope.allows(urlsplit(page.canonical).hostname):
@@ -178,6 +199,7 @@ class AllowlistSpider(Spider):
     def failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         if request is not None:
+            self.unfinished.discard(request.url)
             self.pending[urlsplit(request.url).hostname or ""] -= 1
         self.crawler.stats.inc_value(f"crawler/errors/{failure.type.__name__}")
 
@@ -224,7 +246,8 @@ class AllowlistSpider(Spider):
     def closed(self, reason: str) -> None:
         saved = getattr(self, "state", None)
         if isinstance(saved, dict):
-            saved.update(seen=self.seen, per_host=dict(self.per_host), scheduled=self.scheduled)
+            saved.update(seen=self.seen, per_host=dict(self.per_host), scheduled=self.scheduled,
+                         unfinished=set(self.unfinished))
 
 
 def _header(value: bytes | None) -> str | None:

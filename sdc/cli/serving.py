@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sdc.cli import settings_of
+from sdc.settings import Settings
 
 
 @click.command()
@@ -20,12 +21,15 @@ from sdc.cli import settings_of
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None,
           access_log: bool) -> None:
     """Run the search page, the JSON API and the OpenSearch provider."""
+    settings = settings_of(ctx)
+    run_server(settings, host or settings.host, settings.port if port is None else port,
+               workers or settings.workers, access_log)
+
+
+def run_server(settings: Settings, host: str, port: int, workers: int, access_log: bool = True) -> None:
+    """Serve until interrupted (also what ``sdc run`` calls once the data is built)."""
     import uvicorn
 
-    settings = settings_of(ctx)
-    host = host or settings.host
-    port = settings.port if port is None else port
-    workers = workers or settings.workers
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"sdc: serving {settings.public_base_url or f'http://{shown}:{port}/'} "
                f"({workers} worker{'s' if workers > 1 else ''}, data in {settings.data_dir})", err=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.documents import PageDocument
 from index.searcher import Searcher
 from index.synonyms import (
+    FUNCTION_WORDS,
     SYNONYMS_FILE,
     default_table,
     expand_query,
@@ -137,3 +141,16 @@ def test_the_searcher_finds_a_page_through_a_synonym(tmp_path: Path) -> None:
     without = Searcher(tmp_path / "index", tuning=SearchTuning(synonym_weight=0.0)).search("sonotone")
     assert [hit.url for hit in with_synonyms.results] == [pages[0].url]
     assert without.results == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+       | st.lists(st.sampled_from(["carte", "grise", "RSA", "11", "de", "l'", "Chômage", "prix", "-", " "]),
+                  max_size=8).map(" ".join))
+def test_any_text_expands_without_error_and_never_to_itself(text: str) -> None:
+    def keys(value: str) -> list[str]:
+        return [k for k in (word_key(w) for w in re.findall(r"\w+", value)) if k not in FUNCTION_WORDS]
+
+    for alternative in expand_query(text):
+        assert isinstance(alternative, str) and alternative.strip()
+        assert keys(alternative) != keys(text)

@@ -92,6 +92,9 @@ def test_search_from_the_home_page(page) -> None:
     assert page.locator("mark").count() > 0
     assert "résultats" in page.get_by_role("status").first.inner_text()
     shot(page, "results")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column, nothing cut
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "results-mobile")
 
 
 def test_filter_by_category_then_paginate(page) -> None:

@@ -79,8 +79,12 @@ def test_two_workers_share_the_usage_counters(writable_data: Path) -> None:
         for _ in range(20):  # new connections: the kernel spreads them over the workers
             with httpx.Client() as client:
                 client.post(f"{base}/api/classify", json={"urls": ["https://www.lyon.fr/"] * 5})
-        time.sleep(1.5)  # each worker flushes about once a second
-        usage = httpx.get(f"{base}/api/stats").json()["classified"]
+        deadline = time.monotonic() + 15  # each worker flushes about once a second
+        while True:
+            usage = httpx.get(f"{base}/api/stats").json()["classified"]
+            if usage["classified_total"] >= 100 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert usage["classified_total"] == 100 and usage["trusted_total"] == 100
     finally:
         stop(process)

@@ -1,0 +1,58 @@
+"""Scrapy's Downloader, keeping to one request at a time per host when there is no download delay.
+
+Scrapy 2.19 starts each download as a task (``_schedule_coro``) and only counts it in
+``slot.transferring`` once the task runs.  Without a download delay, ``_process_queue`` loops
+while the slot looks free and so starts the whole queue of a host at once: on the site farm,
+16 overlapping requests to one host with ``CONCURRENT_REQUESTS_PER_DOMAIN = 1``.  (With a delay
+Scrapy starts one request per call, which hides the problem.)  This subclass also counts the
+downloads started but not yet transferring, so the per-host limit holds whatever the delay; the
+politeness test of ``tests/crawler`` checks it from the farm's request log.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from time import monotonic
+from typing import TYPE_CHECKING
+
+from scrapy.core.downloader import Downloader, Slot
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import _schedule_coro
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+
+class PoliteDownloader(Downloader):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._starting: Counter[int] = Counter()  # id(slot) -> downloads started, not transferring yet
+
+    def _process_queue(self, slot: Slot) -> None:
+        if slot.latercall:
+            return
+        now = monotonic()
+        delay = slot.download_delay()
+        if delay:
+            penalty = delay - now + slot.lastseen
+            if penalty > 0:
+                slot.latercall = call_later(penalty, self._latercall, slot)
+                return
+        key = id(slot)
+        while slot.queue and slot.free_transfer_slots() - self._starting[key] > 0:
+            slot.lastseen = now
+            request, queue_dfd = slot.queue.popleft()
+            self._starting[key] += 1
+            _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
+            if delay:  # one request per delay, as Scrapy does
+                self._process_queue(slot)
+                break
+
+    async def _download(self, slot: Slot, request: Request) -> Response:
+        key = id(slot)
+        self._starting[key] -= 1
+        if self._starting[key] <= 0:
+            del self._starting[key]
+        return await super()._download(slot, request)

@@ -1,0 +1,1 @@
+"""Downloader middlewares of the crawler, one job each (their order is in :mod:`crawler.settings`)."""

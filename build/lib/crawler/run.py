@@ -1,0 +1,112 @@
+"""Run one crawl to its end in this process and say what it did.
+
+``run_crawl(config)`` starts Scrapy (asyncio reactor) with the settings of :mod:`crawler.settings`,
+waits for the end, writes Scrapy's stats to ``<crawl_dir>/stats.json`` and returns a
+:class:`CrawlSummary`.  Twisted's reactor runs once per process: call it once (the CLI does), or
+from a subprocess.
+
+Resuming: the scheduler queue, the duplicate filter and the spider's seen-set live in
+``<crawl_dir>/job`` (Scrapy's JOBDIR).  A crawl started without ``resume`` clears them (it is a new
+crawl, made incremental by the crawl state); ``resume`` continues the stopped one.  Ctrl-C or
+SIGTERM stop a crawl gracefully (a second one forces it); ``kill -9`` keeps the queue too but loses
+what the spider saves at close, so some pages may be fetched again.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from crawler.config import CrawlConfig
+from crawler.errors import CrawlStateError, SeedError
+from crawler.progress import errors_by_kind
+from crawler.settings import scrapy_settings
+from crawler.state import CrawlState
+
+
+@dataclass
+class CrawlSummary:
+    """The figures a user wants at the end of a crawl (all of Scrapy's stats are in ``stats``)."""
+
+    pages: int
+    unchanged: int
+    gone: int
+    indexed: dict[str, int]
+    hosts: int
+    seconds: float
+    finish_reason: str
+    errors: dict[str, int]
+    dropped: dict[str, int]
+    stats: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def pages_per_second(self) -> float:
+        return (self.pages + self.unchanged) / self.seconds if self.seconds else 0.0
+
+    def lines(self) -> list[str]:
+        dropped = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items()) if v) or "none"
+        errors = ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())) or "none"
+        indexed = ", ".join(f"{k} {v}" for k, v in sorted(self.indexed.items())) or "no index"
+        return [
+            f"crawl {self.finish_reason} in {self.seconds:.1f} s: {self.pages} pages fetched, "
+            f"{self.unchanged} unchanged, {self.gone} gone, on {self.hosts} hosts "
+            f"({self.pages_per_second:.1f} pages/s)",
+            f"index: {indexed}",
+            f"dropped: {dropped}",
+            f"errors: {errors}",
+        ]
+
+
+def run_crawl(config: CrawlConfig) -> CrawlSummary:
+    """Crawl until the queue is empty (or the budget is spent); blocks."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.allowlist import AllowlistSpider
+
+    if not config.seeds:
+        raise SeedError("nothing to crawl: no seed URL (give --hosts, --seeds or import the registry)")
+    job = config.crawl_dir / "job"
+    try:
+        config.crawl_dir.mkdir(parents=True, exist_ok=True)
+        if not config.resume and job.exists():
+            shutil.rmtree(job)
+    except OSError as exc:
+        raise CrawlStateError(f"cannot prepare the crawl directory {config.crawl_dir}: {exc}") from exc
+    state = CrawlState(config.crawl_dir / "state.sqlite")
+    process = CrawlerProcess(scrapy_settings(config), install_root_handler=True)
+    crawler = process.create_crawler(AllowlistSpider)
+    started = time.monotonic()
+    try:
+        process.crawl(crawler, config=config, crawl_state=state)
+        process.start()
+    finally:
+        state.close()
+    seconds = time.monotonic() - started
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    (config.crawl_dir / "stats.json").write_bytes(
+        orjson.dumps(stats, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS, default=str))
+    spider = crawler.spider
+    return CrawlSummary(
+        pages=int(stats.get("crawler/pages", 0)),
+        unchanged=int(stats.get("crawler/unchanged", 0)),
+        gone=int(stats.get("crawler/gone", 0)),
+        indexed={k.split("/", 1)[1]: int(v) for k, v in stats.items() if k.startswith("index/")},
+        hosts=sum(1 for n in getattr(spider, "per_host", {}).values() if n),
+        seconds=seconds,
+        finish_reason=str(stats.get("finish_reason", "stopped")),
+        errors=errors_by_kind(stats),
+        dropped={
+            "offsite redirects": int(stats.get("offsite/redirect_dropped", 0)),
+            "offsite requests": int(stats.get("offsite/filtered", 0)),
+            "off-list canonical": int(stats.get("crawler/canonical_offlist", 0)),
+            "robots.txt": int(stats.get("robotstxt/forbidden", 0)),
+            "binary/not html": sum(int(v) for k, v in stats.items() if k.startswith("crawler/skipped/")),
+            "traps": int(stats.get("crawler/links/trap", 0)),
+            "host budget": int(stats.get("crawler/host_budget_reached", 0)),
+        },
+        stats=stats,
+    )

@@ -1,0 +1,48 @@
+"""Which hosts a crawl may visit: trusted by the registry's classifier, and inside the crawl's hosts.
+
+The classifier is the only judge of trust; a crawl started with ``--hosts`` or ``--category`` is
+further narrowed to those hosts (and their subdomains), so that crawling one site does not wander
+into every other trusted site it links to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sources import Category, Classifier
+
+
+class CrawlScope:
+    """``allows(host)``: trusted, in the category if one is given, and under one of ``hosts`` if given."""
+
+    def __init__(self, classifier: Classifier, hosts: Iterable[str] | None = None,
+                 category: Category | None = None) -> None:
+        self.classifier = classifier
+        self.hosts = frozenset(h.lower().rstrip(".") for h in hosts) if hosts else None
+        self.category = category
+        self._cache: dict[str, bool] = {}
+
+    def allows(self, host: str | None) -> bool:
+        if not host:
+            return False
+        known = self._cache.get(host)
+        if known is None:
+            known = self._cache[host] = self._decide(host)
+        return known
+
+    def _decide(self, host: str) -> bool:
+        verdict = self.classifier.classify_host(host)
+        if not verdict.trusted:
+            return False
+        if self.category is not None and verdict.category != self.category:
+            return False
+        if self.hosts is None:
+            return True
+        level = host
+        while True:
+            if level in self.hosts:
+                return True
+            dot = level.find(".")
+            if dot < 0:
+                return False
+            level = level[dot + 1:]

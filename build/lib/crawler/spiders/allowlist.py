@@ -1,0 +1,255 @@
+"""Walk every trusted site from its home page and sitemaps, following links only inside the list.
+
+Per host, the spider requests the home page, ``/robots.txt`` (for its ``Sitemap:`` lines) and
+``/sitemap.xml`` (sitemap indexes and gzip sitemaps are followed).  Links go through a seen-set
+before any Request is built (building a Request per link costs more than the page; see
+docs/crawler.md), then through URL canonicalisation, the crawl scope (the registry's classifier),
+the not-a-page and trap filters, the per-host budget and the global budget.  The offsite
+middleware checks the scope again for redirects.
+
+Stats: ``crawler/pages``, ``crawler/unchanged``, ``crawler/gone``, ``crawler/skipped/<why>``,
+``crawler/links/<why>``, ``crawler/canonical_offlist``, ``crawler/host_budget_reached``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from crawler.config import CrawlConfig
+from crawler.extract import decode_html, extract_page
+from crawler.items import Gone, Page, Unchanged
+from crawler.urls import canonical_url, is_page_link, looks_like_trap
+
+PAGE_STATUSES = [304, 404, 410]
+BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!",
+                b"\xd0\xcf\x11\xe0", b"OggS", b"ID3", b"RIFF", b"\x00\x00\x01\x00")
+HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"text/plain", b"")
+
+
+class AllowlistSpider(Spider):
+    name = "allowlist"
+
+    def __init__(self, config: CrawlConfig, crawl_state: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.config = config
+        self.scope = config.scope
+        self.crawl_state = crawl_state
+        self.seen: set[str] = set()
+        self.per_host: Counter[str] = Counter()
+        self.pending: Counter[str] = Counter()
+        self.scheduled = 0
+        # pages handed to the downloader and not yet parsed: what a graceful stop can lose
+        self.unfinished: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AllowlistSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.reached_downloader, signal=signals.request_reached_downloader)
+        return spider
+
+    def reached_downloader(self, request: Request) -> None:
+        if request.callback == self.parse:
+            self.unfinished.add(request.url)
+
+    # -- seeds --
+
+    async def start(self) -> AsyncIterator[Any]:
+        saved = getattr(self, "state", None)
+        if isinstance(saved, dict) and self.config.resume:
+            self.seen |= saved.get("seen", set())
+            self.per_host.update(saved.get("per_host", {}))
+            self.scheduled = saved.get("scheduled", 0)
+            for url in saved.get("unfinished", ()):
+                # in flight when the crawl stopped: the queue no longer has them, the dupefilter
+                # would refuse them, so they are asked again explicitly
+                yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
+                              meta={"handle_httpstatus_list": PAGE_STATUSES})
+        for seed in self.config.seeds:
+            for request in self._seed_requests(seed):
+                yield request
+        if self.config.revisit and self.crawl_state is not None:
+            # known pages are asked again, so that the ones no longer linked are found gone
+            for url in self.crawl_state.known_urls(self.scope.hosts):
+                request = self.follow_url(url, depth=1)
+                if request is not None:
+                    yield request
+
+    def _seed_requests(self, seed: str) -> Iterator[Request]:
+        parts = urlsplit(seed if "://" in seed else f"https://{seed}")
+        root = f"{parts.scheme}://{parts.netloc}"
+        if not self.scope.allows(parts.hostname):
+            self.crawler.stats.inc_value("crawler/seeds_refused")
+            return
+        page = self.follow_url(seed if "://" in seed else root + "/", depth=0)
+        if page is not None:
+            yield page
+        yield Request(f"{root}/robots.txt", callback=self.parse_robots, errback=self.failed_aux,
+                      meta={"handle_httpstatus_all": True}, priority=10)
+        yield Request(f"{root}/sitemap.xml", callback=self.parse_sitemap, errback=self.failed_aux,
+                      meta={"handle_httpstatus_list": [404, 410]}, priority=10)
+
+    # -- link filter: seen-set first, Request objects only for new URLs --
+
+    def follow_url(self, url: str, depth: int | None = None) -> Request | None:
+        if url in self.seen:
+            return None
+        self.seen.add(url)
+        canonical = canonical_url(url)
+        if canonical != url:
+            if canonical in self.seen:
+                return None
+            self.seen.add(canonical)
+        stats = self.crawler.stats
+        host = urlsplit(canonical).hostname
+        if not self.scope.allows(host):
+            stats.inc_value("crawler/links/offsite")
+            return None
+        if not is_page_link(canonical):
+            stats.inc_value("crawler/links/not_a_page")
+            return None
+        if looks_like_trap(canonical):
+            stats.inc_value("crawler/links/trap")
+            return None
+        assert host is not None
+        if self.per_host[host] >= self.config.max_pages_per_host:
+            if self.per_host[host] == self.config.max_pages_per_host:
+                stats.inc_value("crawler/host_budget_reached")
+                self.per_host[host] += 1
+            return None
+        if self.config.max_pages is not None and self.scheduled >= self.config.max_pages:
+            return None
+        self.per_host[host] += 1
+        self.pending[host] += 1
+        self.scheduled += 1
+        meta: dict[str, Any] = {"handle_httpstatus_list": PAGE_STATUSES}
+        if depth is not None:
+            meta["depth"] = depth
+        return Request(canonical, callback=self.parse, errback=self.failed, meta=meta)
+
+    # -- pages --
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        requested = response.request.url if response.request else response.url
+        self.unfinished.discard(requested)
+        self.unfinished.difference_update(response.meta.get("redirect_urls", ()))
+        host = urlsplit(requested).hostname or ""
+        self.pending[host] -= 1
+        stats = self.crawler.stats
+        if response.status == 304:
+            stats.inc_value("crawler/unchanged")
+            yield Unchanged(response.url)
+            return
+        if response.status in (404, 410):
+            stats.inc_value(f"crawler/http_{response.status}")
+            if self.crawl_state is not None and response.url in self.crawl_state.validators:
+                stats.inc_value("crawler/gone")  # indexed by an earlier crawl: remove it
+                yield Gone(response.url, response.status)
+            return
+        why = self.not_a_page(response)
+        if why:
+            stats.inc_value(f"crawler/skipped/{why}")
+            return
+        assert isinstance(response, TextResponse)
+        page = extract_page(decode_html(response.body, _header(response.headers.get(b"Content-Type"))),
+                            response.url)
+        url = response.url
+        if page.canonical and page.canonical != url:
+            if not self.scope.allows(urlsplit(page.canonical).hostname):
+                stats.inc_value("crawler/canonical_offlist")
+                return
+            url = canonical_url(page.canonical)
+        if page.noindex:
+            stats.inc_value("crawler/skipped/noindex")
+        elif not page.body and not page.title:
+            stats.inc_value("crawler/skipped/empty")
+        else:
+            stats.inc_value("crawler/pages")
+            headers = response.headers
+            yield Page(url=url, title=page.title, body=page.body, description=page.description,
+                       headings=page.headings, lang=page.lang, published=page.published,
+                       fetched=datetime.now(UTC),
+                       etag=_header(headers.get(b"ETag")), last_modified=_header(headers.get(b"Last-Modified")))
+        for link in page.links:
+            request = self.follow_url(link)
+            if request is not None:
+                yield request
+
+    def not_a_page(self, response: Response) -> str | None:
+        """Why a response is not an HTML page to index (binary, image, other type), or None."""
+        if not isinstance(response, TextResponse):
+            return "binary"
+        content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+        if content_type not in HTML_TYPES:
+            return "not_html"
+        head = response.body[:1024]
+        if head.startswith(BINARY_MAGIC) or b"\x00" in head[:512] and b"<" not in head[:64]:
+            return "binary"
+        return None
+
+    def failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        if request is not None:
+            self.unfinished.discard(request.url)
+            self.pending[urlsplit(request.url).hostname or ""] -= 1
+        self.crawler.stats.inc_value(f"crawler/errors/{failure.type.__name__}")
+
+    def failed_aux(self, failure: Failure) -> None:
+        """Robots.txt or sitemap fetch failed: the home page and links still cover the site."""
+
+    # -- robots.txt and sitemaps --
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return
+        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            if self.scope.allows(urlsplit(url).hostname):
+                yield Request(url, callback=self.parse_sitemap, errback=self.failed_aux, priority=10)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if response.status != 200:
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.config.max_size)
+            except (OSError, ValueError):
+                self.crawler.stats.inc_value("crawler/sitemap_errors")
+                return
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # lxml raises many kinds on garbage; a bad sitemap is just skipped
+            self.crawler.stats.inc_value("crawler/sitemap_errors")
+            return
+        self.crawler.stats.inc_value("crawler/sitemaps")
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                if self.scope.allows(urlsplit(loc).hostname):
+                    yield Request(loc, callback=self.parse_sitemap, errback=self.failed_aux, priority=10)
+            else:
+                request = self.follow_url(loc)
+                if request is not None:
+                    yield request
+
+    def closed(self, reason: str) -> None:
+        saved = getattr(self, "state", None)
+        if isinstance(saved, dict):
+            saved.update(seen=self.seen, per_host=dict(self.per_host), scheduled=self.scheduled,
+                         unfinished=set(self.unfinished))
+
+
+def _header(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
+

@@ -1,0 +1,67 @@
+"""The French analyzer, built from tantivy's own tokenizer and filters.
+
+``Tokenizer.simple`` splits on every non-alphanumeric character, so both the
+ASCII ``'`` and the typographic ``’`` end a token: ``l'État`` gives ``l`` and
+``État``.  The elided articles (``l``, ``d``, ``qu``, ``j``...) are in
+tantivy's French stop-word list, the longer elided conjunctions (``jusqu``,
+``lorsqu``...) are added here, so elision is handled by dropping them.
+
+Accents are folded *before* stemming: the Snowball stemmer then sees the
+same letters whether the agent typed them or not (``sécurité`` and
+``securite`` both give ``securit``; stemming first gave ``secur`` and
+``securit``).  Positions survive stop-word removal, so phrase queries still
+line up.
+
+tantivy does not persist custom analyzers: :func:`register` must run every
+time an index is opened (``schema.open_index`` does it).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import tantivy
+
+#: tokenizer name of the analysed text fields (title, headings, description, body, name)
+FRENCH = "fr_folded"
+#: tokenizer name of the suggestion field: folded, lowercased, never stemmed
+SUGGEST = "fr_suggest"
+
+#: elided words the French stop-word list lacks (it has l, d, j, m, n, s, t, c, qu)
+ELISIONS = ["jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "quelqu"]
+MAX_TOKEN_CHARS = 40
+
+
+def french_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(MAX_TOKEN_CHARS))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stopword("french"))
+        .filter(tantivy.Filter.custom_stopword(ELISIONS))
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("french"))
+        .build()
+    )
+
+
+def suggest_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(MAX_TOKEN_CHARS))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+def register(index: tantivy.Index) -> None:
+    """Register our analyzers on ``index`` (needed after every open)."""
+    index.register_tokenizer(FRENCH, french_analyzer())
+    index.register_tokenizer(SUGGEST, suggest_analyzer())
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents the way the analyzers do (``Préfecture`` -> ``prefecture``)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

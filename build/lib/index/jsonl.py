@@ -1,0 +1,114 @@
+"""Read pages from JSON Lines (optionally gzip), one :class:`PageDocument` per line.
+
+Each line is an object with at least ``url``, ``title`` and ``body``;
+``description``, ``headings``, ``date`` (published, ``YYYY-MM-DD`` or ISO
+8601), ``fetched`` and ``lang`` are optional.  Any ``domain``, ``site``,
+``category`` or ``name`` in the file is ignored: the registry decides those.
+A bad line is reported with its number and the reading goes on; only a file
+that cannot be opened or decompressed at all is an error.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from index.documents import PageDocument
+from index.errors import InputFileError
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidLine:
+    line: int
+    reason: str
+
+
+def open_text(path: Path) -> IO[str]:
+    """Open ``path`` as UTF-8 text, gunzipping it when it starts with the gzip magic."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - handed to the caller
+        if raw.peek(2)[:2] == b"\x1f\x8b":
+            return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8", errors="replace")
+        return io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def read_documents(path: Path) -> Iterator[tuple[int, PageDocument | InvalidLine]]:
+    """Yield ``(line number, document or InvalidLine)``; blank lines are skipped."""
+    with open_text(path) as stream:
+        number = 0
+        try:
+            for number, line in enumerate(stream, start=1):  # noqa: B007 - used after the loop
+                if not line.strip():
+                    continue
+                yield number, parse_line(line, number)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputFileError(f"cannot read {path} after line {number}: {exc}") from None
+
+
+def parse_line(line: str, number: int) -> PageDocument | InvalidLine:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return InvalidLine(number, f"invalid JSON ({exc})")
+    if not isinstance(record, dict):
+        return InvalidLine(number, "not a JSON object")
+    try:
+        return to_document(record)
+    except (TypeError, ValueError) as exc:
+        return InvalidLine(number, str(exc))
+
+
+def to_document(record: dict[str, Any]) -> PageDocument:
+    for key in ("url", "title", "body"):
+        if not isinstance(record.get(key), str) or (key == "url" and not record[key].strip()):
+            raise ValueError(f"missing or non-text '{key}'")
+    headings = record.get("headings") or []
+    if not isinstance(headings, list):
+        raise ValueError("'headings' must be a list of strings")
+    published = record.get("date", record.get("published"))
+    return PageDocument(
+        url=record["url"].strip(),
+        title=record["title"],
+        body=record["body"],
+        description=_text(record.get("description")),
+        headings=[h for h in headings if isinstance(h, str)],
+        lang=_text(record.get("lang")) or None,
+        published=_date(published, "date"),
+        fetched=_datetime(record.get("fetched")),
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _date(value: Any, key: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"'{key}' must be a date like 2024-05-31")
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"'{key}' is not a date: {value[:40]!r}") from None
+
+
+def _datetime(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError("'fetched' must be an ISO 8601 date-time")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'fetched' is not a date-time: {value[:40]!r}") from None

@@ -1,0 +1,126 @@
+"""Turn a :class:`~index.query.ParsedQuery` into tantivy queries, with the tuning's weights.
+
+Shape of the scoring query::
+
+    Must     words   = Should( DisMax(title^b, headings^b, ... for each word) )
+                       Should( each synonym alternative, same shape, ^synonym_weight )
+    Must     each +word and each "phrase" (in any text field)
+    MustNot  each -word / -"phrase" (in any text field)
+    Must     filters (site, category) with a constant score of 0
+
+The proximity bonus (a sloppy phrase of all the words on title and body) is
+a separate query, :meth:`QueryBuilder.proximity`: the searcher applies it
+only to the best ``rescore_window`` results, because matching phrases on
+every page holding a common word is what made queries over a million
+pages slow.
+
+Every term goes through the same French analyzer as the documents, so
+what the analyzer drops (stop words, elided articles) is dropped here too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import tantivy
+
+from index import schema as f
+from index.query import ParsedQuery
+from index.tuning import SearchTuning
+
+Occur = tantivy.Occur
+Query = tantivy.Query
+Terms = list[tuple[int, str]]  # (position, token)
+
+
+class QueryBuilder:
+    def __init__(self, schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, tuning: SearchTuning) -> None:
+        self._schema = schema
+        self._analyzer = analyzer
+        self._tuning = tuning
+        self._boosts = {name: tuning.field_boosts.get(name, 1.0) for name in f.TEXT_FIELDS}
+
+    def terms(self, text: str) -> Terms:
+        return [(t.position, t.text) for t in self._analyzer.pre_tokenize(text).tokens]
+
+    def scoring(self, parsed: ParsedQuery, alternatives: Sequence[str] = ()) -> Query | None:
+        """The query that matches and scores; ``None`` when the text analyses to nothing."""
+        must: list[Query] = []
+        words = self._words_query(" ".join(parsed.words))
+        if words is not None:
+            shoulds = [(Occur.Should, words)]
+            for alternative in alternatives[: self._tuning.max_synonyms]:
+                alt = self._words_query(alternative)
+                if alt is not None:
+                    shoulds.append((Occur.Should, Query.boost_query(alt, self._tuning.synonym_weight)))
+            must.append(words if len(shoulds) == 1 else Query.boolean_query(shoulds))
+        for text in (*parsed.required, *parsed.phrases):
+            anywhere = self._anywhere(text, slop=0)
+            if anywhere is not None:
+                must.append(anywhere)
+        if not must:
+            return None
+        if len(must) == 1:
+            return must[0]
+        return Query.boolean_query([(Occur.Must, q) for q in must])
+
+    def proximity(self, parsed: ParsedQuery) -> list[Query]:
+        """Bonus queries for pages where the plain words appear close together (may be empty)."""
+        terms = self.terms(" ".join(parsed.words))
+        if self._tuning.proximity_boost <= 0 or len({token for _, token in terms}) < 2:
+            return []
+        out = []
+        for name in self._tuning.proximity_fields:
+            phrase = Query.phrase_query(self._schema, name, terms, slop=self._tuning.proximity_slop)
+            out.append(Query.boost_query(phrase, self._tuning.proximity_boost * self._boosts.get(name, 1.0)))
+        return out
+
+    def excluded(self, parsed: ParsedQuery) -> list[Query]:
+        found = (self._anywhere(text, slop=0, boosted=False) for text in parsed.excluded)
+        return [q for q in found if q is not None]
+
+    def filters(self, sites: Sequence[str], categories: Sequence[str]) -> list[Query]:
+        out: list[Query] = []
+        if sites:
+            out.append(Query.term_set_query(self._schema, f.SITE, list(dict.fromkeys(sites))))
+        if categories:
+            out.append(Query.term_set_query(self._schema, f.CATEGORY, list(dict.fromkeys(categories))))
+        return out
+
+    # -- pieces ------------------------------------------------------------
+
+    def _words_query(self, text: str) -> Query | None:
+        terms = self.terms(text)
+        distinct = list(dict.fromkeys(token for _, token in terms))
+        if not distinct:
+            return None
+        clauses = [(Occur.Should, self._term_everywhere(token)) for token in distinct]
+        needed = math.ceil(self._tuning.minimum_should_match * len(distinct))
+        if needed > 1:
+            return Query.boolean_query(clauses, minimum_number_should_match=needed)
+        return Query.boolean_query(clauses)
+
+    def _term_everywhere(self, token: str) -> Query:
+        per_field = [
+            Query.boost_query(Query.term_query(self._schema, name, token), boost)
+            for name, boost in self._boosts.items() if boost > 0
+        ]
+        return Query.disjunction_max_query(per_field, tie_breaker=self._tuning.tie_breaker)
+
+    def _anywhere(self, text: str, *, slop: int, boosted: bool = True) -> Query | None:
+        """``text`` as a phrase (or a single term) in any text field."""
+        terms = self.terms(text)
+        if not terms:
+            return None
+        if len(terms) == 1:
+            if boosted:
+                return self._term_everywhere(terms[0][1])
+            return Query.boolean_query(
+                [(Occur.Should, Query.term_query(self._schema, n, terms[0][1])) for n in f.TEXT_FIELDS]
+            )
+        per_field = []
+        for name in f.TEXT_FIELDS:
+            phrase = Query.phrase_query(self._schema, name, terms, slop=slop)
+            per_field.append(Query.boost_query(phrase, self._boosts[name]) if boosted else phrase)
+        return Query.disjunction_max_query(per_field, tie_breaker=self._tuning.tie_breaker)

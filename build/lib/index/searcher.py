@@ -1,0 +1,260 @@
+"""Answer queries: lenient parsing, BM25 with field boosts, filters, snippets, facets.
+
+A :class:`Searcher` is cheap to keep for the life of a process and safe to
+share between threads.  It notices new commits by the writer (a ``stat`` of
+``meta.json`` per search) and reloads, so no restart is needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import tantivy
+
+from index import analysis, snippets
+from index import schema as f
+from index.errors import SearchIndexError
+from index.query import ParsedQuery, fold, normalize_site, parse
+from index.querybuild import QueryBuilder
+from index.rescoring import rescored
+from index.results import Hit, SearchResults
+from index.tuning import SearchTuning
+
+MAX_LIMIT = 100
+MAX_PAGE = 1000
+Sort = Literal["relevance", "date"]
+
+
+def _load_expander() -> Callable[[str], list[str]] | None:
+    try:
+        module = importlib.import_module("index.synonyms")
+    except ImportError:
+        return None
+    expand = getattr(module, "expand_query", None)
+    return expand if callable(expand) else None
+
+
+class Searcher:
+    """Read side of the index at ``path``."""
+
+    def __init__(self, path: Path, *, tuning: SearchTuning | None = None) -> None:
+        self.path = Path(path)
+        self.tuning = tuning or SearchTuning()
+        self._index = f.open_index(self.path, create=False)
+        self._index.config_reader(reload_policy="manual")
+        self._schema = self._index.schema
+        self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
+        self._suggest_analyzer = analysis.suggest_analyzer()
+        self._expand = _load_expander()
+        self._lock = threading.Lock()
+        self._meta = self.path / "meta.json"
+        self._meta_stamp: tuple[int, int, int] | None = None
+        self._searcher = self._fresh_searcher()
+
+    # -- public API ----------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        category: str | Sequence[str] | None = None,
+        site: str | None = None,
+        page: int = 1,
+        limit: int = 10,
+        sort: Sort = "relevance",
+        snippets: bool = True,
+        facets: bool = True,
+    ) -> SearchResults:
+        started = time.perf_counter()
+        page = min(max(1, int(page)), MAX_PAGE)
+        limit = min(max(1, int(limit)), MAX_LIMIT)
+        parsed = parse(query or "")
+        categories = [*parsed.categories, *_as_list(category)]
+        sites = [*parsed.sites, *_as_list(site)]
+        categories = [fold(c).strip() for c in categories if c and c.strip()]
+        sites = [s for s in (normalize_site(s) for s in sites) if s]
+        searcher = self.searcher()
+
+        main = self._main_query(parsed)
+        if main is None:
+            return SearchResults(query, 0, _ms(started), page, limit)
+        excluded = self._builder.excluded(parsed)
+        site_filters = self._builder.filters(sites, [])
+        category_filters = self._builder.filters([], categories)
+        if sort == "date":
+            site_filters.append(tantivy.Query.exists_query(f.PUBLISHED))
+        full = _combine(main, [*site_filters, *category_filters], excluded)
+        offset = (page - 1) * limit
+        if sort == "date":
+            result = searcher.search(full, limit, count=True, order_by_field=f.PUBLISHED, offset=offset)
+            total, ranked = result.count, result.hits
+        else:
+            total, ranked = self._ranked(searcher, full, parsed, offset, limit)
+        docs = [searcher.doc(address) for _, address in ranked]
+        hits = [_hit(doc, score) for doc, (score, _) in zip(docs, ranked, strict=True)]
+        if snippets and hits:
+            self._add_snippets(searcher, full, docs, hits)
+        counts: dict[str, int] = {}
+        if facets:
+            facet_query = _combine(main, site_filters, excluded) if categories else full
+            counts = self._facets(searcher, facet_query)
+        return SearchResults(query, int(total or 0), _ms(started), page, limit, hits, counts)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions for a search box: matching titles first, then frequent title words."""
+        text = prefix.strip()
+        if not text or limit <= 0:
+            return []
+        searcher = self.searcher()
+        tokens = [t.text for t in self._suggest_analyzer.pre_tokenize(text).tokens]
+        if not tokens:
+            return []
+        out: dict[str, None] = {}
+        words = [(i, token) for i, token in enumerate(tokens)]
+        try:
+            query = tantivy.Query.phrase_prefix_query(self._schema, f.SUGGEST, words) if len(tokens) > 1 \
+                else tantivy.Query.fuzzy_term_query(self._schema, f.SUGGEST, tokens[0], distance=0,
+                                                    prefix=True)
+            for _, address in searcher.search(query, limit, count=False).hits:
+                title = searcher.doc(address).get_first(f.TITLE)
+                if title:
+                    out.setdefault(" ".join(title.split()), None)
+        except ValueError:
+            pass
+        if len(out) < limit:
+            head = text[: len(text) - len(text.split()[-1])] if not text[-1].isspace() else text
+            completions = searcher.terms_with_prefix(f.SUGGEST, tokens[-1], limit=200)
+            for term, _ in sorted(completions, key=lambda pair: -pair[1]):
+                if len(out) >= limit:
+                    break
+                if term != tokens[-1] or len(tokens) > 1:
+                    out.setdefault(f"{head}{term}", None)
+        return list(out)[:limit]
+
+    def stats(self) -> dict[str, Any]:
+        searcher = self.searcher()
+        by_category = self._facets(searcher, tantivy.Query.all_query())
+        size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+        return {
+            "documents": searcher.num_docs,
+            "by_category": by_category,
+            "size_bytes": size,
+            "segments": searcher.num_segments,
+        }
+
+    def count(self) -> int:
+        return int(self.searcher().num_docs)
+
+    def searcher(self) -> tantivy.Searcher:
+        """The tantivy searcher on the latest commit (reloaded when ``meta.json`` changed)."""
+        stamp = self._stamp()
+        if stamp != self._meta_stamp:
+            with self._lock:
+                if stamp != self._meta_stamp:
+                    self._searcher = self._fresh_searcher()
+        return self._searcher
+
+    # -- internals -----------------------------------------------------------
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        """Identity of the current ``meta.json`` (tantivy replaces it atomically on commit)."""
+        try:
+            st = self._meta.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_ino, st.st_size)
+
+    def _fresh_searcher(self) -> tantivy.Searcher:
+        stamp = self._stamp()
+        try:
+            self._index.reload()
+        except ValueError as exc:
+            raise SearchIndexError(f"cannot reload the index at {self.path}: {exc}") from None
+        self._meta_stamp = stamp
+        return self._index.searcher()
+
+    def _main_query(self, parsed: ParsedQuery) -> tantivy.Query | None:
+        if not parsed.has_terms:
+            return tantivy.Query.all_query()
+        alternatives: list[str] = []
+        if self._expand is not None and parsed.words and self.tuning.synonym_weight > 0:
+            try:
+                alternatives = [a for a in self._expand(" ".join(parsed.words)) if a.strip()]
+            except Exception:  # noqa: BLE001 - a synonym bug must not break search
+                alternatives = []
+        return self._builder.scoring(parsed, alternatives)
+
+    def _ranked(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
+                offset: int, limit: int) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+        """Total and one page of BM25 hits, the best ``rescore_window`` re-scored with proximity."""
+        bonus = self._builder.proximity(parsed)
+        if not bonus or offset >= self.tuning.rescore_window:
+            result = searcher.search(query, limit, count=True, offset=offset)
+            return int(result.count or 0), list(result.hits)
+        window = max(self.tuning.rescore_window, offset + limit)
+        total, hits = rescored(searcher, self._schema, query, bonus, window)
+        return total, hits[offset:offset + limit]
+
+    def _add_snippets(self, searcher: tantivy.Searcher, query: tantivy.Query,
+                      docs: list[tantivy.Document], hits: list[Hit]) -> None:
+        generator = tantivy.SnippetGenerator.create(searcher, query, self._schema, f.BODY)
+        generator.set_max_num_chars(self.tuning.snippet_chars)
+        for hit, doc in zip(hits, docs, strict=True):
+            hit.snippet = snippets.render(generator.snippet_from_doc(doc),
+                                          doc.get_first(f.DESCRIPTION) or doc.get_first(f.BODY) or "",
+                                          self.tuning.snippet_chars)
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, int]:
+        agg = {"categories": {"terms": {"field": f.CATEGORY, "size": 100}}}
+        try:
+            buckets = searcher.aggregate(query, agg)["categories"]["buckets"]
+        except (ValueError, KeyError):
+            return {}
+        return {b["key"]: int(b["doc_count"]) for b in buckets if b.get("key")}
+
+
+def _hit(doc: tantivy.Document, score: Any) -> Hit:
+    published = doc.get_first(f.PUBLISHED)
+    return Hit(
+        url=doc.get_first(f.URL) or "",
+        title=doc.get_first(f.TITLE) or "",
+        snippet="",
+        domain=doc.get_first(f.DOMAIN) or "",
+        category=doc.get_first(f.CATEGORY) or "",
+        name=doc.get_first(f.NAME) or "",
+        score=float(score) if isinstance(score, (int, float)) else 0.0,
+        published=published.date() if isinstance(published, datetime) else _as_date(published),
+        host=doc.get_first(f.HOST) or "",
+    )
+
+
+def _combine(main: tantivy.Query, filters: list[tantivy.Query],
+             excluded: list[tantivy.Query]) -> tantivy.Query:
+    if not filters and not excluded:
+        return main
+    clauses = [(tantivy.Occur.Must, main)]
+    clauses += [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in filters]
+    clauses += [(tantivy.Occur.MustNot, q) for q in excluded]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)]
+
+
+def _as_date(value: Any) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)

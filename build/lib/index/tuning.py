@@ -1,0 +1,42 @@
+"""Every number that shapes ranking, in one place.
+
+The relevance evaluation (``tests/index/test_relevance_set.py`` and the
+benchmark in ``docs/benchmarks.md``) measures changes to these defaults; change
+them here only, with the measured MRR@10 in the commit message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def _default_boosts() -> dict[str, float]:
+    # measured on bench/relevance (docs/relevance.md): 3.0/1.5 let titles swamp the body text
+    return {"title": 1.5, "headings": 1.2, "description": 1.2, "name": 1.0, "body": 1.0}
+
+
+@dataclass(frozen=True)
+class SearchTuning:
+    """BM25 field boosts, proximity and synonym weights used by :class:`index.searcher.Searcher`."""
+
+    #: multiplier of each text field's BM25 score (title > headings/description > body)
+    field_boosts: dict[str, float] = field(default_factory=_default_boosts)
+    #: dis-max tie breaker: 0 scores a word by its best field only, 1 sums every field
+    tie_breaker: float = 0.3
+    #: extra weight when all the query's words appear close together (0 disables)
+    proximity_boost: float = 0.25
+    #: how far apart (in words) the query's words may be for the proximity bonus
+    proximity_slop: int = 3
+    #: fields the proximity bonus looks at
+    proximity_fields: tuple[str, ...] = ("title", "body")
+    #: the proximity bonus re-scores this many best BM25 results (phrase matching on every
+    #: match of a common word is what made queries over 1M pages slow)
+    rescore_window: int = 50
+    #: weight of each alternative phrasing given by ``index.synonyms.expand_query``
+    synonym_weight: float = 0.5
+    #: at most this many alternative phrasings are added to a query
+    max_synonyms: int = 4
+    #: share of the plain words a document must contain (0 = any word, 1 = every word)
+    minimum_should_match: float = 0.0
+    #: snippet length in characters
+    snippet_chars: int = 200

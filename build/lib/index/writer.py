@@ -1,0 +1,254 @@
+"""Add, replace and delete pages: the only code that writes the index.
+
+Policy:
+
+* **Trusted pages only.**  Host, registrable domain, category and source
+  name come from the :class:`sources.Classifier` at add time; a page whose
+  URL it does not trust is refused and counted, never indexed.
+* **One document per URL.**  Adding a URL deletes any earlier copy in the
+  same tantivy operation batch, so a re-add is a replacement.
+* **Batched commits.**  tantivy buffers documents in memory on ``threads``
+  indexing threads; we commit every ``batch_size`` documents and at least
+  every ``commit_seconds`` while the writer is open (a background timer
+  covers slow producers such as the crawler).  A commit is atomic: a crash
+  (even ``kill -9``) leaves the last committed state, which opens normally.
+* **One writer per directory.**  tantivy's lock file enforces it across
+  processes; a second writer gets :class:`IndexLockedError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import tantivy
+
+from index import schema as f
+from index.documents import PageDocument
+from index.errors import IndexLockedError, SearchIndexError
+from sources import Classifier
+
+AddOutcome = Literal["added", "replaced", "refused"]
+DEFAULT_HEAP_BYTES = 256_000_000
+
+
+class IndexWriter:
+    """Context manager writing one index directory; ``close()`` (or ``with``) commits."""
+
+    def __init__(
+        self,
+        path: Path,
+        classifier: Classifier,
+        *,
+        batch_size: int = 1000,
+        commit_seconds: float = 5.0,
+        threads: int = 2,
+        heap_bytes: int = DEFAULT_HEAP_BYTES,
+    ) -> None:
+        self.path = Path(path)
+        self._classifier = classifier
+        self._batch_size = max(1, batch_size)
+        self._commit_seconds = commit_seconds
+        self._index = f.open_index(self.path)
+        self._schema = self._index.schema
+        try:
+            self._writer = self._index.writer(heap_size=heap_bytes, num_threads=max(1, threads))
+        except ValueError as exc:
+            if "LockBusy" in str(exc):
+                raise IndexLockedError(
+                    f"the index at {self.path} is being written by another process"
+                ) from None
+            raise SearchIndexError(f"cannot write the index at {self.path}: {exc}") from None
+        self._index.config_reader(reload_policy="manual")
+        self._index.reload()
+        self._searcher = self._index.searcher()
+        self._has_committed_docs = self._searcher.num_docs > 0
+        self._pending: set[str] = set()  # URLs added since the last commit
+        self._uncommitted = 0
+        self._last_commit = time.monotonic()
+        self._lock = threading.RLock()
+        self._closed = False
+        self.counts: dict[str, int] = {"added": 0, "replaced": 0, "refused": 0, "deleted": 0}
+        self.last_commit_opstamp: int | None = None
+        self._stop = threading.Event()
+        self._timer: threading.Thread | None = None
+        if commit_seconds > 0:
+            self._timer = threading.Thread(target=self._commit_periodically, daemon=True,
+                                           name=f"index-commit:{self.path.name}")
+            self._timer.start()
+
+    # -- context manager ---------------------------------------------------
+
+    def __enter__(self) -> IndexWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------
+
+    def add(self, doc: PageDocument) -> AddOutcome:
+        """Index ``doc`` (replacing any page with the same URL) unless its URL is untrusted."""
+        classification = self._classifier.classify(doc.url)
+        verdict = classification.verdict
+        host = _host_of(classification)
+        if not verdict.trusted or host is None:
+            with self._lock:
+                self.counts["refused"] += 1
+            return "refused"
+        document = _to_document(doc, host, verdict.domain or host,
+                                verdict.category.value if verdict.category else "",
+                                verdict.name or "")
+        with self._lock:
+            self._check_open()
+            outcome: AddOutcome = "replaced" if self._exists(doc.url) else "added"
+            if outcome == "replaced":
+                self._writer.delete_documents_by_term(f.URL, doc.url)
+            self._writer.add_document(document)
+            self._pending.add(doc.url)
+            self.counts[outcome] += 1
+            self._uncommitted += 1
+            if self._uncommitted >= self._batch_size:
+                self._commit_locked()
+        return outcome
+
+    def delete_url(self, url: str) -> int:
+        """Delete the page at ``url``; returns how many documents went (0 or 1)."""
+        with self._lock:
+            self._check_open()
+            self._commit_locked()
+            found = self._count(tantivy.Query.term_query(self._schema, f.URL, url))
+            self._writer.delete_documents_by_term(f.URL, url)
+            self._commit_locked()
+            self.counts["deleted"] += found
+            return found
+
+    def delete_domain(self, domain: str) -> int:
+        """Delete every page of ``domain`` and its subdomains (purging a removed source)."""
+        site = domain.strip().strip(".").lower()
+        with self._lock:
+            self._check_open()
+            self._commit_locked()
+            found = self._count(tantivy.Query.term_query(self._schema, f.SITE, site))
+            self._writer.delete_documents_by_term(f.SITE, site)
+            self._commit_locked()
+            self.counts["deleted"] += found
+            return found
+
+    def commit(self) -> None:
+        """Make everything added so far durable and visible to searchers."""
+        with self._lock:
+            self._check_open()
+            self._commit_locked()
+
+    def close(self) -> None:
+        """Commit, wait for merges and release the directory lock (idempotent)."""
+        self._stop.set()
+        if self._timer is not None and self._timer is not threading.current_thread():
+            self._timer.join()
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                self._commit_locked()
+                self._writer.garbage_collect_files()
+                self._writer.wait_merging_threads()
+            except ValueError as exc:
+                raise SearchIndexError(f"cannot finish writing the index at {self.path}: {exc}") from None
+            finally:
+                self._closed = True
+
+    # -- internals ---------------------------------------------------------
+
+    def _commit_locked(self) -> None:
+        try:
+            self.last_commit_opstamp = self._writer.commit()
+        except ValueError as exc:
+            raise SearchIndexError(f"cannot commit the index at {self.path}: {exc}") from None
+        self._index.reload()
+        self._searcher = self._index.searcher()
+        if self._pending:
+            self._has_committed_docs = True
+        self._pending.clear()
+        self._uncommitted = 0
+        self._last_commit = time.monotonic()
+
+    def _commit_periodically(self) -> None:
+        while not self._stop.wait(self._commit_seconds / 4):
+            with self._lock:
+                due = time.monotonic() - self._last_commit >= self._commit_seconds
+                if not self._closed and self._uncommitted and due:
+                    self._commit_locked()
+
+    def _exists(self, url: str) -> bool:
+        if url in self._pending:
+            return True
+        if not self._has_committed_docs or self._searcher.doc_freq(f.URL, url) == 0:
+            return False  # doc_freq also counts deleted copies: 0 is sure, more needs a search
+        return self._count(tantivy.Query.term_query(self._schema, f.URL, url), limit=1) > 0
+
+    def _count(self, query: tantivy.Query, limit: int = 1) -> int:
+        return int(self._searcher.search(query, limit, count=True).count)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SearchIndexError("this index writer is closed")
+
+
+def content_hash(doc: PageDocument) -> str:
+    """A short digest of what a reader sees, to tell changed pages from unchanged ones."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (doc.title, doc.description, *doc.headings, doc.body):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def site_terms(host: str) -> list[str]:
+    """The host and each parent domain: ``a.b.fr`` -> ``a.b.fr``, ``b.fr``, ``fr``."""
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels))]
+
+
+def _host_of(classification: Any) -> str | None:
+    """The classified host (``Classification.host`` or, in older registries, ``Verdict.host``)."""
+    host = getattr(classification, "host", None) or getattr(classification.verdict, "host", None)
+    return host if isinstance(host, str) and host else None
+
+
+def _as_datetime(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def _to_document(doc: PageDocument, host: str, domain: str, category: str, name: str) -> tantivy.Document:
+    out = tantivy.Document()
+    out.add_text(f.URL, doc.url)
+    out.add_unsigned(f.UID, f.url_id(doc.url))
+    out.add_text(f.HOST, host)
+    out.add_text(f.DOMAIN, domain)
+    for site in site_terms(host):
+        out.add_text(f.SITE, site)
+    out.add_text(f.CATEGORY, category)
+    out.add_text(f.NAME, name)
+    out.add_text(f.TITLE, doc.title)
+    out.add_text(f.SUGGEST, doc.title)
+    out.add_text(f.DESCRIPTION, doc.description)
+    for heading in doc.headings:
+        out.add_text(f.HEADINGS, heading)
+    out.add_text(f.BODY, doc.body)
+    if doc.lang:
+        out.add_text(f.LANG, doc.lang)
+    if doc.published is not None:
+        out.add_date(f.PUBLISHED, _as_datetime(doc.published))
+    if doc.fetched is not None:
+        out.add_date(f.FETCHED, _as_datetime(doc.fetched))
+    out.add_text(f.HASH, content_hash(doc))
+    return out

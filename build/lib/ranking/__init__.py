@@ -1,0 +1,38 @@
+"""Re-rank mainstream engines' results by trust, and merge them with our own index.
+
+Pure and typed: no HTTP (that is :mod:`ranking.providers`), no settings.  It
+depends on :mod:`sources` only.
+"""
+
+from ranking.canonical import canonical_url
+from ranking.errors import InvalidResultsError, ProviderError, RankingError
+from ranking.fusion import reciprocal_rank_fusion
+from ranking.models import MAX_RESULTS, EngineResult, HitLike, Mode, RankedResult, Removed, Reranked
+from ranking.rerank import OWN_ENGINE, collapse, fuse, parse_mode, rerank
+from ranking.trust import Trust, TrustTable
+from ranking.verticals import VERTICALS, Vertical, vertical
+
+__all__ = [
+    "MAX_RESULTS",
+    "OWN_ENGINE",
+    "VERTICALS",
+    "EngineResult",
+    "HitLike",
+    "InvalidResultsError",
+    "Mode",
+    "ProviderError",
+    "RankedResult",
+    "RankingError",
+    "Removed",
+    "Reranked",
+    "Trust",
+    "TrustTable",
+    "Vertical",
+    "canonical_url",
+    "collapse",
+    "fuse",
+    "parse_mode",
+    "reciprocal_rank_fusion",
+    "rerank",
+    "vertical",
+]

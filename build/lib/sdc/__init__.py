@@ -1,0 +1,1 @@
+"""The application shell: settings and the ``sdc`` command line, wiring the packages."""

@@ -1,0 +1,105 @@
+"""The ``sdc`` command: one group whose subcommands live in their own modules.
+
+Subcommands are imported lazily (``sdc check`` does not import Scrapy), and
+every user error ends the same way: exit code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from sdc.settings import Settings
+
+#: command name -> "module:attribute"
+COMMANDS: dict[str, str] = {
+    "check": "sdc.cli.registry:check",
+    "sources": "sdc.cli.registry:sources",
+    "index": "sdc.cli.indexing:index",
+    "search": "sdc.cli.indexing:search",
+    "crawl": "sdc.cli.crawling:crawl",
+    "farm": "sdc.cli.crawling:farm",
+    "serve": "sdc.cli.serving:serve",
+    "policies": "sdc.cli.serving:policies",
+    "extension": "sdc.cli.browser_extension:extension",
+    "run": "sdc.cli.run:run",
+}
+
+#: base classes of the errors a user can cause; each becomes exit 2 + one line
+USER_ERROR_BASES = (
+    "sources.errors:SourcesError",
+    "index.errors:SearchIndexError",
+    "crawler.errors:CrawlerError",
+    "ranking.errors:RankingError",
+)
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        try:
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+        except (ImportError, AttributeError):
+            return None
+        return command
+
+
+@click.group(cls=LazyGroup)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Sources de Confiance: trusted public sources, their index and their search."""
+    ctx.obj = Settings()
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    found: list[type[BaseException]] = [OSError]
+    for target in USER_ERROR_BASES:
+        module, _, attribute = target.partition(":")
+        if module in sys.modules or importlib.util.find_spec(module) is not None:
+            try:
+                found.append(getattr(importlib.import_module(module), attribute))
+            except (ImportError, AttributeError):
+                continue
+    return tuple(found)
+
+
+def fail(message: str) -> None:
+    """Print one line on stderr and exit 2 (the CLI's contract for bad input)."""
+    click.echo(f"sdc: error: {' '.join(str(message).split())}", err=True)
+    sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return cli.main(args=argv, prog_name="sdc", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("sdc: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        fail(exc.format_message())
+    except KeyboardInterrupt:
+        click.echo("sdc: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:
+        if isinstance(exc, _user_errors()):
+            fail(str(exc))
+        raise

@@ -1,0 +1,128 @@
+"""``sdc crawl`` (crawl trusted sites into the index) and ``sdc farm`` (the loopback site farm)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import click
+
+from sdc.cli import settings_of
+from sources import Category, Registry, parse_category
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip().lower() for value in values for v in value.replace(",", " ").split() if v.strip()]
+
+
+def _read_seeds(path: Path) -> list[str]:
+    from crawler.errors import SeedError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeedError(f"cannot read the seed file {path}: {exc}") from exc
+    seeds = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not seeds:
+        raise SeedError(f"the seed file {path} has no URL")
+    return seeds
+
+
+def _registry_hosts(registry: Registry, category: Category | None) -> list[str]:
+    hosts = []
+    for host, host_category, *_ in registry.store.iter_entries():
+        if category is None or host_category == category.value:
+            hosts.append(host)
+    return sorted(set(hosts))
+
+
+@click.command()
+@click.option("--hosts", "hosts", multiple=True, metavar="H...",
+              help="crawl only these hosts (repeat or separate with commas)")
+@click.option("--seeds", "seeds_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="file of seed URLs, one per line (e.g. the Etalab urls.txt)")
+@click.option("--category", help="crawl only the registry's hosts of this category")
+@click.option("--max-pages", type=click.IntRange(min=1), help="stop after this many pages in all")
+@click.option("--max-pages-per-host", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="page budget of each host")
+@click.option("--proxy", help="HTTP proxy URL (default: SDC_CRAWL_PROXY, then http(s)_proxy)")
+@click.option("--resume", is_flag=True, help="continue the crawl that was stopped")
+@click.option("--no-index", is_flag=True, hidden=True, help="fetch and extract only (benchmarks)")
+@click.pass_context
+def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, category: str | None,
+          max_pages: int | None, max_pages_per_host: int, proxy: str | None, resume: bool,
+          no_index: bool) -> None:
+    """Crawl the trusted sites politely and index their pages as it goes.
+
+    Seeds are the home pages of the given hosts, of the registry's hosts (of CATEGORY), or the
+    URLs of the seed file; each host's robots.txt sitemaps and /sitemap.xml are read too.
+    """
+    from crawler.config import CrawlConfig
+    from crawler.errors import SeedError
+    from crawler.run import run_crawl
+    from crawler.scope import CrawlScope
+
+    settings = settings_of(ctx)
+    chosen = parse_category(category) if category else None
+    host_list = _split(hosts)
+    with Registry(settings.registry_dir) as registry:
+        classifier = registry.classifier()
+        if seeds_file is not None:
+            seeds = _read_seeds(seeds_file)
+        elif host_list:
+            seeds = [f"https://{h}/" if "://" not in h else h for h in host_list]
+        else:
+            seeds = [f"https://{h}/" for h in _registry_hosts(registry, chosen)]
+    scope = CrawlScope(classifier, host_list or None, chosen)
+    untrusted = [h for h in host_list if not classifier.classify_host(h).trusted]
+    if untrusted:
+        raise SeedError(f"not trusted by the registry: {', '.join(untrusted)} (see `sdc check`)")
+    config = CrawlConfig(
+        scope=scope, seeds=seeds, crawl_dir=settings.crawl_dir,
+        index_dir=None if no_index else settings.index_dir,
+        proxy=proxy or settings.crawl_proxy, resume=resume, max_pages=max_pages,
+        max_pages_per_host=max_pages_per_host, delay=settings.crawl_delay,
+        autothrottle=settings.crawl_delay > 0, concurrency=settings.crawl_concurrency,
+        timeout=settings.crawl_timeout, contact_url=settings.crawl_contact_url,
+    )
+    summary = run_crawl(config)
+    for line in summary.lines():
+        click.echo(line)
+    click.echo(f"stats: {config.crawl_dir / 'stats.json'}")
+
+
+@click.command()
+@click.option("--corpus", type=click.Path(path_type=Path, dir_okay=False),
+              help="documents.jsonl(.gz) to serve (default: <shared_dir>/corpus/documents.jsonl.gz)")
+@click.option("--limit", type=click.IntRange(min=1), help="serve only this many corpus pages")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=0, help="listening port (0: any)")
+@click.option("--no-hostile", is_flag=True, help="serve only the corpus hosts")
+@click.option("--register", is_flag=True, help="allow the farm's hosts in the registry (for `sdc crawl`)")
+@click.pass_context
+def farm(ctx: click.Context, corpus: Path | None, limit: int | None, port: int, no_hostile: bool,
+         register: bool) -> None:
+    """Serve the site farm on 127.0.0.1 and print its proxy URL (Ctrl-C stops it).
+
+    Crawl it with: sdc crawl --proxy <printed URL> --hosts <farm hosts>
+    """
+    from crawler.farm import run_farm
+
+    settings = settings_of(ctx)
+    path = corpus or settings.shared_dir / "corpus" / "documents.jsonl.gz"
+    with run_farm(path, limit=limit, hostile=not no_hostile, port=port) as running:
+        if register:
+            with Registry(settings.registry_dir) as registry:
+                running.register(registry)
+        click.echo(running.proxy_url)
+        click.echo(f"hosts: {' '.join(running.hosts)}", err=True)
+        click.echo(f"pages: {len(running.records)}; export http_proxy={running.proxy_url} "
+                   f"https_proxy={running.proxy_url}", err=True)
+        if os.environ.get("SDC_FARM_EXIT_AFTER"):
+            time.sleep(float(os.environ["SDC_FARM_EXIT_AFTER"]))
+            return
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("site farm stopped", err=True)

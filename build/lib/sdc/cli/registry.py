@@ -1,0 +1,206 @@
+"""``sdc check`` and ``sdc sources ...``: the trust registry from the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+import click
+import orjson
+from tqdm import tqdm
+
+from sdc.cli import settings_of
+from sources import Registry, parse_category
+from sources.classifier import Classifier
+
+
+def open_registry(ctx: click.Context) -> Registry:
+    return Registry(settings_of(ctx).registry_dir)
+
+
+def _lines(values: Iterable[str]) -> Iterable[str]:
+    for value in values:
+        value = value.rstrip("\r\n")
+        if value.strip():
+            yield value
+
+
+@click.command()
+@click.argument("urls", nargs=-1)
+@click.pass_context
+def check(ctx: click.Context, urls: tuple[str, ...]) -> None:
+    """Classify URLs (or URLs on stdin, one per line): one JSON object per line.
+
+    Keys: url, trusted, domain, category, name, rule, reason.
+    """
+    with open_registry(ctx) as registry:
+        classifier = registry.classifier()
+    out = sys.stdout.buffer
+    source = urls if urls else _lines(sys.stdin)
+    for url in source:
+        out.write(orjson.dumps(classifier.classify(url).to_dict()) + b"\n")
+    out.flush()
+
+
+@click.group()
+def sources() -> None:
+    """Import, curate and inspect the trust registry."""
+
+
+@sources.group("import")
+def import_() -> None:
+    """Import an upstream list (replaces that origin's previous import)."""
+
+
+def _report(result: Any, as_json: bool) -> None:
+    data = result.to_dict()
+    if as_json:
+        click.echo(orjson.dumps(data).decode())
+        return
+    click.echo(
+        f"{data['origin']}: {data['entries']} entries from {data['location']} "
+        f"(version {data['version']}): {data['added']} added, {data['removed']} removed, "
+        f"{data['changed']} changed, {data['unchanged']} unchanged"
+    )
+    if data["missing"]:
+        click.echo(f"  missing files: {', '.join(data['missing'])}")
+    for line in result.rejected[:20]:
+        click.echo(f"  rejected {line}", err=True)
+    if len(result.rejected) > 20:
+        click.echo(f"  ... and {len(result.rejected) - 20} more rejected lines", err=True)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="print JSON")
+version_option = click.option("--version", help="upstream version to record (default: content hash)")
+
+
+@import_.command("etalab")
+@click.argument("location")
+@version_option
+@json_option
+@click.pass_context
+def import_etalab(ctx: click.Context, location: str, version: str | None, as_json: bool) -> None:
+    """Etalab public-sector lists from a directory or a URL base (LOCATION/communes.txt...)."""
+    from sources.importers.etalab import ETALAB_CATEGORIES
+
+    with open_registry(ctx) as registry, tqdm(total=len(ETALAB_CATEGORIES) + 1, unit="file",
+                                              desc="etalab", file=sys.stderr, leave=False,
+                                              disable=None) as bar:
+
+        def advance(name: str, hosts: int) -> None:
+            bar.set_postfix_str(f"{name} {hosts} hosts")
+            bar.update(1)
+
+        _report(registry.import_etalab(location, version, advance), as_json)
+
+
+@import_.command("universities")
+@click.argument("location")
+@version_option
+@json_option
+@click.pass_context
+def import_universities(ctx: click.Context, location: str, version: str | None,
+                        as_json: bool) -> None:
+    """The world universities list (JSON) from a path or URL."""
+    with open_registry(ctx) as registry:
+        _report(registry.import_universities(location, version), as_json)
+
+
+@import_.command("list")
+@click.argument("location")
+@click.option("--category", required=True, help="category of every host in the list")
+@click.option("--origin", required=True, help="name of this list (re-importing it replaces it)")
+@version_option
+@json_option
+@click.pass_context
+def import_list(ctx: click.Context, location: str, category: str, origin: str,
+                version: str | None, as_json: bool) -> None:
+    """A plain list, one host per line, from a path or URL."""
+    parse_category(category)
+    if origin in {"etalab", "universities"} or not origin.strip():
+        raise click.BadParameter(f"origin name {origin!r} is reserved or empty", param_hint="--origin")
+    with open_registry(ctx) as registry:
+        _report(registry.import_list(location, category, origin.strip(), version), as_json)
+
+
+@sources.command()
+@click.argument("host")
+@click.option("--reason", required=True, help="why (kept with the entry)")
+@click.option("--category", help="category of the allowed host (default autre-public)")
+@click.option("--name", help="organisation's name")
+@click.pass_context
+def allow(ctx: click.Context, host: str, reason: str, category: str | None,
+          name: str | None) -> None:
+    """Trust HOST and its subdomains, whatever the lists say (a deny still wins)."""
+    with open_registry(ctx) as registry:
+        normal = registry.allow(host, reason, category, name)
+    click.echo(f"allowed {normal}: {reason}")
+
+
+@sources.command()
+@click.argument("host")
+@click.option("--reason", required=True, help="why (kept with the entry)")
+@click.pass_context
+def deny(ctx: click.Context, host: str, reason: str) -> None:
+    """Never trust HOST nor its subdomains, whatever any list says."""
+    with open_registry(ctx) as registry:
+        normal = registry.deny(host, reason)
+    click.echo(f"denied {normal}: {reason}")
+
+
+@sources.command()
+@click.argument("host")
+@click.pass_context
+def forget(ctx: click.Context, host: str) -> None:
+    """Remove HOST's curator allow or deny entry."""
+    with open_registry(ctx) as registry:
+        removed = registry.forget(host)
+    click.echo(f"{'removed' if removed else 'no curator entry for'} {host}")
+
+
+@sources.command()
+@click.argument("domain")
+@click.pass_context
+def show(ctx: click.Context, domain: str) -> None:
+    """What the registry knows of DOMAIN and its subdomains (JSON)."""
+    with open_registry(ctx) as registry:
+        click.echo(orjson.dumps(registry.describe(domain), option=orjson.OPT_INDENT_2).decode())
+
+
+@sources.command()
+@json_option
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Trusted hosts, registrable domains, counts by category and by origin."""
+    with open_registry(ctx) as registry:
+        data = registry.stats()
+    if as_json:
+        click.echo(orjson.dumps(data).decode())
+        return
+    click.echo(f"{data['hosts']} trusted hosts over {data['domains']} registrable domains"
+               f" ({data['listed_but_untrusted']} listed hosts kept untrusted by platform"
+               " or curator rules)")
+    click.echo("by category:")
+    for name, count in data["by_category"].items():
+        click.echo(f"  {name:<26} {count:>7}")
+    click.echo("by origin:")
+    for origin in data["origins"]:
+        click.echo(f"  {origin['origin']:<26} {origin['entries']:>7}  version {origin['version']},"
+                   f" imported {origin['imported_at']} from {origin['location']}")
+    click.echo(f"curated: {data['curated']['allow']} allowed, {data['curated']['deny']} denied")
+
+
+@sources.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
+@click.pass_context
+def history(ctx: click.Context, limit: int) -> None:
+    """The last imports with their added / removed / changed / unchanged counts."""
+    with open_registry(ctx) as registry:
+        for row in registry.store.imports(limit):
+            click.echo(orjson.dumps(row).decode())
+
+
+def load_classifier(ctx: click.Context) -> Classifier:
+    with open_registry(ctx) as registry:
+        return registry.classifier()

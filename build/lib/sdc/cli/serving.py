@@ -1,0 +1,77 @@
+"""``sdc serve`` (the web service under uvicorn) and ``sdc policies`` (browser policy files)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from sdc.cli import settings_of
+from sdc.settings import Settings
+
+
+@click.command()
+@click.option("--host", help="interface to listen on (default SDC_HOST, 127.0.0.1)")
+@click.option("--port", type=click.IntRange(0, 65535), help="port (default SDC_PORT, 8000)")
+@click.option("--workers", type=click.IntRange(1, 64), help="worker processes (default SDC_WORKERS, 1)")
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="log requests (without query strings unless SDC_LOG_QUERIES=true)")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None,
+          access_log: bool) -> None:
+    """Run the search page, the JSON API and the OpenSearch provider."""
+    settings = settings_of(ctx)
+    run_server(settings, host or settings.host, settings.port if port is None else port,
+               workers or settings.workers, access_log)
+
+
+def run_server(settings: Settings, host: str, port: int, workers: int, access_log: bool = True) -> None:
+    """Serve until interrupted (also what ``sdc run`` calls once the data is built)."""
+    import uvicorn
+
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"sdc: serving {settings.public_base_url or f'http://{shown}:{port}/'} "
+               f"({workers} worker{'s' if workers > 1 else ''}, data in {settings.data_dir})", err=True)
+    common = {"host": host, "port": port, "access_log": access_log, "proxy_headers": True,
+              "server_header": False, "log_level": "info"}
+    if workers == 1:
+        from service.app import create_app
+
+        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+        return
+    # worker processes rebuild the settings from the same SDC_* environment
+    os.environ.setdefault("SDC_DATA_DIR", str(settings.data_dir))
+    uvicorn.run("service.app:create_app_from_env", factory=True, workers=workers,
+                **common)  # type: ignore[arg-type]
+
+
+@click.command()
+@click.option("--base-url", help="public URL of the service (default SDC_PUBLIC_BASE_URL)")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("policies"), show_default=True, help="directory to write the files to")
+@click.option("--name", default="Sources de Confiance", show_default=True, help="engine name")
+@click.option("--keyword", default="sdc", show_default=True, help="address-bar keyword")
+@click.pass_context
+def policies(ctx: click.Context, base_url: str | None, out_dir: Path, name: str, keyword: str) -> None:
+    """Write Firefox (SearchEngines) and Chrome/Edge (DefaultSearchProvider*) policy files.
+
+    See docs/deploy-default-search.md for where each file goes.
+    """
+    from service.policies import policy_files
+
+    base_url = base_url or settings_of(ctx).public_base_url
+    if not base_url:
+        raise click.BadParameter("give the service's public URL (or set SDC_PUBLIC_BASE_URL)",
+                                 param_hint="--base-url")
+    try:
+        files = policy_files(base_url, name.strip() or "Sources de Confiance", keyword.strip() or "sdc")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from None
+    for relative, content in files.items():
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8", newline="")
+        click.echo(str(path))
+    click.echo(f"sdc: {len(files)} policy files for {base_url} in {out_dir}/ "
+               "(see docs/deploy-default-search.md)", err=True)

@@ -1,0 +1,66 @@
+"""The one settings object, read from ``SDC_*`` environment variables.
+
+Library packages never read it: the CLI and the service build one ``Settings``
+and pass plain values (paths, URLs, numbers) down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ETALAB_UPSTREAM = (
+    "https://raw.githubusercontent.com/etalab/noms-de-domaine-organismes-secteur-public/"
+    "88c9d1dc163fa78a5df2fe9ae2ca722a19e92bb1/sources"
+)
+UNIVERSITIES_UPSTREAM = (
+    "https://raw.githubusercontent.com/Hipo/university-domains-list/master/"
+    "world_universities_and_domains.json"
+)
+
+
+class Settings(BaseSettings):
+    """Every setting has a working default; ``SDC_DATA_DIR=/srv/sdc`` overrides ``data_dir``."""
+
+    model_config = SettingsConfigDict(env_prefix="SDC_", extra="ignore")
+
+    data_dir: Path = Field(Path("var"), description="registry, index and crawl state")
+    shared_dir: Path = Field(Path("../shared/data"),
+                             description="local copies of the open data, used when present")
+    etalab_url: str = Field(ETALAB_UPSTREAM, description="Etalab lists, used when shared_dir lacks them")
+    universities_url: str = Field(UNIVERSITIES_UPSTREAM, description="world universities list")
+
+    # crawl
+    crawl_target: str = Field("farm", description="'farm' (local site farm) or 'web' (the real web)")
+    crawl_proxy: str | None = Field(None, description="HTTP proxy for the crawl")
+    crawl_contact_url: str = Field("https://github.com/villes-internet/sources-de-confiance",
+                                   description="contact URL sent in the crawler's user agent")
+    redis_url: str | None = Field(None, description="Redis for the distributed crawl and shared stats")
+    crawl_delay: float = Field(1.0, description="minimum seconds between two requests to one host")
+    crawl_concurrency: int = Field(64, description="requests in flight across all hosts (one per host)")
+    crawl_timeout: float = Field(20.0, description="seconds before a request is given up")
+
+    # service
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    public_base_url: str | None = Field(None, description="absolute URL the service is reached at")
+    curator_token: str | None = Field(None, description="bearer token enabling curator endpoints")
+    log_queries: bool = Field(False, description="log query strings (off: privacy by default)")
+    searxng_url: str | None = Field(None, description="SearXNG instance used as upstream engine")
+    upstream_timeout: float = 3.0
+    marginalia_api_key: str | None = Field(None, description="Marginalia Search API key (2nd upstream)")
+
+    @property
+    def registry_dir(self) -> Path:
+        return self.data_dir
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def crawl_dir(self) -> Path:
+        return self.data_dir / "crawl"

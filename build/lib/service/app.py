@@ -1,0 +1,136 @@
+"""``create_app(settings)``: the FastAPI application, wiring only.
+
+    uvicorn --factory service.app:create_app_from_env     # what ``sdc serve`` runs
+
+Routers: the search page, the JSON API, OpenSearch, health and metrics, the
+curator endpoints (only with a curator token) and, when the ranking package
+provides it, ``service.routers.rerank``.  Middleware: security headers and
+metrics (pure ASGI).  Background work: flushing the usage counters and
+noticing registry changes made by other workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match, Route
+from starlette.types import Scope
+
+from sdc.settings import Settings
+from service.errors import install_error_handlers
+from service.logs import install_privacy_filter
+from service.metrics import MetricsMiddleware
+from service.openapi import install_openapi
+from service.routers import api, curator, health, opensearch, search_page
+from service.security import SecurityHeadersMiddleware
+from service.state import ServiceState
+from service.templating import Renderer, environment
+
+logger = logging.getLogger("sdc.service")
+
+STATIC = Path(__file__).parent / "static"
+USAGE_FLUSH = 1.0  # seconds between flushes of the usage counters
+REGISTRY_WATCH = 10.0  # seconds between checks for registry changes by other workers
+
+DESCRIPTION = """Recherche dans les sources publiques de confiance, classification d'URL
+et fournisseur OpenSearch. Snippets are HTML-escaped with `<mark>` highlights."""
+
+
+def _optional_router(target: str) -> APIRouter | None:
+    module, _, name = target.partition(":")
+    try:
+        router = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        logger.info("optional router %s not loaded: %s", target, exc)
+        return None
+    return router if isinstance(router, APIRouter) else None
+
+
+def _unified_provider() -> object | None:
+    try:
+        module = importlib.import_module("service.unified")
+    except ImportError:
+        return None
+    provider = getattr(module, "unified_view", None)
+    return provider if callable(provider) else None
+
+
+async def _every(seconds: float, work: object) -> None:
+    assert callable(work)
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(work)
+        except Exception as exc:  # background upkeep must outlive a failed round
+            logger.warning("background task %s failed: %s", getattr(work, "__name__", work), exc)
+
+
+class _HotRoute(Route):
+    """A plain Starlette route that names itself in the scope, as FastAPI's do (for metrics)."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is not Match.NONE:
+            child["route"] = self
+        return match, child
+
+
+def create_app(settings: Settings) -> FastAPI:
+    state = ServiceState(settings.data_dir, settings.index_dir)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(_every(USAGE_FLUSH, state.usage.flush)),
+                 asyncio.create_task(_every(REGISTRY_WATCH, state.refresh_registry))]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            state.close()
+
+    app = FastAPI(title="Sources de Confiance", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan, docs_url=None, redoc_url=None,  # Swagger UI loads a CDN
+                  openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.sdc = state
+    render = Renderer(environment(), {"base_path": ""})
+    app.state.templates = render.env
+    app.state.render = render
+    app.state.render_error = render.error
+    app.state.unified_provider = _unified_provider()
+
+    install_error_handlers(app)
+    install_openapi(app)
+    install_privacy_filter(settings.log_queries)
+    app.add_middleware(MetricsMiddleware, metrics=state.metrics)
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    app.include_router(search_page.router)
+    app.include_router(api.router)
+    app.include_router(opensearch.router)
+    app.include_router(health.router)
+    if settings.curator_token:
+        app.include_router(curator.router)
+    rerank = _optional_router("service.routers.rerank:router")
+    if rerank is not None:
+        app.include_router(rerank)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # The extension's hot path, POST /api/classify, is matched first and without FastAPI's
+    # per-request routing and dependency machinery, which cost about as much as classifying
+    # its 50 URLs (bench/bench_service.py); the FastAPI route above still documents it, and
+    # validation errors reach the same handlers.
+    app.router.routes.insert(0, _HotRoute("/api/classify", api.classify_many, methods=["POST"]))
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for uvicorn workers: settings from ``SDC_*`` environment variables."""
+    return create_app(Settings())

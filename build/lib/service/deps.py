@@ -1,0 +1,69 @@
+"""Dependencies of the routes, named once as ``Annotated`` aliases.
+
+They are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in
+its thread pool, which costs more than the work they do.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from index.searcher import Searcher
+from sdc.settings import Settings
+from service.errors import CuratorAuthError
+from service.models import MAX_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH
+from service.state import ServiceState
+from sources import Category, Classifier
+
+
+async def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.sdc
+    return state
+
+
+async def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_classifier(state: StateDep) -> Classifier:
+    return state.classifier
+
+
+async def get_searcher(state: StateDep) -> Searcher:
+    return state.searcher()  # raises IndexUnavailable (503) with what is missing
+
+
+ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+
+
+async def require_curator(
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(description="Bearer <curator token>")] = None,
+) -> None:
+    expected = settings.curator_token
+    scheme, _, token = (authorization or "").partition(" ")
+    if not expected or scheme.lower() != "bearer" or not secrets.compare_digest(
+        token.strip().encode(), expected.encode()
+    ):
+        raise CuratorAuthError("a valid curator token is required (Authorization: Bearer ...)")
+
+
+CuratorDep = Depends(require_curator)
+
+# query parameters shared by the API and the page
+SearchQuery = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=r"\S",
+                                   description="the search: words, \"phrases\", -exclusions, site:")]
+PageParam = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
+LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="results per page")]
+CategoryParam = Annotated[list[Category] | None, Query(max_length=20,
+                                                       description="category filter (repeatable)")]
+SiteParam = Annotated[str | None, Query(max_length=253, description="restrict to a host or domain")]

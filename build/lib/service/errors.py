@@ -1,0 +1,124 @@
+"""Errors of the service, and the one place where every error becomes an HTTP answer.
+
+    ServiceError
+    ├── IndexUnavailable     the search index is absent or cannot be opened (503)
+    └── CuratorAuthError     missing or wrong curator bearer token (401)
+
+Errors of the libraries map by class (most specific first, see ``STATUS``):
+``sources.errors`` (unknown category, invalid host -> 422; failed download
+-> 502; registry store -> 503) and ``index.errors`` (503: queries never raise
+there, only an index that cannot be opened or read). Request validation errors (wrong types, too many
+URLs, invalid JSON) are FastAPI's 422 with its ``detail`` list naming the
+field. API paths answer ``{"detail": ...}`` in JSON; pages answer the French
+error page with the same status. Nothing a user sends ends as a 500.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.responses import json_response
+
+logger = logging.getLogger("sdc.service")
+
+
+class ServiceError(Exception):
+    """Base class of the service's own errors; ``status`` is the HTTP status."""
+
+    status = 503
+
+
+class IndexUnavailable(ServiceError):
+    """The search index is absent or cannot be opened."""
+
+    status = 503
+
+
+class CuratorAuthError(ServiceError):
+    """The curator endpoints need ``Authorization: Bearer <SDC_CURATOR_TOKEN>``."""
+
+    status = 401
+
+
+#: "module:Class" -> HTTP status, most specific first; absent modules are skipped
+STATUS: tuple[tuple[str, int], ...] = (
+    ("sources.errors:UnknownCategoryError", 422),
+    ("sources.errors:InvalidHostError", 422),
+    ("sources.errors:FetchError", 502),
+    ("sources.errors:FormatError", 422),
+    ("sources.errors:ImportSourceError", 422),
+    ("sources.errors:StoreError", 503),
+    ("sources.errors:SourcesError", 422),
+    ("index.errors:SearchIndexError", 503),
+)
+
+
+def _load(target: str) -> type[Exception] | None:
+    module, _, name = target.partition(":")
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+    return found if isinstance(found, type) and issubclass(found, Exception) else None
+
+
+def wants_json(request: Request) -> bool:
+    """API and machine paths answer JSON; the search pages answer HTML."""
+    path = request.url.path
+    return not (path == "/" or path.startswith("/recherche"))
+
+
+def _render_error(request: Request, status: int, detail: object) -> Response:
+    if wants_json(request):
+        return json_response({"detail": detail}, status=status)
+    render: Callable[..., HTMLResponse] | None = getattr(request.app.state, "render_error", None)
+    if render is None:
+        return json_response({"detail": detail}, status=status)
+    return render(request, status, detail)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register every exception handler of the service on ``app``."""
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        response = _render_error(request, exc.status_code, exc.detail)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    async def validation_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]  # the input is not echoed back: it may be a query or a URL list
+        return _render_error(request, 422, errors)
+
+    async def service_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ServiceError)
+        response = _render_error(request, exc.status, str(exc))
+        if isinstance(exc, CuratorAuthError):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    def library_error(status: int) -> Callable[[Request, Exception], object]:
+        async def handler(request: Request, exc: Exception) -> Response:
+            return _render_error(request, status, str(exc))
+
+        return handler
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(ServiceError, service_error)
+    for target, status in STATUS:
+        cls = _load(target)
+        if cls is not None:
+            app.add_exception_handler(cls, library_error(status))  # type: ignore[arg-type]

@@ -1,0 +1,31 @@
+"""Privacy by default: access log lines without query strings.
+
+Uvicorn's access logger receives ``(client, method, path?query, version,
+status)``; :class:`StripQueryFilter` cuts the path at ``?`` and drops the
+client address, so neither a search, a classified URL nor who asked reaches
+the logs.  ``SDC_LOG_QUERIES=true`` keeps the full line (for debugging).
+"""
+
+from __future__ import annotations
+
+import logging
+
+ACCESS_LOGGER = "uvicorn.access"
+
+
+class StripQueryFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5:
+            client, method, path, version, status = args
+            record.args = ("-", method, str(path).split("?", 1)[0], version, status)
+        return True
+
+
+def install_privacy_filter(log_queries: bool) -> None:
+    """Add (or, when ``log_queries``, remove) the filter on uvicorn's access logger."""
+    logger = logging.getLogger(ACCESS_LOGGER)
+    for existing in [f for f in logger.filters if isinstance(f, StripQueryFilter)]:
+        logger.removeFilter(existing)
+    if not log_queries:
+        logger.addFilter(StripQueryFilter())

@@ -1,0 +1,54 @@
+"""OpenSearch: the description browsers install, and keystroke suggestions.
+
+Absolute URLs come from ``SDC_PUBLIC_BASE_URL`` when set (behind a reverse
+proxy the request's own host may be an internal name), else from the request.
+Suggestions are drawn only from our trusted index, never a third-party engine.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from service.deps import SettingsDep, StateDep
+from service.errors import IndexUnavailable
+from service.responses import json_response
+
+router = APIRouter(tags=["opensearch"])
+
+#: ``[query, [completions]]`` (OpenAPI tooling handles ``prefixItems`` poorly)
+SUGGESTIONS_SCHEMA = {
+    "type": "array", "minItems": 2, "maxItems": 2,
+    "items": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+}
+
+
+def base_url(request: Request, configured: str | None) -> str:
+    if configured:
+        return configured.rstrip("/")
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/opensearch.xml", response_class=Response,
+            responses={200: {"content": {"application/opensearchdescription+xml": {}}}})
+async def opensearch(request: Request, settings: SettingsDep) -> Response:
+    """OpenSearch 1.1 description (search and suggestion URL templates, icon, self link)."""
+    render = request.app.state.templates.get_template("opensearch.xml").render
+    body = render(base=base_url(request, settings.public_base_url))
+    return Response(body, media_type="application/opensearchdescription+xml; charset=utf-8",
+                    headers={"cache-control": "public, max-age=86400"})
+
+
+@router.get("/api/suggest", responses={200: {"content": {"application/json": {
+    "schema": SUGGESTIONS_SCHEMA}}}}, response_class=Response)
+async def suggest(state: StateDep, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    """OpenSearch suggestions ``[query, [completions]]`` from the trusted index's titles and words."""
+    completions: list[str] = []
+    if q.strip():
+        try:
+            completions = state.searcher().suggest(q, limit=8)
+        except IndexUnavailable:
+            completions = []  # a keystroke never gets an error: no index, no suggestion
+    return json_response([q, completions])

@@ -1,0 +1,69 @@
+"""Jinja2 set-up for the pages: autoescaping, French formatting, one render function."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from service.verticals import label
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+
+#: French messages of the error page, by status
+ERROR_MESSAGES = {
+    400: "La demande n'est pas valide.",
+    401: "Cette page demande une authentification.",
+    404: "Cette page n'existe pas.",
+    405: "Cette méthode n'est pas acceptée ici.",
+    422: "Un paramètre de la recherche n'est pas valide (recherche trop longue, "
+         "catégorie ou page inconnue).",
+    503: "Le service de recherche n'est pas encore prêt.",
+}
+
+
+def nombre(value: int | float) -> str:
+    """French thousands separator (narrow no-break space): 12 345."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def date_fr(value: date | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def duration(ms: float) -> str:
+    return "moins d'une milliseconde" if ms < 1 else f"{nombre(round(ms))} ms"
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES),
+                      autoescape=select_autoescape(["html", "xml"]), auto_reload=False)
+    env.filters.update(nombre=nombre, date_fr=date_fr, duration=duration, categorie=label)
+    return env
+
+
+class Renderer:
+    """``render(request, template, context, status)`` -> ``HTMLResponse``."""
+
+    def __init__(self, env: Environment, globals_: dict[str, Any]) -> None:
+        self.env = env
+        self.globals = globals_
+
+    def __call__(self, request: Request, name: str, context: dict[str, Any],
+                 status: int = 200) -> HTMLResponse:
+        body = self.env.get_template(name).render({**self.globals, "unified": None, **context})
+        return HTMLResponse(body, status_code=status)
+
+    def error(self, request: Request, status: int, detail: object) -> HTMLResponse:
+        message = ERROR_MESSAGES.get(status, "Une erreur est survenue.")
+        return self(request, "error.html", {"status": status, "message": message, "q": ""},
+                    status=status)

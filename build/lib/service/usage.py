@@ -1,0 +1,118 @@
+"""How many results were classified, this month and in total, shared by every worker.
+
+Only two numbers per month are kept (URLs classified, URLs found trusted):
+never a URL, a host or a query.  Each worker adds to an in-memory buffer (no
+I/O on the request path) and flushes it into ``usage.sqlite3`` under the data
+directory about once a second and at shutdown; SQLite's WAL and an UPSERT
+make the concurrent flushes of several workers add up exactly.  A snapshot
+flushes this worker's buffer first, so it is exact for this worker and at
+most one flush interval behind for the others.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS usage (
+    month      TEXT PRIMARY KEY,   -- YYYY-MM, UTC
+    classified INTEGER NOT NULL,
+    trusted    INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def current_month() -> str:
+    return datetime.now(UTC).strftime("%Y-%m")
+
+
+@dataclass(frozen=True, slots=True)
+class UsageSnapshot:
+    month: str
+    classified_this_month: int
+    trusted_this_month: int
+    classified_total: int
+    trusted_total: int
+
+    def trusted_share(self) -> float:
+        return self.trusted_total / self.classified_total if self.classified_total else 0.0
+
+
+class UsageCounter:
+    """Counts of classified URLs, buffered in memory and persisted in SQLite."""
+
+    FILENAME = "usage.sqlite3"
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / self.FILENAME
+        self._lock = threading.Lock()
+        self._pending: dict[str, list[int]] = {}
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+            self._db = db
+        return self._db
+
+    def record(self, classified: int, trusted: int) -> None:
+        """Count ``classified`` URLs of which ``trusted`` were trusted (no I/O)."""
+        month = current_month()
+        with self._lock:
+            slot = self._pending.get(month)
+            if slot is None:
+                self._pending[month] = [classified, trusted]
+            else:
+                slot[0] += classified
+                slot[1] += trusted
+
+    def flush(self) -> None:
+        """Add the buffered counts to the database; on failure they stay buffered."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return
+        try:
+            db = self._connect()
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany(
+                    "INSERT INTO usage VALUES (?, ?, ?) ON CONFLICT (month) DO UPDATE SET"
+                    " classified = classified + excluded.classified, trusted = trusted + excluded.trusted",
+                    [(month, c, t) for month, (c, t) in pending.items()],
+                )
+        except (sqlite3.Error, OSError):
+            with self._lock:  # keep them for the next flush rather than lose them
+                for month, (c, t) in pending.items():
+                    slot = self._pending.setdefault(month, [0, 0])
+                    slot[0] += c
+                    slot[1] += t
+            raise
+
+    def snapshot(self) -> UsageSnapshot:
+        self.flush()
+        month = current_month()
+        db = self._connect()
+        row = db.execute(
+            "SELECT COALESCE(SUM(classified), 0), COALESCE(SUM(trusted), 0),"
+            " COALESCE(SUM(CASE WHEN month = ? THEN classified END), 0),"
+            " COALESCE(SUM(CASE WHEN month = ? THEN trusted END), 0) FROM usage",
+            (month, month),
+        ).fetchone()
+        return UsageSnapshot(month, int(row[2]), int(row[3]), int(row[0]), int(row[1]))
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            if self._db is not None:
+                self._db.close()
+                self._db = None

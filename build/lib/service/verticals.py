@@ -1,0 +1,59 @@
+"""The search page's tabs: groups of registry categories ("verticals").
+
+Each tab filters the search to its categories; a tab whose categories hold no
+document in the index is not shown (the page only offers what it can serve).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sources import LABELS, Category
+
+
+@dataclass(frozen=True, slots=True)
+class Vertical:
+    slug: str
+    label: str
+    categories: tuple[Category, ...]
+
+    @property
+    def values(self) -> list[str]:
+        return [c.value for c in self.categories]
+
+
+ALL = Vertical("tous", "Tous", ())
+
+VERTICALS: tuple[Vertical, ...] = (
+    ALL,
+    Vertical("etat", "État et opérateurs",
+             (Category.ETAT, Category.PREFECTURE, Category.AMBASSADE, Category.AUTRE_PUBLIC)),
+    Vertical("collectivites", "Collectivités",
+             (Category.COMMUNE, Category.INTERCOMMUNALITE, Category.DEPARTEMENT, Category.REGION,
+              Category.COLLECTIVITE)),
+    Vertical("enseignement", "Enseignement et recherche",
+             (Category.ENSEIGNEMENT_SUPERIEUR, Category.ETABLISSEMENT_SCOLAIRE, Category.ACADEMIE)),
+    Vertical("sante", "Santé", (Category.SANTE,)),
+    Vertical("international", "International",
+             (Category.INSTITUTION_INTERNATIONALE, Category.ETAT_ETRANGER)),
+)
+
+BY_SLUG: dict[str, Vertical] = {v.slug: v for v in VERTICALS}
+
+
+def available(counts: Mapping[str, int] | None) -> list[Vertical]:
+    """The tabs to show, given document counts by category (``None``: unknown, show all)."""
+    if counts is None:
+        return list(VERTICALS)
+    return [v for v in VERTICALS if v is ALL or any(counts.get(c, 0) for c in v.values)]
+
+
+def label(category: str | None) -> str:
+    """French label of a category value (the value itself when unknown)."""
+    if not category:
+        return "Source non classée"
+    try:
+        return LABELS[Category(category)]
+    except ValueError:
+        return category

@@ -1,0 +1,319 @@
+"""Tell, for any URL or host, whether it belongs to a trusted source, which one and why.
+
+The registry is compiled into one dict keyed by host and by public suffix.
+Classifying walks up the host's labels (``a.b.paris.fr``, ``b.paris.fr``,
+``paris.fr``, ``fr``) with one dict look-up per label, and in that same walk
+finds the registrable domain by the Public Suffix List.
+
+Precedence, from strongest to weakest:
+
+1. a curator *deny* on the host or any parent: untrusted, whatever else says;
+2. the most specific of curator *allow*, list entry or restricted zone
+   (``ain.gouv.fr`` listed as a prefecture beats the ``gouv.fr`` zone);
+3. a denied platform (``facebook.com``) on a parent: untrusted, unless the
+   match of rule 2 is a curator allow;
+4. otherwise untrusted, "not in registry".
+
+Entries cover their host and every subdomain, on label boundaries: ``paris.fr``
+covers ``www.paris.fr``, never ``notparis.fr``.  The walk never lets an entry
+cover hosts across a public suffix or a shared hosting platform: an entry for
+``free.fr`` or ``wixsite.com`` only ever matches that exact host (and those
+are denied platforms anyway), so ``aast.free.fr`` is trusted only when listed
+itself, and its unlisted neighbours are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sources import psl
+from sources.builtin import DENIED_PLATFORMS, PLATFORM_OWN_LABELS, SHARED_SUFFIXES, ZONES
+from sources.categories import Category
+from sources.hosts import is_mixed_script
+from sources.urls import fast_host, parse_host_whatwg
+
+NOT_LISTED = "not in registry"
+#: hosts whose verdict is kept; about 10 MB when full
+HOST_CACHE_SIZE = 65_536
+#: building NamedTuples through tuple.__new__ skips a Python frame on the hot path
+_new_tuple = tuple.__new__
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One trusted (or, for curator denies, distrusted) host as compiled."""
+
+    host: str
+    category: Category | None
+    name: str | None
+    rule: str
+    reason: str
+
+
+class Verdict(NamedTuple):
+    """The classification of one host; shared between calls (hosts under one entry
+    share one instance), never mutated."""
+
+    trusted: bool
+    domain: str | None
+    category: Category | None
+    name: str | None
+    rule: str | None
+    reason: str
+    matched: str | None
+
+
+class Classification(NamedTuple):
+    """The classification of one URL, as ``sdc check`` and the API return it."""
+
+    url: str
+    host: str | None
+    verdict: Verdict
+
+    @property
+    def trusted(self) -> bool:
+        return self.verdict.trusted
+
+    def to_dict(self) -> dict[str, Any]:
+        v = self.verdict
+        return {
+            "url": self.url,
+            "trusted": v.trusted,
+            "domain": v.domain,
+            "category": v.category.value if v.category else None,
+            "name": v.name,
+            "rule": v.rule,
+            "reason": v.reason,
+        }
+
+
+class _Node:
+    __slots__ = ("psl", "entry", "zone", "allow", "deny", "denied_platform", "shared", "suffix", "fast",
+                 "unlisted_below")
+
+    def __init__(self) -> None:
+        self.psl = 0
+        self.entry: Entry | None = None
+        self.zone: Entry | None = None
+        self.allow: Entry | None = None
+        self.deny: Entry | None = None
+        self.denied_platform = False
+        self.shared = False
+        self.suffix = False
+        #: the verdict of every host whose first node (walking up) is this one
+        self.fast: Verdict | None = None
+        #: hosts whose first node is this public suffix are simply not listed
+        self.unlisted_below = False
+
+
+class Classifier:
+    """An immutable, compiled registry; safe to share between threads."""
+
+    def __init__(
+        self,
+        entries: Iterable[Entry] = (),
+        *,
+        allows: Iterable[Entry] = (),
+        denies: Iterable[Entry] = (),
+        builtin: bool = True,
+        rules: dict[str, int] | None = None,
+    ) -> None:
+        self._rules = psl.bundled_rules() if rules is None else rules
+        nodes: dict[str, _Node] = {}
+
+        def node(key: str) -> _Node:
+            found = nodes.get(key)
+            if found is None:
+                found = nodes[key] = _Node()
+            return found
+
+        for key, flags in self._rules.items():
+            node(key).psl = flags
+        if builtin:
+            for zone in ZONES:
+                node(zone.suffix).zone = Entry(
+                    zone.suffix, zone.category, zone.name, f"zone:{zone.suffix}",
+                    f"restricted zone {zone.suffix}: {zone.policy}",
+                )
+            for host in DENIED_PLATFORMS:
+                node(host).denied_platform = True
+            for host in SHARED_SUFFIXES:
+                node(host).shared = True
+        count = 0
+        for entry in entries:
+            slot = node(entry.host)
+            if slot.entry is None:  # first origin wins: callers order by priority
+                slot.entry = entry
+                count += 1
+        for entry in allows:
+            node(entry.host).allow = entry
+        for entry in denies:
+            node(entry.host).deny = entry
+        for key, slot in nodes.items():
+            slot.suffix = slot.shared or (bool(slot.psl) and psl.is_public_suffix(key, self._rules))
+        self._nodes = nodes
+        self._has_denies = any(n.deny is not None for n in nodes.values())
+        self._cache: dict[str, Verdict] = {}
+        self.entry_count = count
+        self._memoize()
+
+    def _memoize(self) -> None:
+        """Precompute the fast path, checked against the full walk on a probe subdomain.
+
+        A host's verdict only depends on the nodes on its path: when the first
+        node above a host is ``L`` and ``L`` holds no rule that looks at the
+        labels below it (wildcard, exception, shared platform, exact-only
+        suffix entry), every ``x.L`` gets the verdict of ``probe.L``.
+        """
+        for key, slot in self._nodes.items():
+            if slot.shared or slot.psl & (psl.WILDCARD | psl.EXCEPTION) or "xn--" in key:
+                continue
+            probe = self._classify_walk(f"probe-{len(key)}.{key}")
+            if slot.entry is not None or slot.allow is not None or slot.deny is not None:
+                if not slot.suffix and probe == self._classify_walk(key) and probe.domain is not None:
+                    slot.fast = probe
+            elif (slot.psl & psl.NORMAL and not probe.trusted and probe.rule is None
+                  and probe.reason == NOT_LISTED):
+                slot.unlisted_below = True
+
+    # -- hosts -------------------------------------------------------------
+
+    def classify_host(self, host: str) -> Verdict:
+        """Classify an ASCII lowercase host without a trailing dot (the crawler's case).
+
+        Verdicts are cached per host (bounded: the cache is emptied when full),
+        since result pages and crawls see the same hosts over and over.
+        """
+        cache = self._cache
+        verdict = cache.get(host)
+        if verdict is None:
+            verdict = self._lookup(host)
+            if len(cache) >= HOST_CACHE_SIZE:
+                cache.clear()
+            cache[host] = verdict
+        return verdict
+
+    def _lookup(self, host: str) -> Verdict:
+        """The first node above the host usually answers; else the full walk."""
+        if "xn--" not in host:
+            nodes = self._nodes
+            level = host
+            child = None
+            while True:
+                slot = nodes.get(level)
+                if slot is not None:
+                    if slot.fast is not None:
+                        return slot.fast
+                    if slot.unlisted_below and child is not None:
+                        return _new_tuple(Verdict, (False, child, None, None, None, NOT_LISTED, None))
+                    break
+                dot = level.find(".")
+                if dot < 0:
+                    break
+                child = level
+                level = level[dot + 1 :]
+        return self._classify_walk(host)
+
+    def _classify_walk(self, host: str) -> Verdict:
+        """The full walk; ``classify_host`` memoizes it per node."""
+        nodes = self._nodes
+        level = host
+        child: str | None = None
+        grandchild: str | None = None
+        domain: str | None = None
+        domain_found = False
+        boundary = False
+        candidate: Entry | None = None
+        curated = False
+        platform: str | None = None
+        while True:
+            slot = nodes.get(level)
+            if slot is not None:
+                flags = slot.psl
+                if not domain_found and flags:
+                    if flags & psl.EXCEPTION:
+                        domain, domain_found = level, True
+                    elif flags & psl.WILDCARD:
+                        domain, domain_found = grandchild, True
+                    elif flags & psl.NORMAL:
+                        domain, domain_found = child, True
+                if flags & psl.WILDCARD and child is not None:
+                    boundary = True
+                if slot.deny is not None:
+                    return self._verdict(slot.deny, host, False)
+                if candidate is None and not boundary:
+                    exact_only = slot.suffix and level != host
+                    if slot.allow is not None and not exact_only:
+                        candidate, curated = slot.allow, True
+                    elif slot.entry is not None and not exact_only:
+                        candidate = slot.entry
+                if candidate is None and slot.zone is not None:
+                    candidate = slot.zone
+                if platform is None and not boundary:
+                    if slot.shared:
+                        # the platform's own hosts are not tenants; tenants are judged alone
+                        if child is None or _own_label(child, level):
+                            platform = level
+                    elif slot.denied_platform:
+                        platform = level
+                if slot.suffix:
+                    boundary = True
+                if candidate is not None and not self._has_denies and domain_found:
+                    break
+            dot = level.find(".")
+            if dot < 0:
+                if not domain_found:
+                    domain = child
+                break
+            grandchild, child = child, level
+            level = level[dot + 1 :]
+        if not domain_found:
+            domain = psl.walk_registrable(host, self._rules)
+        if platform is not None and not curated:
+            return Verdict(False, domain, None, None, f"platform:{platform}",
+                           f"shared platform {platform}: its pages are not vouched for by the lists",
+                           platform)
+        if candidate is None:
+            if is_mixed_script(host):
+                return Verdict(False, domain, None, None, None,
+                               "mixed-script host name (possible homoglyph)", None)
+            return Verdict(False, domain, None, None, None, NOT_LISTED, None)
+        if is_mixed_script(host):
+            return Verdict(False, domain, None, None, None,
+                           "mixed-script host name (possible homoglyph)", None)
+        return Verdict(True, domain, candidate.category, candidate.name, candidate.rule,
+                       candidate.reason, candidate.host)
+
+    def _verdict(self, deny: Entry, host: str, trusted: bool) -> Verdict:
+        domain = psl.walk_registrable(host, self._rules)
+        return Verdict(trusted, domain, None, None, deny.rule, deny.reason, deny.host)
+
+    def is_trusted_host(self, host: str) -> bool:
+        return self.classify_host(host).trusted
+
+    # -- URLs --------------------------------------------------------------
+
+    def classify(self, url: str) -> Classification:
+        """Classify any string given as a URL; never raises."""
+        host = fast_host(url) if isinstance(url, str) else None
+        if host is not None:
+            return _new_tuple(Classification, (url, host, self.classify_host(host)))
+        parsed = parse_host_whatwg(url) if isinstance(url, str) else None
+        if parsed is None or parsed.host is None:
+            reason = parsed.reason if parsed is not None else "not a string"
+            return Classification(str(url), None, Verdict(False, None, None, None, None,
+                                                          reason or "no host", None))
+        return Classification(url, parsed.host, self.classify_host(parsed.host))
+
+    def classify_many(self, urls: Iterable[str]) -> list[Classification]:
+        return [self.classify(url) for url in urls]
+
+    def registrable_domain(self, host: str) -> str | None:
+        return psl.walk_registrable(host, self._rules)
+
+
+def _own_label(child: str, level: str) -> bool:
+    """True when ``child`` is ``www.<level>`` or another platform-owned label."""
+    return child[: len(child) - len(level) - 1] in PLATFORM_OWN_LABELS

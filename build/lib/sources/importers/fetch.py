@@ -1,0 +1,71 @@
+"""Reading an import's bytes from a local path or an http(s) URL."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import httpx
+
+from sources.errors import FetchError, FormatError
+
+#: a list bigger than this is not a list of hosts
+MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
+USER_AGENT = "sources-de-confiance-importer (+https://github.com/villes-internet/sources-de-confiance)"
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def fetch_url(url: str, *, timeout: float = 60.0, missing_ok: bool = False) -> bytes | None:
+    """GET ``url`` with retries on connection errors; None for a 404 when ``missing_ok``."""
+    transport = httpx.HTTPTransport(retries=3)
+    try:
+        with httpx.Client(transport=transport, timeout=timeout, follow_redirects=True,
+                          headers={"User-Agent": USER_AGENT}) as client:
+            with client.stream("GET", url) as response:
+                if response.status_code == 404 and missing_ok:
+                    return None
+                if response.status_code != 200:
+                    raise FetchError(f"GET {url} answered HTTP {response.status_code}")
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_DOWNLOAD_BYTES:
+                        raise FetchError(f"GET {url}: larger than {MAX_DOWNLOAD_BYTES} bytes")
+                    chunks.append(chunk)
+                return b"".join(chunks)
+    except httpx.HTTPError as exc:
+        raise FetchError(f"GET {url} failed: {exc}") from None
+
+
+def read_bytes(location: str) -> bytes:
+    """The content of a local file or an http(s) URL."""
+    if is_url(location):
+        data = fetch_url(location)
+        assert data is not None
+        return data
+    path = Path(location)
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise FormatError(f"{location} is a directory, a file was expected") from None
+    except OSError as exc:
+        raise FetchError(f"cannot read {location}: {exc.strerror or exc}") from None
+
+
+def decode_text(data: bytes, location: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FormatError(f"{location} is not UTF-8 text") from None
+
+
+def content_version(*parts: bytes) -> str:
+    """A short content hash, the version of lists that carry none."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return "sha256:" + digest.hexdigest()[:16]

@@ -1,0 +1,45 @@
+"""Resume: a crawl stopped with Ctrl-C continues where it stopped, without starting over."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections import Counter
+from typing import Any
+
+
+def test_interrupted_crawl_resumes(corpus_records: list[dict[str, Any]], make_farm: Any,
+                                   crawl_run: Any) -> None:
+    records = corpus_records[:90]
+    farm = make_farm(records, hostile=False, page_delay=0.01)
+    run = crawl_run(farm)
+    paths = {r["url"].split("/", 3)[3] for r in records}
+
+    def fetched() -> list[str]:
+        return [r.path.lstrip("/") for r in farm.requests if r.path.lstrip("/") in paths and r.status == 200]
+
+    crawl = run.start(SDC_CRAWL_DELAY="0.05")
+    deadline = time.monotonic() + 60
+    while len(fetched()) < 25 and time.monotonic() < deadline and crawl.poll() is None:
+        time.sleep(0.05)
+    crawl.send_signal(signal.SIGINT)
+    crawl.communicate(timeout=60)
+    first = len(fetched())
+    assert 25 <= first < len(records), "the crawl must be stopped halfway"
+    assert run.stats["finish_reason"] == "shutdown"
+
+    run.run("--resume")
+    counts = Counter(fetched())
+    assert set(counts) == paths
+    assert sum(counts.values()) <= len(records) + 3  # at most what was in flight is fetched again
+    assert {r["url"] for r in records} <= set(run.indexed())
+
+
+def test_new_crawl_starts_over(corpus_records: list[dict[str, Any]], make_farm: Any, crawl_run: Any) -> None:
+    farm = make_farm(corpus_records[:12], hostile=False)
+    run = crawl_run(farm)
+    run.run()
+    before = len(farm.requests)
+    run.run()  # not --resume: the whole site is visited again (conditionally)
+    again = [r for r in farm.requests[before:] if r.status == 304]
+    assert len(again) >= 12
