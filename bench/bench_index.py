@@ -241,6 +241,11 @@ def query_latency(tantivy_dir: Path, fts_file: Path, query_sets: dict[str, list[
             for label, run in engines.items():
                 wall, cpu = latencies(run, queries)
                 print(f"    {label:28} wall {percentiles(wall)}; CPU {percentiles(cpu)}", flush=True)
+        typed = [q[:n] for q in query_sets.get("agent queries", [])[:60] for n in range(2, len(q) + 1)]
+        if typed:
+            wall, cpu = latencies(searcher.suggest, typed)
+            print(f"  suggest() on {len(typed)} prefixes (every keystroke of 60 queries): "
+                  f"wall {percentiles(wall)}; CPU {percentiles(cpu)}", flush=True)
         db.close()
     finally:
         os.sched_setaffinity(0, affinity)

@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data"))
 URLS_PER_REQUEST = 50
 CONNECTIONS = 32
+#: searches cost milliseconds (snippets): fewer connections keep queueing from hiding latency
+SEARCH_CONNECTIONS = 8
 QUERIES = ["carte grise", "allocations familiales", "permis de conduire", "impôt sur le revenu",
            "passeport", "retraite progressive", "inscription crèche", "RSA conditions",
            "déclaration de naissance", "élections municipales", "aide au logement", "chômage partiel"]
@@ -185,13 +187,14 @@ async def _httpx_load(url: str, paths: list[str], body: bytes | None, seconds: f
     return Figure(len(latencies) / elapsed, pick(0.50), pick(0.99), errors)
 
 
-def _load(base: str, paths: list[str], body: bytes | None, seconds: float) -> Figure:
+def _load(base: str, paths: list[str], body: bytes | None, seconds: float,
+          connections: int = CONNECTIONS) -> Figure:
     if shutil.which("wrk"):
         script = _lua_post(body) if body is not None else _lua_queries(paths)
-        _wrk(base + paths[0], script, 1, CONNECTIONS)  # warm-up
-        return _wrk(base + paths[0], script, seconds, CONNECTIONS)
-    asyncio.run(_httpx_load(base, paths, body, 1, CONNECTIONS))
-    return asyncio.run(_httpx_load(base, paths, body, seconds, CONNECTIONS))
+        _wrk(base + paths[0], script, 1, connections)  # warm-up
+        return _wrk(base + paths[0], script, seconds, connections)
+    asyncio.run(_httpx_load(base, paths, body, 1, connections))
+    return asyncio.run(_httpx_load(base, paths, body, seconds, connections))
 
 
 # -- data ---------------------------------------------------------------------------
@@ -224,7 +227,8 @@ def _classify_body(urls: list[str]) -> bytes:
 def main(argv: list[str] | None = None) -> None:
     quick = "--quick" in (argv or [])
     seconds = 3.0 if quick else 10.0
-    tool = "wrk (1 thread, 32 connections)" if shutil.which("wrk") else "httpx async client (32 tasks)"
+    tool = ("wrk (1 thread" if shutil.which("wrk") else "httpx async client (") + \
+        f", {CONNECTIONS} connections; {SEARCH_CONNECTIONS} for search and suggest)"
     with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
         data_dir = Path(tmp)
         env = {**os.environ, "SDC_DATA_DIR": str(data_dir), "SDC_LOG_QUERIES": "false"}
@@ -261,9 +265,11 @@ def main(argv: list[str] | None = None) -> None:
                     figures["classify"].append(
                         _load(f"http://127.0.0.1:{service_port}", ["/api/classify"], body, seconds))
                     figures["search"].append(
-                        _load(f"http://127.0.0.1:{service_port}", search_paths, None, seconds))
+                        _load(f"http://127.0.0.1:{service_port}", search_paths, None, seconds,
+                              SEARCH_CONNECTIONS))
                     figures["suggest"].append(
-                        _load(f"http://127.0.0.1:{service_port}", suggest_paths, None, seconds))
+                        _load(f"http://127.0.0.1:{service_port}", suggest_paths, None, seconds,
+                              SEARCH_CONNECTIONS))
             finally:
                 for server in servers:
                     _stop(server)

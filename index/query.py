@@ -77,8 +77,8 @@ def parse(query: str) -> ParsedQuery:
                     categories.append(fold(value).replace(" ", "-"))
                 continue
             value = f"{key} {value}"  # unknown field: its name is a word too
-        if not value:
-            continue
+        if not value or (value.endswith(":") and fold(value[:-1]) in SITE_KEYS | CATEGORY_KEYS):
+            continue  # empty, or an operator with no value ("site:")
         if sign == "-":
             excluded.append(value)
         elif phrase is not None:

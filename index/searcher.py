@@ -28,6 +28,8 @@ from index.tuning import SearchTuning
 
 MAX_LIMIT = 100
 MAX_PAGE = 1000
+#: a single word shorter than this only completes words (a title search on "p" would match everything)
+MIN_TITLE_PREFIX = 3
 Sort = Literal["relevance", "date"]
 
 
@@ -93,7 +95,8 @@ class Searcher:
         offset = (page - 1) * limit
         if sort == "date":
             result = searcher.search(full, limit, count=True, order_by_field=f.PUBLISHED, offset=offset)
-            total, ranked = result.count, result.hits
+            # the "score" tantivy gives is the date itself: not a relevance score
+            total, ranked = result.count, [(0.0, address) for _, address in result.hits]
         else:
             total, ranked = self._ranked(searcher, full, parsed, offset, limit)
         docs = [searcher.doc(address) for _, address in ranked]
@@ -116,19 +119,20 @@ class Searcher:
         if not tokens:
             return []
         out: dict[str, None] = {}
-        words = [(i, token) for i, token in enumerate(tokens)]
-        try:
-            query = tantivy.Query.phrase_prefix_query(self._schema, f.SUGGEST, words) if len(tokens) > 1 \
-                else tantivy.Query.fuzzy_term_query(self._schema, f.SUGGEST, tokens[0], distance=0,
-                                                    prefix=True)
-            for _, address in searcher.search(query, limit, count=False).hits:
-                title = searcher.doc(address).get_first(f.TITLE)
-                if title:
-                    out.setdefault(" ".join(title.split()), None)
-        except ValueError:
-            pass
+        if len(tokens) > 1 or len(tokens[0]) >= MIN_TITLE_PREFIX:
+            words = list(enumerate(tokens))
+            query = (tantivy.Query.phrase_prefix_query(self._schema, f.SUGGEST, words) if len(tokens) > 1
+                     else tantivy.Query.fuzzy_term_query(self._schema, f.SUGGEST, tokens[0], distance=0,
+                                                         prefix=True))
+            try:
+                for _, address in searcher.search(query, limit, count=False).hits:
+                    title = searcher.doc(address).get_first(f.TITLE)
+                    if title:
+                        out.setdefault(" ".join(title.split()), None)
+            except ValueError:  # e.g. a prefix expanding to too many terms: words only
+                pass
         if len(out) < limit:
-            head = text[: len(text) - len(text.split()[-1])] if not text[-1].isspace() else text
+            head = text[: len(text) - len(text.split()[-1])]
             completions = searcher.terms_with_prefix(f.SUGGEST, tokens[-1], limit=200)
             for term, _ in sorted(completions, key=lambda pair: -pair[1]):
                 if len(out) >= limit:

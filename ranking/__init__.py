@@ -7,7 +7,16 @@ depends on :mod:`sources` only.
 from ranking.canonical import canonical_url
 from ranking.errors import InvalidResultsError, ProviderError, RankingError
 from ranking.fusion import reciprocal_rank_fusion
-from ranking.models import MAX_RESULTS, EngineResult, HitLike, Mode, RankedResult, Removed, Reranked
+from ranking.models import (
+    MAX_RESULTS,
+    EngineResult,
+    EngineResults,
+    HitLike,
+    Mode,
+    RankedResult,
+    Removed,
+    Reranked,
+)
 from ranking.rerank import OWN_ENGINE, collapse, fuse, parse_mode, rerank
 from ranking.trust import Trust, TrustTable
 from ranking.verticals import VERTICALS, Vertical, vertical
@@ -17,6 +26,7 @@ __all__ = [
     "OWN_ENGINE",
     "VERTICALS",
     "EngineResult",
+    "EngineResults",
     "HitLike",
     "InvalidResultsError",
     "Mode",

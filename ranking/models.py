@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
@@ -41,6 +42,20 @@ class EngineResult(NamedTuple):
     snippet: str = ""
     engine: str = ""
     position: int = 0
+
+
+class EngineResults(list[EngineResult]):
+    """An upstream's answer: its results, and the engines behind it that failed this time.
+
+    A metasearch upstream (SearXNG) can answer with Bing's results while
+    Google asked for a CAPTCHA: ``failed`` is then ``(("google", "CAPTCHA"),)``
+    and the page says its list is incomplete.
+    """
+
+    def __init__(self, results: Iterable[EngineResult] = (), *,
+                 failed: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__(results)
+        self.failed: tuple[tuple[str, str], ...] = tuple(failed)
 
 
 class HitLike(Protocol):

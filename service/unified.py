@@ -194,6 +194,11 @@ async def gather_engines(providers: Sequence[Provider], query: str
             notices.append(notice_for(ProviderError(provider.name, str(answer))))
         else:
             results.extend(answer)
+            failed = getattr(answer, "failed", ())
+            if failed:
+                names = ", ".join(name for name, _ in failed)
+                notices.append(f"Via {provider.name}, ces moteurs n'ont pas répondu : {names}. "
+                               "La liste des moteurs est incomplète.")
     return results, notices
 
 

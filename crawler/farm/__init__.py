@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from crawler.errors import FarmError
-from crawler.farm.hostile import OFF_LIST_HOST, HostileSite, hostile_sites
+from crawler.farm.hostile import OFF_LIST_HOST, SUFFIX, HostileSite, hostile_sites
 from crawler.farm.server import FarmServer, LoggedRequest
 from crawler.farm.sites import CorpusSite, Site
 from sources import Category, Classifier, Entry, Registry
@@ -65,10 +65,30 @@ def load_corpus(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     return chosen
 
 
+def small_site_records(records: list[dict[str, Any]], sites: int, pages: int) -> list[dict[str, Any]]:
+    """``sites`` small municipal-like sites of ``pages`` pages each, texts taken from ``records``.
+
+    They stand for the tens of thousands of small sites of the registry, which a crawl must visit
+    side by side; each page links to the next two of its site.
+    """
+    if not records or sites <= 0:
+        return []
+    made = []
+    for site in range(sites):
+        base = f"https://commune-{site:04d}.{SUFFIX}"
+        for page in range(pages):
+            source = records[(site * pages + page) % len(records)]
+            links = [f"{base}/page-{(page + step) % pages}" for step in (1, 2)]
+            made.append({**source, "url": f"{base}/page-{page}", "site": base.split("//")[1], "links": links})
+    return made
+
+
 class Farm:
     """The sites of one farm and, once started, where to reach them."""
 
-    def __init__(self, records: list[dict[str, Any]], *, hostile: bool = True, page_delay: float = 0.0) -> None:
+    def __init__(self, records: list[dict[str, Any]], *, hostile: bool = True, page_delay: float = 0.0,
+                 small_sites: int = 0, pages_per_site: int = 10) -> None:
+        records = records + small_site_records(records, small_sites, pages_per_site)
         served = {r["url"] for r in records}
         corpus_hosts: dict[str, list[dict[str, Any]]] = {}
         for record in records:
@@ -180,14 +200,14 @@ class Farm:
 
 @contextmanager
 def run_farm(corpus_path: Path | None, *, limit: int | None = None, hostile: bool = True,
-             port: int = 0, page_delay: float = 0.0) -> Iterator[Farm]:
+             port: int = 0, page_delay: float = 0.0, small_sites: int = 0) -> Iterator[Farm]:
     """Start a farm in a background thread for the duration of the ``with`` block.
 
     ``page_delay`` makes every corpus page take that long, so that overlapping requests to one
     host would show in the request log.
     """
     records = load_corpus(corpus_path, limit) if corpus_path is not None else []
-    farm = Farm(records, hostile=hostile, page_delay=page_delay)
+    farm = Farm(records, hostile=hostile, page_delay=page_delay, small_sites=small_sites)
     farm.start(port)
     try:
         yield farm

@@ -34,7 +34,7 @@ from ranking.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-from ranking.models import EngineResult
+from ranking.models import EngineResult, EngineResults
 from ranking.providers.base import Provider
 
 SUSPENSIONS: dict[type[ProviderError], float] = {
@@ -66,7 +66,7 @@ class Guarded:
         self.cache_seconds = cache_seconds
         self.cache_size = cache_size
         self._clock = clock
-        self._answers: OrderedDict[tuple[str, int], tuple[float, list[EngineResult]]] = OrderedDict()
+        self._answers: OrderedDict[tuple[str, int], tuple[float, EngineResults]] = OrderedDict()
         self._suspended: tuple[float, ProviderError] | None = None
 
     async def search(self, query: str, *, page: int = 1) -> list[EngineResult]:
@@ -79,13 +79,13 @@ class Guarded:
         key = (query, page)
         cached = self._answers.get(key)
         if cached is not None and now - cached[0] < self.cache_seconds:
-            return list(cached[1])
+            return EngineResults(cached[1], failed=cached[1].failed)  # a copy: callers may extend it
         try:
             found = await self.provider.search(query, page=page)
         except ProviderError as error:
             self._suspended = (self._clock() + suspension(error), error)
             raise
-        self._answers[key] = (now, list(found))
+        self._answers[key] = (now, EngineResults(found, failed=getattr(found, "failed", ())))
         self._answers.move_to_end(key)
         while len(self._answers) > self.cache_size:
             self._answers.popitem(last=False)

@@ -20,7 +20,7 @@ from typing import Any, NotRequired, TypedDict
 import httpx
 
 from ranking.errors import ProviderResponseError, ProviderUnavailable
-from ranking.models import EngineResult
+from ranking.models import EngineResult, EngineResults
 from ranking.providers.base import get_json, web_url
 
 
@@ -84,8 +84,12 @@ class SearxngProvider:
         return parse_response(body, self.name)
 
 
-def parse_response(body: Any, provider: str = SearxngProvider.name) -> list[EngineResult]:
-    """The engine results of a SearXNG JSON body (pure; raises on a foreign format)."""
+def parse_response(body: Any, provider: str = SearxngProvider.name) -> EngineResults:
+    """The engine results of a SearXNG JSON body (pure; raises on a foreign format).
+
+    Engines listed in ``unresponsive_engines`` are reported in ``failed`` when
+    others answered, and raise :class:`ProviderUnavailable` when none did.
+    """
     if not isinstance(body, dict) or not isinstance(body.get("results"), list):
         raise ProviderResponseError(provider, "no 'results' list in the answer")
     response: SearxngResponse = body  # type: ignore[assignment]
@@ -104,8 +108,9 @@ def parse_response(body: Any, provider: str = SearxngProvider.name) -> list[Engi
             position = positions[index] if index < len(positions) else rank
             out.append(EngineResult(url, title, snippet, str(engine),
                                     position if isinstance(position, int) else rank))
-    if not out and response.get("unresponsive_engines"):
-        failed = ", ".join(f"{e[0]} ({e[1]})" for e in response["unresponsive_engines"]
-                           if isinstance(e, list) and len(e) == 2)
-        raise ProviderUnavailable(provider, f"every engine failed: {failed}")
-    return out
+    failed = [(str(e[0]), str(e[1])) for e in response.get("unresponsive_engines") or []
+              if isinstance(e, list) and len(e) == 2]
+    if not out and failed:
+        listed = ", ".join(f"{name} ({reason})" for name, reason in failed)
+        raise ProviderUnavailable(provider, f"every engine failed: {listed}")
+    return EngineResults(out, failed=failed)

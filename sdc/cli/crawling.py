@@ -30,10 +30,11 @@ def _read_seeds(path: Path) -> list[str]:
 
 
 def _registry_hosts(registry: Registry, category: Category | None) -> list[str]:
-    hosts = []
-    for host, host_category, *_ in registry.store.iter_entries():
-        if category is None or host_category == category.value:
-            hosts.append(host)
+    """Hosts of the imported lists and of curator allows (of ``category`` when given)."""
+    hosts = [host for host, host_category, *_ in registry.store.iter_entries()
+             if category is None or host_category == category.value]
+    hosts += [c.host for c in registry.store.curated() if c.action == "allow"
+              and (category is None or (c.category or "autre-public") == category.value)]
     return sorted(set(hosts))
 
 
@@ -98,10 +99,12 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
 @click.option("--limit", type=click.IntRange(min=1), help="serve only this many corpus pages")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=0, help="listening port (0: any)")
 @click.option("--no-hostile", is_flag=True, help="serve only the corpus hosts")
+@click.option("--small-sites", type=click.IntRange(min=0), default=0,
+              help="also serve this many small 10-page sites (commune-NNNN.ferme-sdc.fr)")
 @click.option("--register", is_flag=True, help="allow the farm's hosts in the registry (for `sdc crawl`)")
 @click.pass_context
 def farm(ctx: click.Context, corpus: Path | None, limit: int | None, port: int, no_hostile: bool,
-         register: bool) -> None:
+         small_sites: int, register: bool) -> None:
     """Serve the site farm on 127.0.0.1 and print its proxy URL (Ctrl-C stops it).
 
     Crawl it with: sdc crawl --proxy <printed URL> --hosts <farm hosts>
@@ -110,7 +113,7 @@ def farm(ctx: click.Context, corpus: Path | None, limit: int | None, port: int, 
 
     settings = settings_of(ctx)
     path = corpus or settings.shared_dir / "corpus" / "documents.jsonl.gz"
-    with run_farm(path, limit=limit, hostile=not no_hostile, port=port) as running:
+    with run_farm(path, limit=limit, hostile=not no_hostile, port=port, small_sites=small_sites) as running:
         if register:
             with Registry(settings.registry_dir) as registry:
                 running.register(registry)

@@ -21,7 +21,8 @@ def test_typographic_and_unclosed_quotes() -> None:
 
 
 def test_operators_without_value_and_unknown_fields() -> None:
-    assert parse("site:").sites == ()
+    assert parse("site:") == ParsedQuery()
+    assert parse("categorie: carte").words == ("carte",)
     assert parse("title:foo").words == ("title foo",)
     assert not parse('"" «»').has_terms
 

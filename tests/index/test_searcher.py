@@ -74,6 +74,7 @@ def test_sort_by_date_keeps_dated_pages_newest_first(searcher: Searcher) -> None
     assert [h.published for h in results.results] == [
         date(2025, 9, 1), date(2024, 3, 1), date(2023, 1, 15), date(2022, 6, 30)]
     assert results.total == 4
+    assert {h.score for h in results.results} == {0.0}
 
 
 def test_snippets_are_escaped_and_marked(searcher: Searcher) -> None:

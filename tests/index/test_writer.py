@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,14 @@ def test_closed_writer_refuses_work(tmp_path: Path, classifier: Classifier) -> N
 
 def test_site_terms() -> None:
     assert site_terms("www.ain.gouv.fr") == ["www.ain.gouv.fr", "ain.gouv.fr", "gouv.fr", "fr"]
+
+
+def test_slow_producers_are_committed_by_the_timer(tmp_path: Path, classifier: Classifier) -> None:
+    path = tmp_path / "i"
+    with IndexWriter(path, classifier, batch_size=1000, commit_seconds=0.2) as writer:
+        searcher = Searcher(path)
+        writer.add(page("https://www.paris.fr/lent"))
+        deadline = time.monotonic() + 30  # generous: the machine may be busy
+        while searcher.count() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert searcher.count() == 1  # committed without commit(), close() or a full batch

@@ -31,6 +31,9 @@ def test_same_query_is_answered_from_memory(upstream: Callable[..., str], standi
     first = asyncio.run(provider.search("carte grise"))
     again = asyncio.run(provider.search("carte grise"))
     assert again == first and len(standin.requests) == 1
+    assert again.failed == first.failed == (("duckduckgo", "CAPTCHA"),)
+    again.clear()  # callers get a copy
+    assert asyncio.run(provider.search("carte grise")) == first
     asyncio.run(provider.search("carte grise", page=2))
     assert len(standin.requests) == 2
     clock.now += 61

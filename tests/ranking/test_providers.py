@@ -39,6 +39,7 @@ def test_searxng_results_per_engine(upstream: Upstream, standin: Any, table: Tru
     # 6 results, listed by 3 + 2 + 2 + 1 + 1 + 1 engines
     assert len(found) == 10
     assert (found[0].engine, found[0].position) == ("google", 2)
+    assert found.failed == (("duckduckgo", "CAPTCHA"),)  # the others answered
     assert {(r.engine, r.position) for r in found if "ants" in r.url} == {
         ("google", 2), ("bing", 1), ("qwant", 1)}
     ranked = rerank(found, table, Mode.BOOST)

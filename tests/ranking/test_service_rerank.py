@@ -157,6 +157,7 @@ def test_unified_view_merges_and_counts(make_client: Callable[..., TestClient],
     # the stand-in's six results: ants, service-public, interieur are trusted
     assert "3 sources de confiance parmi les 6 premiers résultats" in text
     assert "moteurs interrogés : SearXNG" in text
+    assert "ces moteurs n&#39;ont pas répondu : duckduckgo" in text
     assert 'aria-current="page">Sources de confiance' in text
     merged = text.split('class="hits unified__hits"')[1].split("</ol>")[0]
     assert "cartegrise.com" not in merged and "Source non vérifiée" not in merged
