@@ -44,7 +44,8 @@ args = json.loads(sys.argv[1])
 data = Path(args["data"])
 with Registry(data) as registry:
     classifier = registry.classifier(builtin=False)
-config = CrawlConfig(scope=CrawlScope(classifier, args["hosts"]), seeds=[f"https://{h}/" for h in args["hosts"]],
+hosts = args["hosts"]
+config = CrawlConfig(scope=CrawlScope(classifier, hosts), seeds=[f"https://{h}/" for h in hosts],
                      crawl_dir=data / "crawl", index_dir=data / "index", proxy=args["proxy"], delay=0.0,
                      autothrottle=False, concurrency=64, progress=False, revisit=False)
 summary = run_crawl(config)
@@ -115,7 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp, farm_process(Path(tmp), *small) as (proxy, hosts):
         hosts = [h for h in hosts if h.startswith("commune-")]
         rows.append((f"crawler, {sites} small sites, 1 req/host", *crawl(Path(tmp), proxy, hosts)))
-    with tempfile.TemporaryDirectory() as tmp, farm_process(Path(tmp), "--limit", str(size)) as (proxy, hosts):
+    corpus = ("--limit", str(size))
+    with tempfile.TemporaryDirectory() as tmp, farm_process(Path(tmp), *corpus) as (proxy, hosts):
         rows.append(("crawler, 3 corpus hosts, 1 req/host", *crawl(Path(tmp), proxy, hosts)))
     with tempfile.TemporaryDirectory() as tmp, farm_process(Path(tmp), *small) as (proxy, hosts):
         urls = [f"https://{h}/page-{p}" for h in hosts if h.startswith("commune-") for p in range(10)]

@@ -36,7 +36,6 @@ INLINE = ("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "
           "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
           "wbr", "label", "acronym", "big", "tt", "strike", "ins", "del")
 MAIN = ("main", '[role="main"]', "article", "#content", "#main", ".content", ".main")
-_SPACES = re.compile(r"\s+")
 _BLOCK = "\ue000"
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTHS = {m: i for i, m in enumerate(
@@ -71,7 +70,7 @@ class ExtractedPage:
 
 def clean(text: str | None) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) to one space."""
-    return _SPACES.sub(" ", text).strip() if text else ""
+    return " ".join(text.split()) if text else ""
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -97,7 +96,8 @@ def extract_page(html: str, url: str) -> ExtractedPage:
     title = clean(_first_text(tree, "title")) or _meta(tree, 'meta[property="og:title"]')
     page = ExtractedPage(
         title=title or (headings[0] if headings else ""),
-        description=_meta(tree, 'meta[name="description" i]') or _meta(tree, 'meta[property="og:description"]'),
+        description=(_meta(tree, 'meta[name="description" i]')
+                     or _meta(tree, 'meta[property="og:description"]')),
         body="",
         canonical=_canonical(tree, base),
         lang=_lang(tree),
@@ -145,8 +145,8 @@ def main_text(tree: LexborHTMLParser) -> str:
     tree.unwrap_tags(list(INLINE))
     tree.merge_text_nodes()
     # blocks are joined by a private-use character: newlines inside the source text are spaces
-    text = _SPACES.sub(" ", root.text(separator=_BLOCK) or "")
-    return "\n".join(line for line in (part.strip() for part in text.split(_BLOCK)) if line)
+    blocks = (" ".join(part.split()) for part in (root.text(separator=_BLOCK) or "").split(_BLOCK))
+    return "\n".join(block for block in blocks if block)
 
 
 def published_in_text(text: str) -> date | None:

@@ -25,7 +25,8 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
     for key, value in stats.items():
         if key.startswith("downloader/exception_type_count/"):
             name = key.rsplit(".", 1)[-1]
-            kinds[name] = kinds.get(name, 0) + int(value)
+            if name != "IgnoreRequest":  # robots.txt and offsite drops, summarised apart
+                kinds[name] = kinds.get(name, 0) + int(value)
         elif key.startswith("downloader/response_status_count/"):
             status = key.rsplit("/", 1)[-1]
             if status[0] == "5" or status in ("429", "403", "401"):

@@ -5,16 +5,15 @@ waits for the end, writes Scrapy's stats to ``<crawl_dir>/stats.json`` and retur
 :class:`CrawlSummary`.  Twisted's reactor runs once per process: call it once (the CLI does), or
 from a subprocess.
 
-Resuming: the scheduler queue, the duplicate filter and the spider's seen-set live in
-``<crawl_dir>/job`` (Scrapy's JOBDIR).  A crawl started without ``resume`` clears them (it is a new
-crawl, made incremental by the crawl state); ``resume`` continues the stopped one.  Ctrl-C or
-SIGTERM stop a crawl gracefully (a second one forces it); ``kill -9`` keeps the queue too but loses
-what the spider saves at close, so some pages may be fetched again.
+Resuming: the frontier (every URL scheduled, and whether it was handled) is kept in
+``<crawl_dir>/frontier.sqlite`` (:mod:`crawler.frontier`).  A crawl started without ``resume``
+starts a new frontier (it is a new crawl, made incremental by the crawl state); ``resume`` asks
+again what the stopped crawl had not handled.  Ctrl-C or SIGTERM stop a crawl gracefully (a second
+one forces it).
 """
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +22,7 @@ import orjson
 
 from crawler.config import CrawlConfig
 from crawler.errors import CrawlStateError, SeedError
+from crawler.frontier import Frontier
 from crawler.progress import errors_by_kind
 from crawler.settings import scrapy_settings
 from crawler.state import CrawlState
@@ -69,21 +69,20 @@ def run_crawl(config: CrawlConfig) -> CrawlSummary:
 
     if not config.seeds:
         raise SeedError("nothing to crawl: no seed URL (give --hosts, --seeds or import the registry)")
-    job = config.crawl_dir / "job"
     try:
         config.crawl_dir.mkdir(parents=True, exist_ok=True)
-        if not config.resume and job.exists():
-            shutil.rmtree(job)
     except OSError as exc:
-        raise CrawlStateError(f"cannot prepare the crawl directory {config.crawl_dir}: {exc}") from exc
+        raise CrawlStateError(f"cannot create the crawl directory {config.crawl_dir}: {exc}") from exc
     state = CrawlState(config.crawl_dir / "state.sqlite")
-    process = CrawlerProcess(scrapy_settings(config), install_root_handler=True)
+    frontier = Frontier(config.crawl_dir / "frontier.sqlite", resume=config.resume)
+    process = CrawlerProcess(scrapy_settings(config))
     crawler = process.create_crawler(AllowlistSpider)
     started = time.monotonic()
     try:
-        process.crawl(crawler, config=config, crawl_state=state)
+        process.crawl(crawler, config=config, crawl_state=state, frontier=frontier)
         process.start()
     finally:
+        frontier.close()
         state.close()
     seconds = time.monotonic() - started
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}

@@ -42,6 +42,15 @@ def open_text(path: Path) -> IO[str]:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
+def check_readable(path: Path) -> None:
+    """Raise :class:`InputFileError` unless ``path`` opens and its start decodes (before any indexing)."""
+    try:
+        with open_text(path) as stream:
+            stream.read(4096)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputFileError(f"cannot read {path}: {exc}") from None
+
+
 def read_documents(path: Path) -> Iterator[tuple[int, PageDocument | InvalidLine]]:
     """Yield ``(line number, document or InvalidLine)``; blank lines are skipped."""
     with open_text(path) as stream:

@@ -83,7 +83,7 @@ class Searcher:
         sites = [s for s in (normalize_site(s) for s in sites) if s]
         searcher = self.searcher()
 
-        main = self._main_query(parsed)
+        main = self._main_query(parsed, searcher)
         if main is None:
             return SearchResults(query, 0, _ms(started), page, limit)
         excluded = self._builder.excluded(parsed)
@@ -183,7 +183,7 @@ class Searcher:
         self._meta_stamp = stamp
         return self._index.searcher()
 
-    def _main_query(self, parsed: ParsedQuery) -> tantivy.Query | None:
+    def _main_query(self, parsed: ParsedQuery, searcher: tantivy.Searcher) -> tantivy.Query | None:
         if not parsed.has_terms:
             return tantivy.Query.all_query()
         alternatives: list[str] = []
@@ -192,7 +192,7 @@ class Searcher:
                 alternatives = [a for a in self._expand(" ".join(parsed.words)) if a.strip()]
             except Exception:  # noqa: BLE001 - a synonym bug must not break search
                 alternatives = []
-        return self._builder.scoring(parsed, alternatives)
+        return self._builder.scoring(parsed, alternatives, searcher)
 
     def _ranked(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
                 offset: int, limit: int) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:

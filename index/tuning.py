@@ -38,5 +38,10 @@ class SearchTuning:
     max_synonyms: int = 4
     #: share of the plain words a document must contain (0 = any word, 1 = every word)
     minimum_should_match: float = 0.0
+    #: a word in more than this share of the pages only scores pages holding a rarer word of
+    #: the query (0 disables); the main cost of queries over a million pages
+    common_word_share: float = 0.2
+    #: ... on indexes of at least this many pages (small indexes gain nothing)
+    common_word_min_docs: int = 10_000
     #: snippet length in characters
     snippet_chars: int = 200

@@ -31,7 +31,7 @@ from service.openapi import install_openapi
 from service.routers import api, curator, health, opensearch, search_page
 from service.security import SecurityHeadersMiddleware
 from service.state import ServiceState
-from service.templating import Renderer, environment
+from service.templating import Renderer, base_path, environment
 
 logger = logging.getLogger("sdc.service")
 
@@ -101,7 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
                   openapi_url="/api/openapi.json")
     app.state.settings = settings
     app.state.sdc = state
-    render = Renderer(environment(), {"base_path": ""})
+    render = Renderer(environment(), base_path(settings.public_base_url))
     app.state.templates = render.env
     app.state.render = render
     app.state.render_error = render.error

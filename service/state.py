@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from index.errors import SearchIndexError
 from service.errors import IndexUnavailable
@@ -127,9 +127,6 @@ class ServiceState:
         except SearchIndexError as exc:
             return False, f"the search index does not answer: {exc}", None
         return True, f"{documents} documents", documents
-
-    def describe(self) -> dict[str, Any]:
-        return {"data_dir": str(self.data_dir), "index_dir": str(self.index_dir)}
 
     def close(self) -> None:
         self.usage.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -51,16 +52,29 @@ def environment() -> Environment:
     return env
 
 
-class Renderer:
-    """``render(request, template, context, status)`` -> ``HTMLResponse``."""
+def base_path(public_base_url: str | None) -> str | None:
+    """The path prefix of the public URL (``https://intranet.fr/sdc/`` -> ``/sdc``), if configured."""
+    if not public_base_url:
+        return None
+    return urlsplit(public_base_url).path.rstrip("/")
 
-    def __init__(self, env: Environment, globals_: dict[str, Any]) -> None:
+
+class Renderer:
+    """``render(request, template, context, status)`` -> ``HTMLResponse``.
+
+    Every link of the pages starts with ``base_path``: the path of
+    ``SDC_PUBLIC_BASE_URL`` when set (a reverse proxy serving the app under
+    ``/sdc/``), else the ASGI ``root_path`` (``uvicorn --root-path``).
+    """
+
+    def __init__(self, env: Environment, prefix: str | None = None) -> None:
         self.env = env
-        self.globals = globals_
+        self.prefix = prefix
 
     def __call__(self, request: Request, name: str, context: dict[str, Any],
                  status: int = 200) -> HTMLResponse:
-        body = self.env.get_template(name).render({**self.globals, "unified": None, **context})
+        prefix = self.prefix if self.prefix is not None else request.scope.get("root_path", "")
+        body = self.env.get_template(name).render({"base_path": prefix, "unified": None, **context})
         return HTMLResponse(body, status_code=status)
 
     def error(self, request: Request, status: int, detail: object) -> HTMLResponse:

@@ -198,8 +198,9 @@ class SatureSite(HostileSite):
 
     def __init__(self) -> None:
         host = f"sature.{SUFFIX}"
-        super().__init__("sature", {f"/info-{i}": _fixed(_page(host, f"/info-{i}", f"Info {i}", "Info pratique."))
-                                    for i in range(3)})
+        pages = {f"/info-{i}": _fixed(_page(host, f"/info-{i}", f"Info {i}", "Info pratique."))
+                 for i in range(3)}
+        super().__init__("sature", pages)
         self.limited: dict[str, float] = {}
 
     def respond(self, path: str, headers: dict[str, str]) -> Reply:

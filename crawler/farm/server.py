@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 
+from crawler.farm.hostile import SUFFIX as FARM_SUFFIX
 from crawler.farm.sites import Reply, Site
 
 MAX_HEAD = 64 * 1024
@@ -75,7 +76,10 @@ class FarmServer:
     def __init__(self, sites: dict[str, Site]) -> None:
         self.sites = sites
         self.log: list[LoggedRequest] = []
-        self.tls = self_signed_context(sorted(sites))
+        # one wildcard for the farm's own hosts: clients check every name of a certificate
+        # at each handshake, and a real site's certificate has a few, not hundreds
+        names = {h if not h.endswith("." + FARM_SUFFIX) else "*." + FARM_SUFFIX for h in sites}
+        self.tls = self_signed_context(sorted(names))
         self._server: asyncio.Server | None = None
         self.port = 0
         self.connections = 0

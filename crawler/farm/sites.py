@@ -135,7 +135,8 @@ class CorpusSite:
     # -- changes (the incremental-crawl tests edit the web between two crawls) --
 
     def update(self, path: str, **fields: Any) -> None:
-        self.records[path] = {**self.records[path], **fields, "version": self.records[path].get("version", 0) + 1}
+        record = self.records[path]
+        self.records[path] = {**record, **fields, "version": record.get("version", 0) + 1}
         self._cache.pop(path, None)
 
     def remove(self, path: str, status: int = 404) -> None:

@@ -1,7 +1,8 @@
 """Walk every trusted site from its home page and sitemaps, following links only inside the list.
 
-Per host, the spider requests the home page, ``/robots.txt`` (for its ``Sitemap:`` lines) and
-``/sitemap.xml`` (sitemap indexes and gzip sitemaps are followed).  Links go through a seen-set
+Per host, the spider requests the home page and ``/sitemap.xml``, and follows the ``Sitemap:``
+lines of the robots.txt that RobotsTxtMiddleware fetches (``robots_parsed`` signal); sitemap
+indexes and gzip sitemaps are followed.  Links go through a seen-set
 before any Request is built (building a Request per link costs more than the page; see
 docs/crawler.md), then through URL canonicalisation, the crawl scope (the registry's classifier),
 the not-a-page and trap filters, the per-host budget and the global budget.  The offsite
@@ -22,12 +23,14 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig
 from crawler.extract import decode_html, extract_page
+from crawler.frontier import Frontier
 from crawler.items import Gone, Page, Unchanged
+from crawler.state import CrawlState
 from crawler.urls import canonical_url, is_page_link, looks_like_trap
 
 PAGE_STATUSES = [304, 404, 410]
@@ -39,41 +42,30 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"text/plain", b"")
 class AllowlistSpider(Spider):
     name = "allowlist"
 
-    def __init__(self, config: CrawlConfig, crawl_state: Any = None, **kwargs: Any) -> None:
+    def __init__(self, config: CrawlConfig, crawl_state: CrawlState | None = None,
+                 frontier: Frontier | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config = config
         self.scope = config.scope
         self.crawl_state = crawl_state
+        self.frontier = frontier
         self.seen: set[str] = set()
         self.per_host: Counter[str] = Counter()
         self.pending: Counter[str] = Counter()
         self.scheduled = 0
-        # pages handed to the downloader and not yet parsed: what a graceful stop can lose
-        self.unfinished: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AllowlistSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider.reached_downloader, signal=signals.request_reached_downloader)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
-
-    def reached_downloader(self, request: Request) -> None:
-        if request.callback == self.parse:
-            self.unfinished.add(request.url)
 
     # -- seeds --
 
     async def start(self) -> AsyncIterator[Any]:
-        saved = getattr(self, "state", None)
-        if isinstance(saved, dict) and self.config.resume:
-            self.seen |= saved.get("seen", set())
-            self.per_host.update(saved.get("per_host", {}))
-            self.scheduled = saved.get("scheduled", 0)
-            for url in saved.get("unfinished", ()):
-                # in flight when the crawl stopped: the queue no longer has them, the dupefilter
-                # would refuse them, so they are asked again explicitly
-                yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
-                              meta={"handle_httpstatus_list": PAGE_STATUSES})
+        if self.frontier is not None and self.config.resume:
+            for request in self._resumed_requests(self.frontier):
+                yield request
         for seed in self.config.seeds:
             for request in self._seed_requests(seed):
                 yield request
@@ -84,6 +76,18 @@ class AllowlistSpider(Spider):
                 if request is not None:
                     yield request
 
+    def _resumed_requests(self, frontier: Frontier) -> Iterator[Request]:
+        """The stopped crawl's URLs fill the seen-set and budgets; those not done are asked again."""
+        for url, depth, done in frontier.saved():
+            self.seen.add(url)
+            host = urlsplit(url).hostname or ""
+            self.per_host[host] += 1
+            self.scheduled += 1
+            if not done:
+                self.pending[host] += 1
+                self.crawler.stats.inc_value("crawler/resumed")
+                yield self._page_request(url, depth, record=False)
+
     def _seed_requests(self, seed: str) -> Iterator[Request]:
         parts = urlsplit(seed if "://" in seed else f"https://{seed}")
         root = f"{parts.scheme}://{parts.netloc}"
@@ -93,14 +97,12 @@ class AllowlistSpider(Spider):
         page = self.follow_url(seed if "://" in seed else root + "/", depth=0)
         if page is not None:
             yield page
-        yield Request(f"{root}/robots.txt", callback=self.parse_robots, errback=self.failed_aux,
-                      meta={"handle_httpstatus_all": True}, priority=10)
         yield Request(f"{root}/sitemap.xml", callback=self.parse_sitemap, errback=self.failed_aux,
                       meta={"handle_httpstatus_list": [404, 410]}, priority=10)
 
     # -- link filter: seen-set first, Request objects only for new URLs --
 
-    def follow_url(self, url: str, depth: int | None = None) -> Request | None:
+    def follow_url(self, url: str, depth: int) -> Request | None:
         if url in self.seen:
             return None
         self.seen.add(url)
@@ -131,19 +133,20 @@ class AllowlistSpider(Spider):
         self.per_host[host] += 1
         self.pending[host] += 1
         self.scheduled += 1
-        meta: dict[str, Any] = {"handle_httpstatus_list": PAGE_STATUSES}
-        if depth is not None:
-            meta["depth"] = depth
-        return Request(canonical, callback=self.parse, errback=self.failed, meta=meta)
+        return self._page_request(canonical, depth)
+
+    def _page_request(self, url: str, depth: int, *, record: bool = True) -> Request:
+        if record and self.frontier is not None:
+            self.frontier.push(url, depth)
+        return Request(url, callback=self.parse, errback=self.failed,
+                       meta={"handle_httpstatus_list": PAGE_STATUSES, "depth": depth})
 
     # -- pages --
 
     def parse(self, response: Response) -> Iterator[Any]:
-        requested = response.request.url if response.request else response.url
-        self.unfinished.discard(requested)
-        self.unfinished.difference_update(response.meta.get("redirect_urls", ()))
-        host = urlsplit(requested).hostname or ""
-        self.pending[host] -= 1
+        redirects = response.meta.get("redirect_urls")
+        requested = redirects[0] if redirects else response.url
+        self._finished(requested)
         stats = self.crawler.stats
         if response.status == 304:
             stats.inc_value("crawler/unchanged")
@@ -178,9 +181,11 @@ class AllowlistSpider(Spider):
             yield Page(url=url, title=page.title, body=page.body, description=page.description,
                        headings=page.headings, lang=page.lang, published=page.published,
                        fetched=datetime.now(UTC),
-                       etag=_header(headers.get(b"ETag")), last_modified=_header(headers.get(b"Last-Modified")))
+                       etag=_header(headers.get(b"ETag")),
+                       last_modified=_header(headers.get(b"Last-Modified")))
+        depth = response.meta.get("depth", 0) + 1
         for link in page.links:
-            request = self.follow_url(link)
+            request = self.follow_url(link, depth)
             if request is not None:
                 yield request
 
@@ -199,21 +204,28 @@ class AllowlistSpider(Spider):
     def failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         if request is not None:
-            self.unfinished.discard(request.url)
-            self.pending[urlsplit(request.url).hostname or ""] -= 1
+            redirects = request.meta.get("redirect_urls")
+            self._finished(redirects[0] if redirects else request.url)
         self.crawler.stats.inc_value(f"crawler/errors/{failure.type.__name__}")
+
+    def _finished(self, url: str) -> None:
+        self.pending[urlsplit(url).hostname or ""] -= 1
+        if self.frontier is not None:
+            self.frontier.done(url)
 
     def failed_aux(self, failure: Failure) -> None:
         """Robots.txt or sitemap fetch failed: the home page and links still cover the site."""
 
     # -- robots.txt and sitemaps --
 
-    def parse_robots(self, response: Response) -> Iterator[Request]:
-        if response.status != 200 or not isinstance(response, TextResponse):
-            return
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """RobotsTxtMiddleware fetched a host's robots.txt: follow the sitemaps it lists."""
+        parsed = getattr(robotparser, "rp", None)  # Protego, Scrapy's default parser
+        for url in getattr(parsed, "sitemaps", None) or ():
             if self.scope.allows(urlsplit(url).hostname):
-                yield Request(url, callback=self.parse_sitemap, errback=self.failed_aux, priority=10)
+                assert self.crawler.engine is not None
+                self.crawler.engine.crawl(Request(url, callback=self.parse_sitemap, errback=self.failed_aux,
+                                                  priority=10))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if response.status != 200:
@@ -239,15 +251,9 @@ class AllowlistSpider(Spider):
                 if self.scope.allows(urlsplit(loc).hostname):
                     yield Request(loc, callback=self.parse_sitemap, errback=self.failed_aux, priority=10)
             else:
-                request = self.follow_url(loc)
+                request = self.follow_url(loc, response.meta.get("depth", 0) + 1)
                 if request is not None:
                     yield request
-
-    def closed(self, reason: str) -> None:
-        saved = getattr(self, "state", None)
-        if isinstance(saved, dict):
-            saved.update(seen=self.seen, per_host=dict(self.per_host), scheduled=self.scheduled,
-                         unfinished=set(self.unfinished))
 
 
 def _header(value: bytes | None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -14,6 +15,11 @@ from sources import Category, Registry, parse_category
 
 def _split(values: tuple[str, ...]) -> list[str]:
     return [v.strip().lower() for value in values for v in value.replace(",", " ").split() if v.strip()]
+
+
+def _is_proxy_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _read_seeds(path: Path) -> list[str]:
@@ -65,6 +71,9 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
     from crawler.scope import CrawlScope
 
     settings = settings_of(ctx)
+    proxy = proxy or settings.crawl_proxy
+    if proxy and not _is_proxy_url(proxy):
+        raise click.BadParameter(f"not an http(s) proxy URL: {proxy!r}", param_hint="--proxy")
     chosen = parse_category(category) if category else None
     host_list = _split(hosts)
     with Registry(settings.registry_dir) as registry:
@@ -82,7 +91,7 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
     config = CrawlConfig(
         scope=scope, seeds=seeds, crawl_dir=settings.crawl_dir,
         index_dir=None if no_index else settings.index_dir,
-        proxy=proxy or settings.crawl_proxy, resume=resume, max_pages=max_pages,
+        proxy=proxy, resume=resume, max_pages=max_pages,
         max_pages_per_host=max_pages_per_host, delay=settings.crawl_delay,
         autothrottle=settings.crawl_delay > 0, concurrency=settings.crawl_concurrency,
         timeout=settings.crawl_timeout, contact_url=settings.crawl_contact_url,

@@ -35,11 +35,11 @@ def add(ctx: click.Context, file: Path, batch_size: int, threads: int, as_json: 
     Domain, category and source name come from the registry; untrusted URLs
     are refused and counted, invalid lines are reported with their numbers.
     """
-    from index.jsonl import InvalidLine, open_text, read_documents
+    from index.jsonl import InvalidLine, check_readable, read_documents
     from index.writer import IndexWriter
 
     settings = settings_of(ctx)
-    open_text(file).close()  # an unreadable file fails here, before the index is touched
+    check_readable(file)  # an unreadable file fails here, before the index is touched
     classifier = _classifier(settings.registry_dir)
     invalid: list[InvalidLine] = []
     with IndexWriter(settings.index_dir, classifier, batch_size=batch_size, threads=threads) as writer:

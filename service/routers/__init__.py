@@ -1,1 +1,1 @@
-"""The service\x27s routers, one per concern; ``service.app`` includes them."""
+"""The service's routers, one per concern; ``service.app`` includes them."""

@@ -31,10 +31,14 @@ def test_bad_seed_file_and_empty_registry(tmp_path: Path) -> None:
     assert nothing.returncode == 2 and "nothing to crawl" in nothing.stderr
     unknown = _sdc(tmp_path, "crawl", "--category", "nowhere")
     assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
+    proxy = _sdc(tmp_path, "crawl", "--proxy", "proxy.local:3128")
+    assert proxy.returncode == 2 and "not an http(s) proxy URL" in proxy.stderr
+    assert len(proxy.stderr.strip().splitlines()) == 1
 
 
 def test_farm_command_prints_its_proxy(tmp_path: Path) -> None:
-    sample = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data")) / "corpus" / "documents.sample.jsonl"
+    shared = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data"))
+    sample = shared / "corpus" / "documents.sample.jsonl"
     if not sample.is_file():
         import pytest
 
@@ -47,7 +51,8 @@ def test_farm_command_prints_its_proxy(tmp_path: Path) -> None:
     assert '"trusted":true' in check.stdout
 
 
-def test_proxy_from_the_environment(corpus_records: list[dict[str, Any]], make_farm: Any, crawl_run: Any) -> None:
+def test_proxy_from_the_environment(corpus_records: list[dict[str, Any]], make_farm: Any,
+                                    crawl_run: Any) -> None:
     farm = make_farm(corpus_records[:6], hostile=False)
     run = crawl_run(farm)
     command = [c for c in run.command() if c not in ("--proxy", farm.proxy_url)]

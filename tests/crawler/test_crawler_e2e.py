@@ -76,7 +76,8 @@ def test_one_request_at_a_time_per_host(crawled: Any) -> None:
         by_host[request.host].append(request)
     for host, served in by_host.items():
         served.sort(key=lambda r: r.start)
-        overlaps = [(a.path, b.path) for a, b in zip(served, served[1:]) if b.start < a.end - CLOCK_SLACK]
+        pairs = zip(served, served[1:], strict=False)
+        overlaps = [(a.path, b.path) for a, b in pairs if b.start < a.end - CLOCK_SLACK]
         assert not overlaps, host
 
 
@@ -133,3 +134,13 @@ def test_summary_progress_and_stats(crawled: Any) -> None:
     assert stats["finish_reason"] == "finished"
     assert stats["downloader/response_status_count/200"] > 150
     assert Path(run.data_dir / "crawl" / "crawl.log").is_file()
+
+
+def test_robots_once_per_host_and_sitemaps_read(crawled: Any) -> None:
+    run, _, requests = crawled
+    robots = [r.host for r in requests if r.path == "/robots.txt" and r.status == 200]
+    assert sorted(robots) == sorted(set(robots))  # RobotsTxtMiddleware's fetch serves the spider too
+    for host in ("www.service-public.fr", "travail-emploi.gouv.fr", "www.legifrance.gouv.fr"):
+        paths = _paths(requests, host)
+        assert "/sitemap.xml" in paths and "/sitemaps/pages-0.xml.gz" in paths
+    assert run.stats["crawler/sitemaps"] >= 6

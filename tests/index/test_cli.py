@@ -65,6 +65,7 @@ def test_unreadable_file_is_exit_2_with_one_line(tmp_path: Path) -> None:
     broken.write_bytes(b"\x1f\x8b\x08\x00garbage")
     done = sdc(tmp_path / "data", "index", "add", str(broken))
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert not (tmp_path / "data" / "index").exists()  # nothing was created
 
 
 def test_category_and_domain_come_from_the_registry(data_dir: Path) -> None:

@@ -143,3 +143,16 @@ def test_synonym_alternatives_are_ored(index_dir: Path, classifier: Classifier,
     assert searcher.search("appareils auditifs -remboursement").total == 0
     monkeypatch.setattr(searcher, "_expand", lambda text: ["prothèses auditives"])
     assert urls(searcher.search("appareils auditifs")) == ["https://www.service-public.fr/audition"]
+
+
+def test_common_words_only_score_pages_with_a_rarer_word(index_dir: Path) -> None:
+    from index.tuning import SearchTuning
+
+    # "carte" is in 2 of the 5 pages, "stationnement" in 1: with a 30% threshold "carte" is common
+    split = Searcher(index_dir, tuning=SearchTuning(common_word_share=0.3, common_word_min_docs=0))
+    plain = Searcher(index_dir, tuning=SearchTuning(common_word_share=0.0))
+    assert urls(split.search("carte stationnement")) == ["https://www.paris.fr/pages/stationnement"]
+    assert plain.search("carte stationnement").total == 2
+    assert split.search("carte grise").total == 2  # only common words: nothing to split
+    # small indexes are left alone by default
+    assert Searcher(index_dir).search("carte stationnement").total == 2

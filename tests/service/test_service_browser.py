@@ -99,7 +99,8 @@ def test_search_from_the_home_page(page) -> None:
 
 def test_filter_by_category_then_paginate(page) -> None:
     page.goto("/recherche?q=allocations+familiales")
-    page.get_by_role("navigation", name="Filtrer par catégorie").get_by_role("link", name=re.compile("Santé")).click()
+    facets = page.get_by_role("navigation", name="Filtrer par catégorie")
+    facets.get_by_role("link", name=re.compile("Santé")).click()
     page.wait_for_url(re.compile("categorie=sante"))
     badges = page.locator(".hit .badge").all_inner_texts()
     assert badges and {b.strip().lower() for b in badges} == {"santé"}
@@ -148,3 +149,40 @@ def test_indexed_script_is_rendered_as_text(page) -> None:
     assert page.locator(".hit__snippet").first.inner_text().count("<img src=x onerror=alert(2)>") >= 1
     assert page.evaluate("document.scripts.length") == 0
     shot(page, "xss")
+
+
+CONTRAST_JS = """
+() => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.offsetParent) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    out.push([el.tagName + "." + el.className, Math.round(ratio * 100) / 100]);
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["/", "/recherche?q=allocations+familiales&categorie=sante",
+                                  "/recherche?q=xylophone+quantique&onglet=sante"])
+def test_every_text_meets_the_aa_contrast_ratio(page, path: str) -> None:
+    page.goto(path)
+    measured = page.evaluate(CONTRAST_JS)
+    assert len(measured) > 10
+    low = [(element, ratio) for element, ratio in measured if ratio < 4.5]
+    assert not low, low  # RGAA 3.2 / WCAG 1.4.3: 4.5:1 for body text

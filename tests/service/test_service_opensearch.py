@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -37,3 +38,14 @@ def test_public_base_url_wins_behind_a_reverse_proxy(built_data: Path, make_sett
     templates = [u.get("template") for u in root.findall("os:Url", NS)]
     assert templates[0] == "https://recherche.example.fr/sdc/recherche?q={searchTerms}"
     assert all(t.startswith("https://recherche.example.fr/sdc/") for t in templates)
+
+
+def test_pages_link_under_the_public_base_path(built_data: Path, make_settings) -> None:
+    app = create_app(make_settings(built_data, public_base_url="https://intranet.example.fr/sdc/"))
+    with TestClient(app) as client:
+        html = client.get("/recherche", params={"q": "allocations familiales"}).text
+    assert 'href="/sdc/static/sdc.css"' in html and 'action="/sdc/recherche"' in html
+    assert 'href="/sdc/recherche?q=allocations+familiales&amp;page=2"' in html
+    ours = re.sub(r'<section class="unified".*?</section>', "", html, flags=re.S)  # ranking's block
+    links = re.findall(r'(?:href|action)="(/[^"]*)"', ours)
+    assert links and all(link.startswith("/sdc/") for link in links), links

@@ -65,3 +65,26 @@ def test_usage_counts_add_up_across_workers_and_restarts(tmp_path: Path) -> None
     second.close()
     restarted = UsageCounter(tmp_path).snapshot()
     assert restarted.classified_total == 81
+
+
+def test_a_worker_notices_registry_changes_made_by_another(writable_data: Path) -> None:
+    from service.state import ServiceState
+
+    this = ServiceState(writable_data, writable_data / "index")
+    other = ServiceState(writable_data, writable_data / "index")
+    assert not this.refresh_registry()  # nothing changed yet
+    with other.open_registry() as registry:
+        registry.allow("nouvelle-mairie.fr", "test", "commune")
+    other.load_registry()
+    assert other.classifier.classify("https://nouvelle-mairie.fr/").trusted
+    assert this.refresh_registry()
+    assert this.classifier.classify("https://nouvelle-mairie.fr/").trusted
+    this.close()
+    other.close()
+
+
+def test_the_classify_fast_path_is_documented_like_the_rest(client: TestClient) -> None:
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/classify"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["urls"]["maxItems"] == 1000
+    assert "422" in operation["responses"] and "200" in operation["responses"]
