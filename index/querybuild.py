@@ -113,27 +113,27 @@ class QueryBuilder:
         prothèses auditives") reads its postings once: half the time on
         a million pages.
         """
-        weights: dict[str, float] = {}
-        for token in dict.fromkeys(token for _, token in self.terms(text)):
-            weights[token] = 1.0
+        originals = list(dict.fromkeys(token for _, token in self.terms(text)))
+        weights: dict[str, float] = dict.fromkeys(originals, 1.0)
         if not weights:
             return None
         for alternative in alternatives:
             for token in dict.fromkeys(token for _, token in self.terms(alternative)):
                 weights[token] = weights.get(token, 0.0) + self._tuning.synonym_weight
-        rare, common = self._split_common(weights, searcher)
+        rare, common = self._split_common(weights, searcher, originals)
         if common and rare:
             return Query.boolean_query([(Occur.Must, self._union(rare)), (Occur.Should, self._union(common))])
         return self._union(weights)
 
-    def _split_common(self, weights: dict[str, float],
-                      searcher: tantivy.Searcher | None) -> tuple[dict[str, float], dict[str, float]]:
+    def _split_common(self, weights: dict[str, float], searcher: tantivy.Searcher | None,
+                      originals: Sequence[str]) -> tuple[dict[str, float], dict[str, float]]:
         """Split the words into rare and very common ones (by document frequency in the body).
 
         A word in most pages (``travail`` among the Code du travail's
         articles) barely moves BM25 but its postings cost most of a query's
-        time over a million pages.  When the query also has rarer words, the
-        common ones are only looked up in the pages matching those.
+        time over a million pages.  When the query itself has a rarer word
+        that some page holds, the common words are only looked up in the
+        pages matching a rarer word (of the query or of its alternatives).
         """
         share = self._tuning.common_word_share
         if searcher is None or share <= 0 or len(weights) < 2:
@@ -141,9 +141,12 @@ class QueryBuilder:
         total = searcher.num_docs
         if total < self._tuning.common_word_min_docs:
             return weights, {}
-        rare, common = {}, {}
-        for token, weight in weights.items():
-            (common if searcher.doc_freq(f.BODY, token) > share * total else rare)[token] = weight
+        limit = share * total
+        frequency = {token: searcher.doc_freq(f.BODY, token) for token in weights}
+        if not any(0 < frequency[token] <= limit for token in originals):
+            return weights, {}
+        rare = {t: w for t, w in weights.items() if frequency[t] <= limit}
+        common = {t: w for t, w in weights.items() if frequency[t] > limit}
         return rare, common
 
     def _union(self, weights: dict[str, float]) -> Query:

@@ -83,6 +83,9 @@ def open_index(path: Path | None, *, create: bool = True) -> tantivy.Index:
             path.mkdir(parents=True, exist_ok=True)
             index = tantivy.Index(schema, path=str(path), reuse=True)
     except ValueError as exc:
+        if "schema does not match" in str(exc):
+            raise IndexOpenError(f"the index at {path} was built with another schema: "
+                                 "delete it and index the pages again") from None
         raise IndexOpenError(f"cannot open the index at {path}: {exc}") from None
     except OSError as exc:
         raise IndexOpenError(f"cannot open the index at {path}: {exc.strerror or exc}") from None

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -62,8 +62,7 @@ def _unified_provider() -> object | None:
     return provider if callable(provider) else None
 
 
-async def _every(seconds: float, work: object) -> None:
-    assert callable(work)
+async def _every(seconds: float, work: Callable[[], object]) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:

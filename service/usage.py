@@ -49,7 +49,8 @@ class UsageCounter:
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / self.FILENAME
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the buffer (request path: never waits on I/O)
+        self._db_lock = threading.Lock()  # one connection, used by the flusher and snapshots
         self._pending: dict[str, list[int]] = {}
         self._db: sqlite3.Connection | None = None
 
@@ -81,8 +82,7 @@ class UsageCounter:
         if not pending:
             return
         try:
-            db = self._connect()
-            with db:
+            with self._db_lock, self._connect() as db:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany(
                     "INSERT INTO usage VALUES (?, ?, ?) ON CONFLICT (month) DO UPDATE SET"
@@ -100,19 +100,20 @@ class UsageCounter:
     def snapshot(self) -> UsageSnapshot:
         self.flush()
         month = current_month()
-        db = self._connect()
-        row = db.execute(
-            "SELECT COALESCE(SUM(classified), 0), COALESCE(SUM(trusted), 0),"
-            " COALESCE(SUM(CASE WHEN month = ? THEN classified END), 0),"
-            " COALESCE(SUM(CASE WHEN month = ? THEN trusted END), 0) FROM usage",
-            (month, month),
-        ).fetchone()
+        with self._db_lock:
+            row = self._connect().execute(
+                "SELECT COALESCE(SUM(classified), 0), COALESCE(SUM(trusted), 0),"
+                " COALESCE(SUM(CASE WHEN month = ? THEN classified END), 0),"
+                " COALESCE(SUM(CASE WHEN month = ? THEN trusted END), 0) FROM usage",
+                (month, month),
+            ).fetchone()
         return UsageSnapshot(month, int(row[2]), int(row[3]), int(row[0]), int(row[1]))
 
     def close(self) -> None:
         try:
             self.flush()
         finally:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+            with self._db_lock:
+                if self._db is not None:
+                    self._db.close()
+                    self._db = None

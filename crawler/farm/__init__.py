@@ -4,8 +4,9 @@ One process serves the corpus hosts (real pages at their real URLs) and the host
 :mod:`crawler.farm.hostile`, and is reached as an HTTP proxy, so the crawler's ordinary proxy
 support routes to it::
 
-    with run_farm(corpus_path, limit=300) as farm:
+    with run_farm(corpus_path, limit=300, small_sites=0, hostile=True) as farm:
         classifier = farm.classifier()          # trusts every farm host except the off-list one
+        farm.register(registry)                 # or allow them in a Registry, for `sdc crawl`
         crawl(..., proxy=farm.proxy_url)
         farm.requests                           # what was fetched, when
         farm.update(url, body="...")            # edit the web between two crawls

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import click
@@ -30,6 +31,7 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
     """Serve until interrupted (also what ``sdc run`` calls once the data is built)."""
     import uvicorn
 
+    _check_can_listen(host, port)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"sdc: serving {settings.public_base_url or f'http://{shown}:{port}/'} "
                f"({workers} worker{'s' if workers > 1 else ''}, data in {settings.data_dir})", err=True)
@@ -44,6 +46,17 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
     os.environ.setdefault("SDC_DATA_DIR", str(settings.data_dir))
     uvicorn.run("service.app:create_app_from_env", factory=True, workers=workers,
                 **common)  # type: ignore[arg-type]
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail with one line (exit 2) when the address is taken, before uvicorn logs a traceback-like error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @click.command()

@@ -37,8 +37,10 @@ async def opensearch(request: Request, settings: SettingsDep) -> Response:
     """OpenSearch 1.1 description (search and suggestion URL templates, icon, self link)."""
     render = request.app.state.templates.get_template("opensearch.xml").render
     body = render(base=base_url(request, settings.public_base_url))
+    # built from the request's Host header when no public URL is configured: never share that
+    cache = "public, max-age=86400" if settings.public_base_url else "private, max-age=3600"
     return Response(body, media_type="application/opensearchdescription+xml; charset=utf-8",
-                    headers={"cache-control": "public, max-age=86400"})
+                    headers={"cache-control": cache})
 
 
 @router.get("/api/suggest", responses={200: {"content": {"application/json": {

@@ -60,3 +60,13 @@ def test_proxy_from_the_environment(corpus_records: list[dict[str, Any]], make_f
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert {r["url"] for r in corpus_records[:6]} <= set(run.indexed())
+
+
+def test_page_budgets(corpus_records: list[dict[str, Any]], make_farm: Any, crawl_run: Any) -> None:
+    farm = make_farm(corpus_records[:30], hostile=False)
+    run = crawl_run(farm)
+    run.run("--max-pages", "7")
+    aux = ("/robots.txt", "/sitemap.xml", "/sitemaps/")
+    pages = {(r.host, r.path) for r in farm.requests if not r.path.startswith(aux)}
+    assert 3 <= len(pages) <= 7  # the budget counts requests; robots.txt may refuse some
+    assert run.stats["crawler/pages"] <= 7

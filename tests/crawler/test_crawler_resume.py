@@ -1,4 +1,4 @@
-"""Resume: a crawl stopped with Ctrl-C continues where it stopped, without starting over."""
+"""Resume: a crawl stopped with Ctrl-C or kill continues where it stopped, without starting over."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
 
-def test_interrupted_crawl_resumes(corpus_records: list[dict[str, Any]], make_farm: Any,
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_interrupted_crawl_resumes(stop: signal.Signals, corpus_records: list[dict[str, Any]], make_farm: Any,
                                    crawl_run: Any) -> None:
     records = corpus_records[:90]
     farm = make_farm(records, hostile=False, page_delay=0.01)
@@ -22,7 +25,7 @@ def test_interrupted_crawl_resumes(corpus_records: list[dict[str, Any]], make_fa
     deadline = time.monotonic() + 60
     while len(fetched()) < 25 and time.monotonic() < deadline and crawl.poll() is None:
         time.sleep(0.05)
-    crawl.send_signal(signal.SIGINT)
+    crawl.send_signal(stop)
     crawl.communicate(timeout=60)
     first = len(fetched())
     assert 25 <= first < len(records), "the crawl must be stopped halfway"

@@ -91,3 +91,16 @@ def test_slow_producers_are_committed_by_the_timer(tmp_path: Path, classifier: C
         while searcher.count() == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert searcher.count() == 1  # committed without commit(), close() or a full batch
+
+
+def test_an_index_of_another_schema_is_a_clear_error(tmp_path: Path, classifier: Classifier) -> None:
+    import tantivy
+
+    from index.errors import IndexOpenError
+
+    other = tantivy.Index(tantivy.SchemaBuilder().add_text_field("url", stored=True).build(),
+                          path=str(tmp_path))
+    other.writer(15_000_000, 1).commit()
+    del other
+    with pytest.raises(IndexOpenError, match="another schema"):
+        IndexWriter(tmp_path, classifier)

@@ -122,3 +122,15 @@ def test_policies_refuse_a_bad_base_url(tmp_path: Path, base_url: str) -> None:
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "base-url" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_on_a_taken_port_fails_with_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([*SDC, "serve", "--port", str(port)], capture_output=True, text=True,
+                                env={**os.environ, "SDC_DATA_DIR": str(tmp_path)}, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith(f"sdc: error: cannot listen on 127.0.0.1:{port}")
+    assert "Traceback" not in result.stderr

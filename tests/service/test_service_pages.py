@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from service.security import CSP
 
@@ -102,3 +104,19 @@ def test_empty_service_says_what_is_missing(empty_client: TestClient) -> None:
     assert "sdc index add" in health["index"]["detail"]
     assert empty_client.post("/api/classify", json={"urls": ["https://www.gouv.fr/"]}).json()[
         "results"][0]["trusted"]
+
+
+@given(q=st.text(max_size=600), page=st.integers(-3, 150), onglet=st.text(max_size=15),
+       categorie=st.one_of(st.none(), st.sampled_from(["commune", "sante", "Santé", ""]),
+                           st.text(max_size=12)))
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_any_page_request_gets_a_page_never_a_500(client: TestClient, q: str, page: int, onglet: str,
+                                                  categorie: str | None) -> None:
+    params: dict[str, object] = {"q": q, "page": page, "onglet": onglet}
+    if categorie is not None:
+        params["categorie"] = categorie
+    response = client.get("/recherche", params=params)
+    assert response.status_code in (200, 422)
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<script" not in response.text
