@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     crawl_proxy: str | None = Field(None, description="HTTP proxy for the crawl")
     crawl_contact_url: str = Field("https://github.com/villes-internet/sources-de-confiance",
                                    description="contact URL sent in the crawler's user agent")
+    run_max_pages: int = Field(25_000, description="pages `sdc run` crawls when it builds the index")
     redis_url: str | None = Field(None, description="Redis for the distributed crawl and shared stats")
     crawl_delay: float = Field(1.0, description="minimum seconds between two requests to one host")
     crawl_concurrency: int = Field(64, description="requests in flight across all hosts (one per host)")

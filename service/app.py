@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match, Route
 from starlette.types import Scope
@@ -28,7 +29,7 @@ from service.errors import install_error_handlers
 from service.logs import install_privacy_filter
 from service.metrics import MetricsMiddleware
 from service.openapi import install_openapi
-from service.routers import api, curator, health, opensearch, search_page
+from service.routers import api, curator, extension, health, opensearch, search_page
 from service.security import SecurityHeadersMiddleware
 from service.state import ServiceState
 from service.templating import Renderer, base_path, environment
@@ -111,11 +112,17 @@ def create_app(settings: Settings) -> FastAPI:
     install_privacy_filter(settings.log_queries)
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(SecurityHeadersMiddleware)
+    # The extension calls the API and fetches its list from its own origin
+    # (chrome-extension://, moz-extension://); nothing here uses cookies.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                       allow_headers=["Content-Type", "If-None-Match"], expose_headers=["ETag"],
+                       max_age=86400)
 
     app.include_router(search_page.router)
     app.include_router(api.router)
     app.include_router(opensearch.router)
     app.include_router(health.router)
+    app.include_router(extension.router)
     if settings.curator_token:
         app.include_router(curator.router)
     rerank = _optional_router("service.routers.rerank:router")
