@@ -7,6 +7,9 @@ while the slot looks free and so starts the whole queue of a host at once: on th
 Scrapy starts one request per call, which hides the problem.)  This subclass also counts the
 downloads started but not yet transferring, so the per-host limit holds whatever the delay; the
 politeness test of ``tests/crawler`` checks it from the farm's request log.
+
+It also applies robots.txt ``Crawl-delay`` (set in :attr:`PoliteDownloader.crawl_delays` by the
+spider when RobotsTxtMiddleware has parsed a host's robots.txt) as a floor under the slot's delay.
 """
 
 from __future__ import annotations
@@ -29,12 +32,25 @@ class PoliteDownloader(Downloader):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._starting: Counter[int] = Counter()  # id(slot) -> downloads started, not transferring yet
+        #: host -> minimum delay asked by its robots.txt (``Crawl-delay``); AutoThrottle never
+        #: lowers a slot's delay under it, since it is applied here, at dispatch
+        self.crawl_delays: dict[str, float] = {}
+        self._floors: dict[int, float] = {}
+
+    def _get_slot(self, request: Request, spider: object = None) -> tuple[str, Slot]:
+        key, slot = super()._get_slot(request)
+        floor = self.crawl_delays.get(key)
+        if floor:
+            self._floors[id(slot)] = floor
+        else:  # slots are collected when idle, and a new one may reuse an old id
+            self._floors.pop(id(slot), None)
+        return key, slot
 
     def _process_queue(self, slot: Slot) -> None:
         if slot.latercall:
             return
         now = monotonic()
-        delay = slot.download_delay()
+        delay = max(slot.download_delay(), self._floors.get(id(slot), 0.0))
         if delay:
             penalty = delay - now + slot.lastseen
             if penalty > 0:

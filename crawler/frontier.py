@@ -9,8 +9,10 @@ hold.  A new crawl (no ``--resume``) starts from an empty frontier.
 Why not Scrapy's JOBDIR: its disk queues create and delete a directory per host each time a host's
 queue empties, which with one request at a time per host is once per page; measured here it cost
 more than the whole page extraction.  Scrapy's scheduler keeps its queues in memory instead, and
-this file only costs a few batched SQLite writes.  A ``kill -9`` loses at most the last
-``flush_seconds`` of records (those pages are fetched again, or their links found again).
+this file only costs a few batched SQLite writes.  Scheduled URLs are written every
+``flush_seconds``; "done" marks, when an index is written, only at the index pipeline's
+checkpoints (after an index commit), so a ``kill -9`` can make a resumed crawl fetch the last few
+seconds of pages again, never skip one the index lost.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class Frontier:
         self._pushed: list[tuple[str, int]] = []
         self._done: list[str] = []
         self._flush_seconds = flush_seconds
+        #: False when an index is written: "done" marks then wait for its checkpoints, so that a
+        #: crash never leaves a page marked done that the index had not committed
+        self.auto_flush = True
         self._last_flush = time.monotonic()
 
     def saved(self) -> Iterator[tuple[str, int, bool]]:
@@ -57,16 +62,19 @@ class Frontier:
         self._maybe_flush()
 
     def _maybe_flush(self) -> None:
-        if (len(self._pushed) + len(self._done) >= BATCH
+        if (len(self._pushed) >= BATCH or (self.auto_flush and len(self._done) >= BATCH)
                 or time.monotonic() - self._last_flush >= self._flush_seconds):
-            self.flush()
+            self.flush(done=self.auto_flush)
 
-    def flush(self) -> None:
+    def flush(self, *, done: bool = True) -> None:
+        """Write what is pending; the "done" marks only with ``done`` (see ``auto_flush``)."""
         with self._db:
             self._db.executemany("INSERT OR IGNORE INTO frontier VALUES (?, ?, 0)", self._pushed)
-            self._db.executemany("UPDATE frontier SET done = 1 WHERE url = ?", [(u,) for u in self._done])
+            if done:
+                self._db.executemany("UPDATE frontier SET done = 1 WHERE url = ?", [(u,) for u in self._done])
         self._pushed.clear()
-        self._done.clear()
+        if done:
+            self._done.clear()
         self._last_flush = time.monotonic()
 
     def close(self) -> None:

@@ -2,12 +2,16 @@
 
 :class:`StatePipeline` records each page's validators (ETag, Last-Modified) for the next,
 conditional, crawl and forgets pages that are gone.  :class:`IndexPipeline` hands pages to one
-:class:`index.writer.IndexWriter` for the whole crawl (it batches and commits on its own schedule)
+:class:`index.writer.IndexWriter` for the whole crawl (opened by :func:`crawler.run.run_crawl`; it
+batches and commits on its own schedule)
 and deletes pages that answered 404/410.  Counts go to the stats under ``index/<outcome>``.
+While an index is written, the crawl state and the frontier are written at its checkpoints
+(:meth:`IndexPipeline.checkpoint`), never ahead of it.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import NotConfigured
@@ -17,6 +21,7 @@ from crawler.items import Gone, Page, Unchanged
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from crawler.frontier import Frontier
     from crawler.state import CrawlState
     from index.writer import IndexWriter
 
@@ -44,18 +49,38 @@ class StatePipeline:
 
 
 class IndexPipeline:
-    def __init__(self, crawler: Crawler, writer: IndexWriter) -> None:
-        self.crawler, self.writer = crawler, writer
+    """Pages into the index; every ``CHECKPOINT_SECONDS``, a checkpoint (see :meth:`checkpoint`)."""
+
+    CHECKPOINT_SECONDS = 5.0
+
+    def __init__(self, crawler: Crawler, writer: IndexWriter, state: CrawlState | None = None,
+                 frontier: Frontier | None = None) -> None:
+        self.crawler, self.writer, self.state, self.frontier = crawler, writer, state, frontier
+        for store in (state, frontier):
+            if store is not None:
+                store.auto_flush = False
+        self._last_checkpoint = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        config = getattr(crawler.spider, "config", None)
-        if config is None or config.index_dir is None:
+        spider = crawler.spider
+        writer = getattr(spider, "index_writer", None)  # opened by crawler.run; none for benchmarks
+        if writer is None:
             raise NotConfigured
-        from index.writer import IndexWriter  # the index is optional for a crawl (e.g. benchmarks)
+        return cls(crawler, writer, getattr(spider, "crawl_state", None), getattr(spider, "frontier", None))
 
-        writer = IndexWriter(config.index_dir, config.scope.classifier, batch_size=1000, commit_seconds=5.0)
-        return cls(crawler, writer)
+    def checkpoint(self) -> None:
+        """Commit the index, then write the crawl state and the frontier's "done" marks.
+
+        In this order, a crash at any point leaves the state and the frontier saying no more
+        than the index has: pages are at worst fetched again, never lost.
+        """
+        self.writer.commit()
+        if self.state is not None:
+            self.state.flush()
+        if self.frontier is not None:
+            self.frontier.flush()
+        self._last_checkpoint = time.monotonic()
 
     def process_item(self, item: Any) -> Any:
         from index.documents import PageDocument
@@ -71,7 +96,12 @@ class IndexPipeline:
             stats.inc_value("index/deleted", self.writer.delete_url(item.url))
         elif isinstance(item, Unchanged):
             stats.inc_value("index/kept")
+        if time.monotonic() - self._last_checkpoint >= self.CHECKPOINT_SECONDS:
+            self.checkpoint()
         return item
 
     def close_spider(self) -> None:
         self.writer.close()
+        for store in (self.state, self.frontier):
+            if store is not None:
+                store.flush()

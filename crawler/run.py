@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -26,6 +26,9 @@ from crawler.frontier import Frontier
 from crawler.progress import errors_by_kind
 from crawler.settings import scrapy_settings
 from crawler.state import CrawlState
+
+if TYPE_CHECKING:
+    from index.writer import IndexWriter
 
 
 @dataclass
@@ -61,6 +64,14 @@ class CrawlSummary:
         ]
 
 
+def _open_index(config: CrawlConfig) -> IndexWriter | None:
+    if config.index_dir is None:
+        return None
+    from index.writer import IndexWriter
+
+    return IndexWriter(config.index_dir, config.scope.classifier, batch_size=1000, commit_seconds=5.0)
+
+
 def run_crawl(config: CrawlConfig) -> CrawlSummary:
     """Crawl until the queue is empty (or the budget is spent); blocks."""
     from scrapy.crawler import CrawlerProcess
@@ -73,15 +84,19 @@ def run_crawl(config: CrawlConfig) -> CrawlSummary:
         config.crawl_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CrawlStateError(f"cannot create the crawl directory {config.crawl_dir}: {exc}") from exc
+    # opened here, before Scrapy starts, so that a locked or unusable index is a clear error
+    writer = _open_index(config)
     state = CrawlState(config.crawl_dir / "state.sqlite")
     frontier = Frontier(config.crawl_dir / "frontier.sqlite", resume=config.resume)
     process = CrawlerProcess(scrapy_settings(config))
     crawler = process.create_crawler(AllowlistSpider)
     started = time.monotonic()
     try:
-        process.crawl(crawler, config=config, crawl_state=state, frontier=frontier)
+        process.crawl(crawler, config=config, crawl_state=state, frontier=frontier, index_writer=writer)
         process.start()
     finally:
+        if writer is not None:
+            writer.close()
         frontier.close()
         state.close()
     seconds = time.monotonic() - started

@@ -39,6 +39,9 @@ class CrawlState:
         self.validators: dict[str, tuple[str | None, str | None]] = {u: (e, m) for u, e, m in rows}
         self._pending: list[tuple[str, str, str | None, str | None, int, float]] = []
         self._removed: list[str] = []
+        #: False when an index is written: records are then flushed at its checkpoints, so that
+        #: the state never says "indexed" about a page the index lost in a crash
+        self.auto_flush = True
 
     def known_urls(self, hosts: frozenset[str] | None = None) -> Iterator[str]:
         for url in list(self.validators):
@@ -48,13 +51,13 @@ class CrawlState:
     def record(self, url: str, etag: str | None, last_modified: str | None, status: int = 200) -> None:
         self.validators[url] = (etag, last_modified)
         self._pending.append((url, urlsplit(url).hostname or "", etag, last_modified, status, time.time()))
-        if len(self._pending) >= BATCH:
+        if self.auto_flush and len(self._pending) >= BATCH:
             self.flush()
 
     def forget(self, url: str) -> None:
         self.validators.pop(url, None)
         self._removed.append(url)
-        if len(self._removed) >= BATCH:
+        if self.auto_flush and len(self._removed) >= BATCH:
             self.flush()
 
     def flush(self) -> None:

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -210,8 +211,7 @@ class Searcher:
         generator = tantivy.SnippetGenerator.create(searcher, query, self._schema, f.BODY)
         generator.set_max_num_chars(self.tuning.snippet_chars)
         for hit, doc in zip(hits, docs, strict=True):
-            hit.snippet = snippets.render(generator.snippet_from_doc(doc),
-                                          doc.get_first(f.DESCRIPTION) or doc.get_first(f.BODY) or "",
+            hit.snippet = snippets.render(generator.snippet_from_doc(doc), partial(_summary, doc),
                                           self.tuning.snippet_chars)
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, int]:
@@ -236,6 +236,10 @@ def _hit(doc: tantivy.Document, score: Any) -> Hit:
         published=published.date() if isinstance(published, datetime) else _as_date(published),
         host=doc.get_first(f.HOST) or "",
     )
+
+
+def _summary(doc: tantivy.Document) -> str:
+    return str(doc.get_first(f.DESCRIPTION) or doc.get_first(f.BODY) or "")
 
 
 def _combine(main: tantivy.Query, filters: list[tantivy.Query],

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import tantivy
 
 
-def render(snippet: tantivy.Snippet, fallback: str, max_chars: int) -> str:
-    """tantivy's best fragment with ``<mark>``; when the body has no match, the start of ``fallback``.
+def render(snippet: tantivy.Snippet, fallback: Callable[[], str], max_chars: int) -> str:
+    """tantivy's best fragment with ``<mark>``; when the body has no match, the start of ``fallback()``.
 
     tantivy gives highlight ranges as UTF-8 byte offsets into the fragment;
     each piece is escaped on its own and whitespace is flattened to one line.
     """
     ranges = sorted((r.start, r.end) for r in snippet.highlighted())
     if not ranges:
-        return _escape(shorten(fallback, max_chars))
+        return _escape(shorten(fallback(), max_chars))
     raw = snippet.fragment().encode("utf-8")
     parts: list[str] = []
     cursor = 0

@@ -83,7 +83,7 @@ class _HotRoute(Route):
 
 
 def create_app(settings: Settings) -> FastAPI:
-    state = ServiceState(settings.data_dir, settings.index_dir)
+    state = ServiceState(settings.data_dir, settings.index_dir, settings.redis_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

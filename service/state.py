@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from index.errors import SearchIndexError
 from service.errors import IndexUnavailable
 from service.metrics import Metrics
-from service.usage import UsageCounter
+from service.usage import open_usage_counter
 from sources import Classifier, Registry
 from sources.errors import SourcesError
 
@@ -29,11 +29,11 @@ COUNTS_TTL = 60.0
 
 
 class ServiceState:
-    def __init__(self, data_dir: Path, index_dir: Path) -> None:
+    def __init__(self, data_dir: Path, index_dir: Path, redis_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.index_dir = Path(index_dir)
         self.metrics = Metrics()
-        self.usage = UsageCounter(self.data_dir)
+        self.usage = open_usage_counter(self.data_dir, redis_url)  # Redis when configured
         self.classifier = Classifier()
         self.registry_error: str | None = None
         self._registry_stamp: tuple[float, ...] = ()

@@ -7,6 +7,10 @@ directory about once a second and at shutdown; SQLite's WAL and an UPSERT
 make the concurrent flushes of several workers add up exactly.  A snapshot
 flushes this worker's buffer first, so it is exact for this worker and at
 most one flush interval behind for the others.
+
+With ``SDC_REDIS_URL`` set, :func:`open_usage_counter` returns the Redis
+backend instead (:mod:`service.usage_redis`): same contract, figures shared
+by workers on every machine.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS usage (
@@ -40,6 +45,24 @@ class UsageSnapshot:
 
     def trusted_share(self) -> float:
         return self.trusted_total / self.classified_total if self.classified_total else 0.0
+
+
+class UsageStore(Protocol):
+    """What the service needs from a usage counter (SQLite or Redis backend)."""
+
+    def record(self, classified: int, trusted: int) -> None: ...
+    def flush(self) -> None: ...
+    def snapshot(self) -> UsageSnapshot: ...
+    def close(self) -> None: ...
+
+
+def open_usage_counter(data_dir: Path, redis_url: str | None = None) -> UsageStore:
+    """The Redis backend when ``redis_url`` is given, else SQLite under ``data_dir`` (the default)."""
+    if redis_url:
+        from service.usage_redis import RedisUsageCounter
+
+        return RedisUsageCounter(redis_url)
+    return UsageCounter(data_dir)
 
 
 class UsageCounter:

@@ -16,7 +16,7 @@ lourd.ferme-sdc.fr            ``/enorme``: an 8 MB page
 binaire.ferme-sdc.fr          ``/photo``: PNG bytes served as text/html; ``/notice.pdf``
 casse.ferme-sdc.fr            broken HTML (unclosed tags, stray bytes) that still has text
 ancien.ferme-sdc.fr (http)    Windows-1252 pages: charset in the header, in a meta, or nowhere
-prive.ferme-sdc.fr            robots.txt disallows ``/prive/``, which the home page links to
+prive.ferme-sdc.fr            robots.txt disallows ``/prive/`` (linked from home), Crawl-delay 0.5
 sature.ferme-sdc.fr           429 with ``Retry-After: 1`` on the first request of each page
 ============================  ===========================================================
 """
@@ -41,14 +41,16 @@ class HostileSite:
     """A small site: a home page linking to ``routes``, plus robots.txt."""
 
     def __init__(self, name: str, routes: dict[str, Route], *, scheme: str = "https",
-                 disallow: tuple[str, ...] = (), delay: float = 0.0, links: tuple[str, ...] = ()) -> None:
+                 disallow: tuple[str, ...] = (), delay: float = 0.0, links: tuple[str, ...] = (),
+                 crawl_delay: float = 0.0) -> None:
         self.host = name if "." in name else f"{name}.{SUFFIX}"
         self.scheme, self.routes, self.disallow, self.delay = scheme, routes, list(disallow), delay
+        self.crawl_delay = crawl_delay
         self.links = links or tuple(routes)
 
     def respond(self, path: str, headers: dict[str, str]) -> Reply:
         if path == "/robots.txt":
-            return robots_txt(self.host, self.scheme, self.disallow)
+            return robots_txt(self.host, self.scheme, self.disallow, self.crawl_delay)
         if path == "/":
             reply = html_reply(page_html(title=f"Accueil {self.host}", body="Bienvenue sur notre site.",
                                          url=f"{self.scheme}://{self.host}/", site_name=self.host,
@@ -190,7 +192,8 @@ def prive() -> HostileSite:
     return HostileSite("prive", {
         "/prive/dossier": _fixed(_page(host, "/prive/dossier", "Dossier privé", "Interdit aux robots.")),
         "/public": _fixed(_page(host, "/public", "Page publique", "Ouverte aux robots.")),
-    }, disallow=("/prive/",))
+        "/horaires": _fixed(_page(host, "/horaires", "Horaires", "Ouvert le lundi.")),
+    }, disallow=("/prive/",), crawl_delay=0.5)
 
 
 class SatureSite(HostileSite):

@@ -38,6 +38,9 @@ class LoggedRequest:
     start: float
     end: float
     connection: int = 0
+    #: False when the client hung up before the answer (a timeout): ``end`` is then when the
+    #: farm noticed, which can be a little after the client's next request arrived
+    completed: bool = True
 
     @property
     def url(self) -> str:
@@ -154,7 +157,7 @@ class FarmServer:
         entry = LoggedRequest(host, path, method, reply.status, start, start, connection)
         self.log.append(entry)
         if reply.delay and not await _wait_unless_closed(reader, reply.delay):
-            entry.end = time.time()
+            entry.end, entry.completed = time.time(), False
             return False
         try:
             reason = HTTPStatus(reply.status).phrase if reply.status in HTTPStatus._value2member_map_ else "?"

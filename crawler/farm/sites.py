@@ -96,8 +96,9 @@ def not_modified(headers: dict[str, str], etag: str, last_modified: str) -> bool
     return False
 
 
-def robots_txt(host: str, scheme: str, disallow: list[str]) -> Reply:
-    lines = ["User-agent: *", *(f"Disallow: {p}" for p in disallow), "",
+def robots_txt(host: str, scheme: str, disallow: list[str], crawl_delay: float = 0.0) -> Reply:
+    delay = [f"Crawl-delay: {crawl_delay:g}"] if crawl_delay else []
+    lines = ["User-agent: *", *(f"Disallow: {p}" for p in disallow), *delay, "",
              f"Sitemap: {scheme}://{host}/sitemap.xml", ""]
     return Reply(200, "\n".join(lines).encode(), {"Content-Type": "text/plain"})
 

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
+from scrapy.exceptions import StopDownload
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -37,15 +38,17 @@ PAGE_STATUSES = [304, 404, 410]
 BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!",
                 b"\xd0\xcf\x11\xe0", b"OggS", b"ID3", b"RIFF", b"\x00\x00\x01\x00")
 HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"text/plain", b"")
+MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is read as this
 
 
 class AllowlistSpider(Spider):
     name = "allowlist"
 
     def __init__(self, config: CrawlConfig, crawl_state: CrawlState | None = None,
-                 frontier: Frontier | None = None, **kwargs: Any) -> None:
+                 frontier: Frontier | None = None, index_writer: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config = config
+        self.index_writer = index_writer  # used by IndexPipeline
         self.scope = config.scope
         self.crawl_state = crawl_state
         self.frontier = frontier
@@ -58,7 +61,17 @@ class AllowlistSpider(Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AllowlistSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
         return spider
+
+    def headers_received(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
+        """Stop downloading a page as soon as its headers say it is not HTML (video, PDF, archive)."""
+        if request.callback != self.parse:
+            return  # sitemaps are XML or gzip
+        content_type = (headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+        if content_type not in HTML_TYPES and not content_type.startswith(b"text/"):
+            self.crawler.stats.inc_value("crawler/skipped/stopped_early")
+            raise StopDownload(fail=False)
 
     # -- seeds --
 
@@ -145,8 +158,13 @@ class AllowlistSpider(Spider):
 
     def parse(self, response: Response) -> Iterator[Any]:
         redirects = response.meta.get("redirect_urls")
-        requested = redirects[0] if redirects else response.url
-        self._finished(requested)
+        try:
+            yield from self._parse(response)
+        finally:
+            # after the pipelines took this page's items (Scrapy runs them as each is yielded)
+            self._finished(redirects[0] if redirects else response.url)
+
+    def _parse(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
         if response.status == 304:
             stats.inc_value("crawler/unchanged")
@@ -157,6 +175,8 @@ class AllowlistSpider(Spider):
             if self.crawl_state is not None and response.url in self.crawl_state.validators:
                 stats.inc_value("crawler/gone")  # indexed by an earlier crawl: remove it
                 yield Gone(response.url, response.status)
+            return
+        if "download_stopped" in response.flags:  # counted in headers_received
             return
         why = self.not_a_page(response)
         if why:
@@ -219,7 +239,13 @@ class AllowlistSpider(Spider):
     # -- robots.txt and sitemaps --
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
-        """RobotsTxtMiddleware fetched a host's robots.txt: follow the sitemaps it lists."""
+        """RobotsTxtMiddleware fetched a host's robots.txt: its Crawl-delay, the sitemaps it lists."""
+        assert self.crawler.engine is not None
+        downloader = self.crawler.engine.downloader
+        delay = robotparser.crawl_delay(self.crawler.settings["ROBOTSTXT_USER_AGENT"])
+        if delay and hasattr(downloader, "crawl_delays"):
+            downloader.crawl_delays[downloader.get_slot_key(request)] = min(float(delay), MAX_CRAWL_DELAY)
+            self.crawler.stats.inc_value("crawler/robots_crawl_delay")
         parsed = getattr(robotparser, "rp", None)  # Protego, Scrapy's default parser
         for url in getattr(parsed, "sitemaps", None) or ():
             if self.scope.allows(urlsplit(url).hostname):

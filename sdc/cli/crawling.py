@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -111,9 +110,10 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
 @click.option("--small-sites", type=click.IntRange(min=0), default=0,
               help="also serve this many small 10-page sites (commune-NNNN.ferme-sdc.fr)")
 @click.option("--register", is_flag=True, help="allow the farm's hosts in the registry (for `sdc crawl`)")
+@click.option("--exit-after", type=float, hidden=True, help="stop after this many seconds (tests)")
 @click.pass_context
 def farm(ctx: click.Context, corpus: Path | None, limit: int | None, port: int, no_hostile: bool,
-         small_sites: int, register: bool) -> None:
+         small_sites: int, register: bool, exit_after: float | None) -> None:
     """Serve the site farm on 127.0.0.1 and print its proxy URL (Ctrl-C stops it).
 
     Crawl it with: sdc crawl --proxy <printed URL> --hosts <farm hosts>
@@ -130,8 +130,8 @@ def farm(ctx: click.Context, corpus: Path | None, limit: int | None, port: int, 
         click.echo(f"hosts: {' '.join(running.hosts)}", err=True)
         click.echo(f"pages: {len(running.records)}; export http_proxy={running.proxy_url} "
                    f"https_proxy={running.proxy_url}", err=True)
-        if os.environ.get("SDC_FARM_EXIT_AFTER"):
-            time.sleep(float(os.environ["SDC_FARM_EXIT_AFTER"]))
+        if exit_after is not None:
+            time.sleep(exit_after)
             return
         try:
             while True:

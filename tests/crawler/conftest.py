@@ -92,3 +92,9 @@ class CrawlRun:
 @pytest.fixture()
 def crawl_run(tmp_path: Path) -> Any:
     return lambda farm: CrawlRun(tmp_path / "data", farm)
+
+
+@pytest.fixture(scope="session")
+def crawl_run_class() -> type[CrawlRun]:
+    """For module-scoped fixtures, which cannot use ``crawl_run``."""
+    return CrawlRun

@@ -43,7 +43,7 @@ def test_farm_command_prints_its_proxy(tmp_path: Path) -> None:
         import pytest
 
         pytest.skip("no corpus sample")
-    result = _sdc(tmp_path, "farm", "--corpus", str(sample), "--register", SDC_FARM_EXIT_AFTER="0")
+    result = _sdc(tmp_path, "farm", "--corpus", str(sample), "--register", "--exit-after", "0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("http://127.0.0.1:")
     assert "www.service-public.fr" in result.stderr
@@ -70,3 +70,18 @@ def test_page_budgets(corpus_records: list[dict[str, Any]], make_farm: Any, craw
     pages = {(r.host, r.path) for r in farm.requests if not r.path.startswith(aux)}
     assert 3 <= len(pages) <= 7  # the budget counts requests; robots.txt may refuse some
     assert run.stats["crawler/pages"] <= 7
+
+
+def test_index_in_use_is_a_clear_error(corpus_records: list[dict[str, Any]], make_farm: Any,
+                                       crawl_run: Any) -> None:
+    from index.writer import IndexWriter
+
+    farm = make_farm(corpus_records[:3], hostile=False)
+    run = crawl_run(farm)
+    with IndexWriter(run.data_dir / "index", farm.classifier()):
+        result = subprocess.run(run.command(), cwd=ROOT, env=run.env(), capture_output=True, text=True,
+                                timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"sdc: error: the index at {run.data_dir / 'index'} is being written by another process"]
+    assert not farm.requests

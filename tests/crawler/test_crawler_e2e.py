@@ -23,13 +23,12 @@ CLOCK_SLACK = 0.002
 
 
 @pytest.fixture(scope="module")
-def crawled(corpus_records: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from tests.crawler.conftest import CrawlRun
-
+def crawled(corpus_records: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory,
+            crawl_run_class: Any) -> Any:
     farm = Farm(corpus_records, page_delay=0.002)
     farm.start()
     try:
-        run = CrawlRun(tmp_path_factory.mktemp("e2e") / "data", farm)
+        run = crawl_run_class(tmp_path_factory.mktemp("e2e") / "data", farm)
         result = run.run("--max-pages-per-host", str(PER_HOST * 2))
         yield run, result, farm.requests
     finally:
@@ -67,6 +66,10 @@ def test_robots_txt_obeyed(crawled: Any) -> None:
     assert _paths(requests, "prive.ferme-sdc.fr").count("/public") == 1
     assert not [p for p in _paths(requests, "prive.ferme-sdc.fr") if p.startswith("/prive/")]
     assert run.stats["robotstxt/forbidden"] >= 1
+    served = sorted((r for r in requests if r.host == "prive.ferme-sdc.fr" and r.path != "/robots.txt"),
+                    key=lambda r: r.start)
+    assert len(served) >= 3 and run.stats["crawler/robots_crawl_delay"] == 1
+    assert all(b.start - a.start >= 0.45 for a, b in zip(served, served[1:], strict=False))  # Crawl-delay
 
 
 def test_one_request_at_a_time_per_host(crawled: Any) -> None:
@@ -74,10 +77,11 @@ def test_one_request_at_a_time_per_host(crawled: Any) -> None:
     by_host: dict[str, list[Any]] = defaultdict(list)
     for request in requests:
         by_host[request.host].append(request)
+    assert [r for r in requests if not r.completed] == [r for r in requests if r.path == "/attente"]
     for host, served in by_host.items():
         served.sort(key=lambda r: r.start)
         pairs = zip(served, served[1:], strict=False)
-        overlaps = [(a.path, b.path) for a, b in pairs if b.start < a.end - CLOCK_SLACK]
+        overlaps = [(a.path, b.path) for a, b in pairs if a.completed and b.start < a.end - CLOCK_SLACK]
         assert not overlaps, host
 
 
@@ -99,7 +103,8 @@ def test_not_pages_are_skipped(crawled: Any) -> None:
     assert "https://lourd.ferme-sdc.fr/enorme" not in indexed
     assert "https://lourd.ferme-sdc.fr/normale" in indexed
     assert "/notice.pdf" not in _paths(requests, "binaire.ferme-sdc.fr")  # refused by its extension
-    assert run.stats["crawler/skipped/binary"] >= 1
+    assert run.stats["crawler/skipped/binary"] >= 1  # PNG bytes served as text/html
+    assert run.stats["crawler/skipped/stopped_early"] >= 1  # /archive, application/zip
 
 
 def test_traps_and_errors_are_bounded(crawled: Any) -> None:

@@ -1,0 +1,204 @@
+"""Sustained mixed load on ``sdc serve --workers 2``: the highest sustainable rate, then half of it held.
+
+Traffic is a fixed mix, in this order, repeated: 4 ``POST /api/classify`` (50 URLs each,
+about half trusted), 3 ``POST /api/rerank`` (20 engine results, ``boost``), 3 ``GET
+/api/search`` (French queries, 10 results).  Load comes from ``wrk`` (Debian package, one
+thread) with a Lua script; the service has the full registry and the corpus index
+(2,000 documents with ``--quick``).
+
+1. **Highest sustainable rate**: wrk without pauses at 1, 2, 4, 8, 16 and 32 connections; the
+   best rate whose run had no error and a p99 under 50 ms.  A closed loop: wrk sends the next
+   request as soon as the previous answers, so each step is the capacity at that concurrency.
+2. **Hold half of it**: 8 connections, each pausing between requests (wrk's ``delay()``,
+   calibrated on a short run) so the offered rate is half the sustainable one, for 10 minutes
+   (30 s with ``--quick``).  Passes when no request failed, p99 < 50 ms and the resident memory
+   of the workers is flat (the last sample within 10% or 20 MB of the first, after warm-up).
+
+Both figures are converted to results per month (one result: one URL classified, one engine
+result re-ranked or one search result served; 30 days).
+
+    python -m bench [--quick] load
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psutil
+
+from bench.bench_service import QUERIES, _classify_body, _free_port, _prepare, _start, _stop
+
+P99_BUDGET_MS = 50.0
+RAMP = (1, 2, 4, 8, 16, 32)
+HOLD_CONNECTIONS = 8
+SECONDS_PER_MONTH = 30 * 86_400
+#: results per request, in the order of the mix: 4 classify (50), 3 rerank (20), 3 search (10)
+MIX = ("classify",) * 4 + ("rerank",) * 3 + ("search",) * 3
+RESULTS = {"classify": 50, "rerank": 20, "search": 10}
+RESULTS_PER_REQUEST = sum(RESULTS[kind] for kind in MIX) / len(MIX)
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+@dataclass
+class Run:
+    connections: int
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0 and self.p99_ms < P99_BUDGET_MS
+
+
+def _rerank_body(urls: list[str]) -> bytes:
+    foreign = ["https://fr.wikipedia.org/wiki/Carte_grise", "https://www.example.com/aide",
+               "https://forum.example.org/t/1", "https://www.lemonde.fr/article"]
+    picked = [u for pair in zip(urls[::11], foreign * 10) for u in pair][:20]
+    return json.dumps({"query": "carte grise", "mode": "boost", "results": [
+        {"url": u, "title": f"Résultat {i}", "snippet": "Démarches et formulaires", "engine": "google",
+         "position": i + 1} for i, u in enumerate(picked)]}, ensure_ascii=False).encode()
+
+
+def _lua(urls: list[str], delay_ms: float | None) -> str:
+    """A wrk script cycling over the mix; with ``delay_ms``, each connection pauses that long."""
+    json_header = '{["Content-Type"] = "application/json"}'
+    classify = f'wrk.format("POST", "/api/classify", {json_header}, [==[{_classify_body(urls).decode()}]==])'
+    rerank = f'wrk.format("POST", "/api/rerank", {json_header}, [==[{_rerank_body(urls).decode()}]==])'
+    searches = [f'wrk.format("GET", "/api/search?{httpx.QueryParams({"q": q})}")' for q in QUERIES]
+    lines = ["local requests = {}", "local i = 0", "local s = 0", "init = function(args)"]
+    lines += [f"  requests[{n + 1}] = {classify if kind == 'classify' else rerank}"
+              for n, kind in enumerate(MIX) if kind != "search"]
+    lines += ["  searches = {" + ", ".join(searches) + "}", "end",
+              "request = function()", f"  i = i % {len(MIX)} + 1",
+              f"  if i > {MIX.index('search')} then s = s % #searches + 1 return searches[s] end",
+              "  return requests[i]", "end"]
+    if delay_ms is not None:
+        lines += [f"delay = function() return {max(0.0, delay_ms):.3f} end"]
+    return "\n".join(lines) + "\n"
+
+
+def _wrk(base: str, script: str, seconds: float, connections: int) -> Run:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as lua:
+        lua.write(script)
+    try:
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s",
+                              "--latency", "-s", lua.name, base + "/"],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(lua.name)
+    latency = {p: float(v) * _UNITS[u]
+               for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    count = (int(errors.group(1)) if errors else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+    return Run(connections, rate, latency.get("50", 0.0), latency.get("99", 0.0), count, requests)
+
+
+class RssSampler(threading.Thread):
+    """Samples the resident memory of the server's worker processes every ``every`` seconds."""
+
+    def __init__(self, server_pid: int, every: float) -> None:
+        super().__init__(daemon=True)
+        self.server, self.every = psutil.Process(server_pid), every
+        self.samples: list[float] = []
+        self.stopped = threading.Event()
+
+    def rss_mb(self) -> float:
+        workers = [p for p in self.server.children(recursive=True) if p.is_running()]
+        total = 0
+        for process in workers or [self.server]:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:
+                continue
+        return total / 1e6
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            self.samples.append(self.rss_mb())
+
+
+def _per_month(rate: float) -> str:
+    return f"{rate * RESULTS_PER_REQUEST * SECONDS_PER_MONTH / 1e6:,.0f} M results/month"
+
+
+def main(argv: list[str] | None = None) -> None:
+    if not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk): skipped")
+        return
+    quick = "--quick" in (argv or [])
+    step_seconds, hold_seconds = (4.0, 30.0) if quick else (8.0, 600.0)
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        env = {**os.environ, "SDC_DATA_DIR": tmp, "SDC_LOG_QUERIES": "false"}
+        env.pop("SDC_REDIS_URL", None)  # the default deployment: SQLite usage counters
+        started = time.perf_counter()
+        urls = _prepare(Path(tmp), 2000 if quick else None, env)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = _start([sys.executable, "-m", "sdc", "serve", "--port", str(port), "--workers", "2",
+                         "--no-access-log"], env, port, "/healthz")
+        try:
+            print(f"setup {time.perf_counter() - started:.0f} s; 2 workers; mix per 10 requests: 4 classify "
+                  f"(50 URLs), 3 rerank (20 results), 3 search (10 results) = {RESULTS_PER_REQUEST:.0f} "
+                  f"results a request on average; wrk 1 thread; load average before: "
+                  + " ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
+            _wrk(base, _lua(urls, None), 3, 8)  # warm-up: caches, JIT-free but lazy imports
+            print(f"{'ramp: connections':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+            ramp = []
+            for connections in RAMP:
+                run = _wrk(base, _lua(urls, None), step_seconds, connections)
+                ramp.append(run)
+                print(f"{connections:<20}{run.rate:>9,.0f}{run.p50_ms:>9.2f}{run.p99_ms:>9.2f}"
+                      f"{run.errors:>8}{'' if run.ok else '  (over budget)'}", flush=True)
+            sustainable = max((r for r in ramp if r.ok), key=lambda r: r.rate, default=None)
+            if sustainable is None:
+                print(f"no load level met p99 < {P99_BUDGET_MS:.0f} ms without errors")
+                return
+            print(f"highest sustainable rate: {sustainable.rate:,.0f} req/s at {sustainable.connections} "
+                  f"connections (p99 {sustainable.p99_ms:.1f} ms) = {_per_month(sustainable.rate)}",
+                  flush=True)
+            _hold(base, urls, server.pid, sustainable.rate / 2, sustainable.p50_ms, hold_seconds)
+        finally:
+            _stop(server)
+
+
+def _hold(base: str, urls: list[str], server_pid: int, target: float, p50_ms: float,
+          seconds: float) -> None:
+    # each connection cycles: pause, request; calibrate the pause once on a short run
+    delay = HOLD_CONNECTIONS * 1000 / target - p50_ms
+    probe = _wrk(base, _lua(urls, delay), 5, HOLD_CONNECTIONS)
+    delay += HOLD_CONNECTIONS * 1000 / target - HOLD_CONNECTIONS * 1000 / max(probe.rate, 1.0)
+    sampler = RssSampler(server_pid, every=max(1.0, seconds / 60))
+    first = sampler.rss_mb()
+    sampler.start()
+    run = _wrk(base, _lua(urls, delay), seconds, HOLD_CONNECTIONS)
+    sampler.stopped.set()
+    sampler.join()
+    last = sampler.samples[-1] if sampler.samples else sampler.rss_mb()
+    peak = max([first, *sampler.samples])
+    flat = last - first <= max(20.0, 0.10 * first)
+    verdict = "PASS" if run.ok and flat else "FAIL"
+    print(f"hold {seconds:.0f} s at half (target {target:,.0f} req/s): {run.rate:,.0f} req/s, "
+          f"{run.requests:,} requests, p50 {run.p50_ms:.2f} ms, p99 {run.p99_ms:.2f} ms, "
+          f"{run.errors} errors; workers' RSS {first:.0f} -> {last:.0f} MB (peak {peak:.0f}, "
+          f"{'flat' if flat else 'GROWING'}) = {_per_month(run.rate)} sustained: {verdict}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
