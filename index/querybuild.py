@@ -2,14 +2,15 @@
 
 Shape of the scoring query::
 
-    Must     words   = Should( DisMax(title^b, headings^b, ...)^w for each distinct word
-                               of the query and of its synonym alternatives )
-                       (w = 1 for the query's words, + synonym_weight per alternative using it)
-    Must     each +word and each "phrase" (in any text field)
-    MustNot  each -word / -"phrase" (in any text field)
-    Must     filters (site, category) with a constant score of 0
+    words   = Should( DisMax(title^b, headings^b, ...)^w for each distinct word
+                      of the query and of its synonym alternatives )
+              (w = 1 for the query's words, + synonym_weight per alternative using it)
+    Must    each +word and each "phrase" (in any text field); the words are then
+            a Should clause that only ranks what those match
+    MustNot each -word / -"phrase" (in any text field)          (searcher)
+    Must    filters (site, category) with a constant score of 0  (searcher)
 
-The proximity bonus (a sloppy phrase of all the words on title and body) is
+The proximity bonus (a sloppy phrase of all the words on ``proximity_fields``) is
 a separate query, :meth:`QueryBuilder.proximity`: the searcher applies it
 only to the best ``rescore_window`` results, because matching phrases on
 every page holding a common word is what made queries over a million
@@ -53,30 +54,28 @@ class QueryBuilder:
         a large index only add to the score of pages that hold a rarer word
         of the query (see :meth:`_split_common`).
         """
-        must: list[Query] = []
         alternatives = alternatives[: self._tuning.max_synonyms]
+        words: Query | None
         if self._tuning.minimum_should_match > 0:
             words = self._words_query(" ".join(parsed.words))
-            if words is not None:
+            if words is not None and alternatives:
                 shoulds = [(Occur.Should, words)]
                 for alternative in alternatives:
                     alt = self._words_query(alternative)
                     if alt is not None:
                         shoulds.append((Occur.Should, Query.boost_query(alt, self._tuning.synonym_weight)))
-                must.append(words if len(shoulds) == 1 else Query.boolean_query(shoulds))
+                words = Query.boolean_query(shoulds)
         else:
             words = self._weighted_words_query(" ".join(parsed.words), alternatives, searcher)
-            if words is not None:
-                must.append(words)
-        for text in (*parsed.required, *parsed.phrases):
-            anywhere = self._anywhere(text, slop=0)
-            if anywhere is not None:
-                must.append(anywhere)
+        must = [q for q in (self._anywhere(text, slop=0) for text in (*parsed.required, *parsed.phrases))
+                if q is not None]
         if not must:
-            return None
-        if len(must) == 1:
-            return must[0]
-        return Query.boolean_query([(Occur.Must, q) for q in must])
+            return words
+        # with +words or "phrases" required, the plain words only rank what those match
+        clauses = [(Occur.Must, q) for q in must]
+        if words is not None:
+            clauses.append((Occur.Should, words))
+        return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
 
     def proximity(self, parsed: ParsedQuery) -> list[Query]:
         """Bonus queries for pages where the plain words appear close together (may be empty)."""

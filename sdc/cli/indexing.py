@@ -182,3 +182,15 @@ def _classifier(registry_dir: Path) -> Any:
 
     with Registry(registry_dir) as registry:
         return registry.classifier()
+
+
+def _register_consume() -> None:
+    """``sdc index consume`` (the Redis stream consumer) lives in its own module, when present."""
+    try:
+        from sdc.cli.index_stream import consume
+    except ImportError:
+        return
+    index.add_command(consume)
+
+
+_register_consume()

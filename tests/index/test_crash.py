@@ -13,6 +13,8 @@ from pathlib import Path
 
 from index.searcher import Searcher
 
+ROOT = Path(__file__).resolve().parents[2]
+
 CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
@@ -33,7 +35,7 @@ CHILD = textwrap.dedent("""
 def test_kill_during_indexing_keeps_committed_documents(tmp_path: Path) -> None:
     path = tmp_path / "index"
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE,
-                             text=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert child.stdout is not None
     committed = 0
     try:

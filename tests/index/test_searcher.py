@@ -41,6 +41,10 @@ def test_phrase_and_exclusion(searcher: Searcher) -> None:
     assert searcher.search("carte grise").total == 2
     assert urls(searcher.search("carte grise -stationnement")) == ["https://www.ain.gouv.fr/demarches"]
     assert searcher.search('congé -"période d\'essai"').total == 0
+    # plain words next to a required phrase only rank what the phrase matches
+    assert urls(searcher.search('"carte grise" stationnement'))[0] == "https://www.paris.fr/pages/stationnement"
+    assert searcher.search('"carte grise" stationnement').total == 2
+    assert searcher.search("+grise prefecture").total == 2
 
 
 def test_site_and_category_filters(searcher: Searcher) -> None:
