@@ -26,7 +26,8 @@ from service.app import create_app
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 OPERATIONS = ["GET /api/search", "POST /api/classify", "GET /api/classify", "GET /api/sources/{domain}",
-              "GET /api/stats", "GET /api/suggest", "GET /opensearch.xml", "GET /healthz", "GET /metrics"]
+              "GET /api/stats", "GET /api/suggest", "GET /opensearch.xml", "GET /healthz", "GET /metrics",
+              "GET /extension/trustlist.json"]
 #: operations of other packages' routers, fuzzed when they are installed
 OPTIONAL = ["POST /api/rerank"]
 EXAMPLES = 40
