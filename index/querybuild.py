@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import tantivy
 
 from index import schema as f
+from index.legal import LegalReference
 from index.query import ParsedQuery
 from index.tuning import SearchTuning
 
@@ -75,6 +76,32 @@ class QueryBuilder:
         clauses = [(Occur.Must, q) for q in must]
         if words is not None:
             clauses.append((Occur.Should, words))
+        return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
+
+    def legal(self, scoring: Query, reference: LegalReference) -> Query:
+        """``scoring`` for a query that names the law: legal pages first, the cited article above all.
+
+        Pages of ``legal_sites`` (of the named code, when the query names
+        one: its name is in their title) score ``legal_boost`` times as much;
+        a multiplier rather than a constant, because BM25 scores grow with
+        the length of the query.  The title phrase of each cited article
+        number ranks that article first ("L1234-9" is the phrase ``l1234 9``:
+        a shorter title, "L1234-9" rather than "L1234-9-1", scores higher).
+        """
+        clauses = [(Occur.Should, scoring)]
+        sites = list(dict.fromkeys(self._tuning.legal_sites))
+        if sites and self._tuning.legal_boost > 1.0:
+            legal = [(Occur.Must, scoring),
+                     (Occur.Must, Query.const_score_query(Query.term_set_query(self._schema, f.SITE, sites), 0.0))]
+            code = self._phrase(f.TITLE, reference.code) if reference.code else None
+            if code is not None:
+                legal.append((Occur.Must, Query.const_score_query(code, 0.0)))
+            clauses.append((Occur.Should, Query.boost_query(Query.boolean_query(legal),
+                                                            self._tuning.legal_boost - 1.0)))
+        for number in reference.articles:
+            title = self._phrase(f.TITLE, number)
+            if title is not None and self._tuning.article_boost > 0:
+                clauses.append((Occur.Should, Query.boost_query(title, self._tuning.article_boost)))
         return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
 
     def proximity(self, parsed: ParsedQuery) -> list[Query]:
@@ -179,6 +206,14 @@ class QueryBuilder:
             for name, boost in self._boosts.items() if boost > 0
         ]
         return Query.disjunction_max_query(per_field, tie_breaker=self._tuning.tie_breaker)
+
+    def _phrase(self, name: str, text: str) -> Query | None:
+        terms = self.terms(text)
+        if not terms:
+            return None
+        if len(terms) == 1:
+            return Query.term_query(self._schema, name, terms[0][1])
+        return Query.phrase_query(self._schema, name, terms)
 
     def _anywhere(self, text: str, *, slop: int, boosted: bool = True) -> Query | None:
         """``text`` as a phrase (or a single term) in any text field."""

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import tantivy
 
-from index import analysis, snippets
+from index import analysis, legal, snippets
 from index import schema as f
 from index.errors import SearchIndexError
 from index.query import ParsedQuery, fold, normalize_site, parse
@@ -84,7 +84,13 @@ class Searcher:
         sites = [s for s in (normalize_site(s) for s in sites) if s]
         searcher = self.searcher()
 
+        # a query naming the law scores without its marker words ("article", "code du travail")
+        reference = legal.reference(parsed)
+        if reference is not None:
+            parsed = reference.parsed
         main = self._main_query(parsed, searcher)
+        if main is not None and reference is not None:
+            main = self._builder.legal(main, reference)
         if main is None:
             return SearchResults(query, 0, _ms(started), page, limit)
         excluded = self._builder.excluded(parsed)

@@ -7,7 +7,7 @@ them here only, with the measured MRR@10 in the commit message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 def _default_boosts() -> dict[str, float]:
@@ -48,3 +48,18 @@ class SearchTuning:
     common_word_min_docs: int = 10_000
     #: snippet length in characters
     snippet_chars: int = 200
+    #: sites whose pages are legal texts (codes, Journal officiel): what a query naming the law wants
+    legal_sites: tuple[str, ...] = ("legifrance.gouv.fr", "journal-officiel.gouv.fr")
+    #: when the query names the law (``index.legal``), legal pages score this many times more (1 disables)
+    legal_boost: float = 3.0
+    #: weight of the title phrase of an article number the query cites ("article L3121-27")
+    article_boost: float = 10.0
+
+    def __post_init__(self) -> None:
+        # tantivy's bindings take only floats where a weight is expected: SearchTuning(tie_breaker=0)
+        # must not raise a TypeError deep inside a search
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if spec.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, spec.name, float(value))
+        object.__setattr__(self, "field_boosts", {k: float(v) for k, v in self.field_boosts.items()})

@@ -65,6 +65,9 @@ class Verdict(NamedTuple):
     matched: str | None
 
 
+_NOT_A_STRING = Verdict(False, None, None, None, None, "not a string", None)
+
+
 class Classification(NamedTuple):
     """The classification of one URL, as ``sdc check`` and the API return it."""
 
@@ -297,14 +300,19 @@ class Classifier:
 
     def classify(self, url: str) -> Classification:
         """Classify any string given as a URL; never raises."""
-        host = fast_host(url) if isinstance(url, str) else None
+        try:
+            host = fast_host(url)
+        except TypeError:  # not a string: the regular expression refuses it
+            return Classification(str(url), None, _NOT_A_STRING)
         if host is not None:
-            return _new_tuple(Classification, (url, host, self.classify_host(host)))
-        parsed = parse_host_whatwg(url) if isinstance(url, str) else None
-        if parsed is None or parsed.host is None:
-            reason = parsed.reason if parsed is not None else "not a string"
-            return Classification(str(url), None, Verdict(False, None, None, None, None,
-                                                          reason or "no host", None))
+            verdict = self._cache.get(host)  # classify_host's cache, read inline on the hot path
+            if verdict is None:
+                verdict = self.classify_host(host)
+            return _new_tuple(Classification, (url, host, verdict))
+        parsed = parse_host_whatwg(url)
+        if parsed.host is None:
+            return Classification(url, None, Verdict(False, None, None, None, None,
+                                                     parsed.reason or "no host", None))
         return Classification(url, parsed.host, self.classify_host(parsed.host))
 
     def classify_many(self, urls: Iterable[str]) -> list[Classification]:
