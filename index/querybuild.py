@@ -104,15 +104,28 @@ class QueryBuilder:
                 clauses.append((Occur.Should, Query.boost_query(title, self._tuning.article_boost)))
         return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
 
-    def proximity(self, parsed: ParsedQuery) -> list[Query]:
-        """Bonus queries for pages where the plain words appear close together (may be empty)."""
-        terms = self.terms(" ".join(parsed.words))
-        if self._tuning.proximity_boost <= 0 or len({token for _, token in terms}) < 2:
+    def proximity(self, parsed: ParsedQuery, alternatives: Sequence[str] = ()) -> list[Query]:
+        """Bonus queries for pages where the words appear close together (may be empty).
+
+        Each alternative phrasing of the words gets the same bonus, weighted
+        ``synonym_weight`` as its words are: without it, the bonus pushed back
+        the pages that match through a synonym.
+        """
+        if self._tuning.proximity_boost <= 0:
             return []
+        phrasings = [(" ".join(parsed.words), 1.0)]
+        if self._tuning.proximity_synonyms:
+            weight = self._tuning.synonym_weight
+            phrasings += [(text, weight) for text in alternatives[: self._tuning.max_synonyms]]
         out = []
-        for name in self._tuning.proximity_fields:
-            phrase = Query.phrase_query(self._schema, name, terms, slop=self._tuning.proximity_slop)
-            out.append(Query.boost_query(phrase, self._tuning.proximity_boost * self._boosts.get(name, 1.0)))
+        for text, weight in phrasings:
+            terms = self.terms(text)
+            if weight <= 0 or len({token for _, token in terms}) < 2:
+                continue
+            for name in self._tuning.proximity_fields:
+                phrase = Query.phrase_query(self._schema, name, terms, slop=self._tuning.proximity_slop)
+                boost = self._tuning.proximity_boost * self._boosts.get(name, 1.0) * weight
+                out.append(Query.boost_query(phrase, boost))
         return out
 
     def excluded(self, parsed: ParsedQuery) -> list[Query]:

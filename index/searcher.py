@@ -88,7 +88,8 @@ class Searcher:
         reference = legal.reference(parsed)
         if reference is not None:
             parsed = reference.parsed
-        main = self._main_query(parsed, searcher)
+        alternatives = self._alternatives(parsed)
+        main = self._main_query(parsed, alternatives, searcher)
         if main is not None and reference is not None:
             main = self._builder.legal(main, reference)
         if main is None:
@@ -105,7 +106,7 @@ class Searcher:
             # the "score" tantivy gives is the date itself: not a relevance score
             total, ranked = result.count, [(0.0, address) for _, address in result.hits]
         else:
-            total, ranked = self._ranked(searcher, full, parsed, offset, limit)
+            total, ranked = self._ranked(searcher, full, parsed, alternatives, offset, limit)
         docs = [searcher.doc(address) for _, address in ranked]
         hits = [_hit(doc, score) for doc, (score, _) in zip(docs, ranked, strict=True)]
         if snippets and hits:
@@ -190,21 +191,27 @@ class Searcher:
         self._meta_stamp = stamp
         return self._index.searcher()
 
-    def _main_query(self, parsed: ParsedQuery, searcher: tantivy.Searcher) -> tantivy.Query | None:
+    def _alternatives(self, parsed: ParsedQuery) -> list[str]:
+        """Other phrasings of the plain words (``index.synonyms``), at most ``max_synonyms``."""
+        if self._expand is None or not parsed.words or self.tuning.synonym_weight <= 0:
+            return []
+        try:
+            found = [a for a in self._expand(" ".join(parsed.words)) if a.strip()]
+        except Exception:  # noqa: BLE001 - a synonym bug must not break search
+            return []
+        return found[: self.tuning.max_synonyms]
+
+    def _main_query(self, parsed: ParsedQuery, alternatives: list[str],
+                    searcher: tantivy.Searcher) -> tantivy.Query | None:
         if not parsed.has_terms:
             return tantivy.Query.all_query()
-        alternatives: list[str] = []
-        if self._expand is not None and parsed.words and self.tuning.synonym_weight > 0:
-            try:
-                alternatives = [a for a in self._expand(" ".join(parsed.words)) if a.strip()]
-            except Exception:  # noqa: BLE001 - a synonym bug must not break search
-                alternatives = []
         return self._builder.scoring(parsed, alternatives, searcher)
 
     def _ranked(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
-                offset: int, limit: int) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+                alternatives: list[str], offset: int,
+                limit: int) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
         """Total and one page of BM25 hits, the best ``rescore_window`` re-scored with proximity."""
-        bonus = self._builder.proximity(parsed)
+        bonus = self._builder.proximity(parsed, alternatives)
         if not bonus or offset >= self.tuning.rescore_window:
             result = searcher.search(query, limit, count=True, offset=offset)
             return int(result.count or 0), list(result.hits)
