@@ -1,1 +1,0 @@
-"""Spiders: one per crawl policy."""

@@ -1,1 +1,0 @@
-"""The application shell: settings and the ``sdc`` command line, wiring the packages."""

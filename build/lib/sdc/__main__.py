@@ -1,3 +1,0 @@
-from sdc.cli import main
-
-main()

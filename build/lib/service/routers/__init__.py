@@ -1,1 +1,0 @@
-"""The service\x27s routers, one per concern; ``service.app`` includes them."""
