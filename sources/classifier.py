@@ -311,9 +311,9 @@ class Classifier:
             return _new_tuple(Classification, (url, host, verdict))
         parsed = parse_host_whatwg(url)
         if parsed.host is None:
-            return Classification(url, None, Verdict(False, None, None, None, None,
-                                                     parsed.reason or "no host", None))
-        return Classification(url, parsed.host, self.classify_host(parsed.host))
+            verdict = _new_tuple(Verdict, (False, None, None, None, None, parsed.reason or "no host", None))
+            return _new_tuple(Classification, (url, None, verdict))
+        return _new_tuple(Classification, (url, parsed.host, self.classify_host(parsed.host)))
 
     def classify_many(self, urls: Iterable[str]) -> list[Classification]:
         return [self.classify(url) for url in urls]

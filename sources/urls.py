@@ -25,11 +25,15 @@ import ada_url
 #: but nothing a search result links to comes near this)
 MAX_URL_LENGTH = 8192
 
-_FAST = re.compile(r"https?://([a-zA-Z0-9][a-zA-Z0-9.-]*)(?:[/?#]|\Z)").match
+#: lowercase only: the rare uppercase host takes the full parser, which lowercases it
+_FAST = re.compile(r"https?://([a-z0-9][a-z0-9.-]*)(?:[/?#]|\Z)").match
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
 _WEB_SCHEMES = frozenset({"http:", "https:"})
 _HOSTNAME = ("hostname",)
+_TAB_OR_NEWLINE = {ord("\t"): None, ord("\n"): None, ord("\r"): None}
+#: NamedTuples built through tuple.__new__: the slow path runs for one URL in ten
+_new_tuple = tuple.__new__
 
 
 class ParsedHost(NamedTuple):
@@ -44,7 +48,7 @@ def fast_host(url: str) -> str | None:
     match = _FAST(url)
     if match is None:
         return None
-    host: str = match[1].lower()
+    host: str = match[1]
     # punycode must be validated and empty labels are the full parser's business
     if ".." in host or "xn--" in host:
         return None
@@ -53,7 +57,7 @@ def fast_host(url: str) -> str | None:
     # a top-level label must start with a letter: this leaves single-label hosts,
     # IPv4 numbers (``0x7f.1``) and odd labels to the full parser
     dot = host.rfind(".")
-    if dot <= 0 or not "a" <= host[dot + 1] <= "z":
+    if dot <= 0 or host[dot + 1] < "a":
         return None
     return host
 
@@ -71,13 +75,15 @@ def parse_host(url: str) -> ParsedHost:
 
 def parse_host_whatwg(url: str) -> ParsedHost:
     if not isinstance(url, str):
-        return ParsedHost(None, "not a string")
+        return _new_tuple(ParsedHost, (None, "not a string"))
     if len(url) > MAX_URL_LENGTH:
-        return ParsedHost(None, f"longer than {MAX_URL_LENGTH} characters")
+        return _new_tuple(ParsedHost, (None, f"longer than {MAX_URL_LENGTH} characters"))
     # WHATWG: strip leading/trailing C0 controls and spaces, delete tabs and newlines anywhere
-    text = url.strip(_C0_OR_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
+    text = url.strip(_C0_OR_SPACE)
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.translate(_TAB_OR_NEWLINE)
     if not text:
-        return ParsedHost(None, "empty URL")
+        return _new_tuple(ParsedHost, (None, "empty URL"))
     scheme = _SCHEME.match(text)
     if scheme is None or "." in scheme.group(0) and not text[scheme.end() :].startswith("//"):
         # ``paris.fr:8080/x`` is a host with a port, not a scheme named ``paris.fr``
@@ -85,17 +91,17 @@ def parse_host_whatwg(url: str) -> ParsedHost:
     else:
         protocol = scheme.group(0).lower()
         if protocol not in _WEB_SCHEMES:
-            return ParsedHost(None, f"not a web URL ({protocol})")
+            return _new_tuple(ParsedHost, (None, f"not a web URL ({protocol})"))
     try:
         host = str(ada_url.parse_url(text, attributes=_HOSTNAME)["hostname"]).rstrip(".")
     except ValueError:
-        return ParsedHost(None, "not a valid URL")
+        return _new_tuple(ParsedHost, (None, "not a valid URL"))
     if not host:
-        return ParsedHost(None, "no host")
+        return _new_tuple(ParsedHost, (None, "no host"))
     # a special URL's host is a domain, an IPv6 [address] or a dotted-decimal IPv4 address
     # (a domain ending in a number is parsed as IPv4 or refused)
     if host[0] == "[" or host[host.rfind(".") + 1 :].isdigit():
-        return ParsedHost(None, "IP address host")
+        return _new_tuple(ParsedHost, (None, "IP address host"))
     if "." not in host:
-        return ParsedHost(None, "single-label host")
-    return ParsedHost(host)
+        return _new_tuple(ParsedHost, (None, "single-label host"))
+    return _new_tuple(ParsedHost, (host, None))
