@@ -25,71 +25,19 @@ itself, and its unlisted neighbours are not.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, NamedTuple
 
 from sources import psl
 from sources.builtin import DENIED_PLATFORMS, PLATFORM_OWN_LABELS, SHARED_SUFFIXES, ZONES
-from sources.categories import Category
 from sources.hosts import is_mixed_script
 from sources.urls import fast_host, parse_host_whatwg
+from sources.verdicts import NOT_A_STRING, NOT_LISTED, Classification, Entry, Verdict
 
-NOT_LISTED = "not in registry"
+__all__ = ["Classification", "Classifier", "Entry", "Verdict"]
+
 #: hosts whose verdict is kept; about 10 MB when full
 HOST_CACHE_SIZE = 65_536
 #: building NamedTuples through tuple.__new__ skips a Python frame on the hot path
 _new_tuple = tuple.__new__
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One trusted (or, for curator denies, distrusted) host as compiled."""
-
-    host: str
-    category: Category | None
-    name: str | None
-    rule: str
-    reason: str
-
-
-class Verdict(NamedTuple):
-    """The classification of one host; shared between calls (hosts under one entry
-    share one instance), never mutated."""
-
-    trusted: bool
-    domain: str | None
-    category: Category | None
-    name: str | None
-    rule: str | None
-    reason: str
-    matched: str | None
-
-
-_NOT_A_STRING = Verdict(False, None, None, None, None, "not a string", None)
-
-
-class Classification(NamedTuple):
-    """The classification of one URL, as ``sdc check`` and the API return it."""
-
-    url: str
-    host: str | None
-    verdict: Verdict
-
-    @property
-    def trusted(self) -> bool:
-        return self.verdict.trusted
-
-    def to_dict(self) -> dict[str, Any]:
-        v = self.verdict
-        return {
-            "url": self.url,
-            "trusted": v.trusted,
-            "domain": v.domain,
-            "category": v.category.value if v.category else None,
-            "name": v.name,
-            "rule": v.rule,
-            "reason": v.reason,
-        }
 
 
 class _Node:
@@ -303,7 +251,7 @@ class Classifier:
         try:
             host = fast_host(url)
         except TypeError:  # not a string: the regular expression refuses it
-            return Classification(str(url), None, _NOT_A_STRING)
+            return Classification(str(url), None, NOT_A_STRING)
         if host is not None:
             verdict = self._cache.get(host)  # classify_host's cache, read inline on the hot path
             if verdict is None:
