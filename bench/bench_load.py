@@ -7,9 +7,11 @@ thread) with a Lua script; the service has the full registry and the corpus inde
 (2,000 documents with ``--quick``).
 
 1. **Highest sustainable rate**: wrk without pauses at 1, 2, 3, 4, 6, 8, 16 and 32 connections; the
-   best rate whose run had no error and a p99 under 50 ms.  A closed loop: wrk sends the next
-   request as soon as the previous answers, so each step is the capacity at that concurrency.
-2. **Hold half of it**: 4 connections, each pausing between requests (wrk's ``delay()``,
+   best rate whose run had no error and a p99 under 50 ms, confirmed by two more runs at that
+   concurrency (the median of the three is the figure: the machine is shared).  A closed loop:
+   wrk sends the next request as soon as the previous answers, so each step is the capacity at
+   that concurrency.
+2. **Hold half of it**: 8 connections, each pausing between requests (wrk's ``delay()``,
    calibrated on a short run) so the offered rate is half the sustainable one, for 10 minutes
    (30 s with ``--quick``).  Passes when no request failed, p99 < 50 ms and the resident memory
    of the workers is flat (the last sample within 10% or 20 MB of the first, after warm-up).
@@ -41,7 +43,7 @@ from bench.bench_service import QUERIES, _classify_body, _free_port, _prepare, _
 
 P99_BUDGET_MS = 50.0
 RAMP = (1, 2, 3, 4, 6, 8, 16, 32)
-HOLD_CONNECTIONS = 4
+HOLD_CONNECTIONS = 8
 SECONDS_PER_MONTH = 30 * 86_400
 #: results per request, in the order of the mix: 4 classify (50), 3 rerank (20), 3 search (10)
 MIX = ("classify",) * 4 + ("rerank",) * 3 + ("search",) * 3
@@ -67,7 +69,7 @@ class Run:
 def _rerank_body(urls: list[str]) -> bytes:
     foreign = ["https://fr.wikipedia.org/wiki/Carte_grise", "https://www.example.com/aide",
                "https://forum.example.org/t/1", "https://www.lemonde.fr/article"]
-    picked = [u for pair in zip(urls[::11], foreign * 10) for u in pair][:20]
+    picked = [u for pair in zip(urls[::11], foreign * 10, strict=False) for u in pair][:20]
     return json.dumps({"query": "carte grise", "mode": "boost", "results": [
         {"url": u, "title": f"Résultat {i}", "snippet": "Démarches et formulaires", "engine": "google",
          "position": i + 1} for i, u in enumerate(picked)]}, ensure_ascii=False).encode()
@@ -168,12 +170,26 @@ def main(argv: list[str] | None = None) -> None:
                 ramp.append(run)
                 print(f"{connections:<20}{run.rate:>9,.0f}{run.p50_ms:>9.2f}{run.p99_ms:>9.2f}"
                       f"{run.errors:>8}{'' if run.ok else '  (over budget)'}", flush=True)
-            sustainable = max((r for r in ramp if r.ok), key=lambda r: r.rate, default=None)
-            if sustainable is None:
-                print(f"no load level met p99 < {P99_BUDGET_MS:.0f} ms without errors")
-                return
+            best = max((r for r in ramp if r.ok), key=lambda r: r.rate, default=None)
+            if best is None:  # still measure the hold, so that the run says how far off it is
+                best = max(ramp, key=lambda r: (r.errors == 0, r.rate))
+                print(f"no load level met p99 < {P99_BUDGET_MS:.0f} ms without errors: "
+                      f"taking the best rate ({best.connections} connections), over budget")
+            # the machine is shared: one lucky step is not a sustainable rate; two more runs at the
+            # best concurrency, and the median of the three is the figure
+            runs = sorted([best, *(_wrk(base, _lua(urls, None), step_seconds, best.connections)
+                                   for _ in range(2))], key=lambda r: r.rate)
+            sustainable = runs[1]
+            print(f"confirming {best.connections} connections: "
+                  + ", ".join(f"{r.rate:,.0f} req/s (p99 {r.p99_ms:.1f} ms, {r.errors} errors)"
+                              for r in runs))
+            if not sustainable.ok:
+                print("the best step did not hold on confirmation: taking the next one down")
+                sustainable = max((r for r in ramp if r.ok and r.connections < best.connections),
+                                  key=lambda r: r.rate, default=sustainable)
+            budget = "" if sustainable.ok else " OVER BUDGET"
             print(f"highest sustainable rate: {sustainable.rate:,.0f} req/s at {sustainable.connections} "
-                  f"connections (p99 {sustainable.p99_ms:.1f} ms) = {_per_month(sustainable.rate)}",
+                  f"connections (p99 {sustainable.p99_ms:.1f} ms{budget}) = {_per_month(sustainable.rate)}",
                   flush=True)
             _hold(base, urls, server.pid, sustainable.rate / 2, sustainable.p50_ms, hold_seconds)
         finally:

@@ -81,7 +81,8 @@ def reference(parsed: ParsedQuery) -> LegalReference | None:
         text, found = pattern.subn(" ", text)
         if found and code is None:
             code = name
-    articles = tuple(dict.fromkeys(f"{m['part'].upper()}{m['number']}" for m in ARTICLE_NUMBER.finditer(text)))
+    numbers = (f"{m['part'].upper()}{m['number']}" for m in ARTICLE_NUMBER.finditer(text))
+    articles = tuple(dict.fromkeys(numbers))
     text, named_article = _ARTICLE_WORD.subn(" ", text)
     if code is None and not named_article and not _plausible(articles):
         return None

@@ -91,8 +91,8 @@ class QueryBuilder:
         clauses = [(Occur.Should, scoring)]
         sites = list(dict.fromkeys(self._tuning.legal_sites))
         if sites and self._tuning.legal_boost > 1.0:
-            legal = [(Occur.Must, scoring),
-                     (Occur.Must, Query.const_score_query(Query.term_set_query(self._schema, f.SITE, sites), 0.0))]
+            on_legal_site = Query.term_set_query(self._schema, f.SITE, sites)
+            legal = [(Occur.Must, scoring), (Occur.Must, Query.const_score_query(on_legal_site, 0.0))]
             code = self._phrase(f.TITLE, reference.code) if reference.code else None
             if code is not None:
                 legal.append((Occur.Must, Query.const_score_query(code, 0.0)))

@@ -183,7 +183,7 @@ class StreamConsumer:
         """Take back every entry a stopped consumer read but did not commit, and apply it."""
         start = "0-0"
         while True:
-            reply = _guard(lambda: self.client.xautoclaim(
+            reply = _guard(lambda start=start: self.client.xautoclaim(
                 self.stream, self.group, CONSUMER, min_idle_time=0, start_id=start, count=READ_COUNT))
             start, entries = reply[0], reply[1]
             self.summary.reclaimed += len(entries)

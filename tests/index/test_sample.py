@@ -41,3 +41,19 @@ def test_real_pages_have_registry_metadata_and_dates(sample_index: Path) -> None
     assert all(hit.category for hit in results.results)
     dated = searcher.search("", sort="date", limit=100).results
     assert [h.published for h in dated] == sorted((h.published for h in dated), reverse=True)
+
+
+LEGI = "https://www.legifrance.gouv.fr/codes/article_lc/"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    # an article number finds that article, however it is written
+    ("article L1233-63", LEGI + "LEGIARTI000035652729"),
+    ("R. 4451-28", LEGI + "LEGIARTI000037024820"),
+    ("r4544-11", LEGI + "LEGIARTI000051500365"),
+    # naming the law puts the article before the fiche on the same subject
+    ("code du travail plan de sauvegarde de l'emploi suivi", LEGI + "LEGIARTI000035652729"),
+    ("habilitation travaux sous tension article", LEGI + "LEGIARTI000051500365"),
+])
+def test_queries_naming_the_law_find_the_article_first(sample_index: Path, query: str, expected: str) -> None:
+    assert Searcher(sample_index).search(query).results[0].url == expected

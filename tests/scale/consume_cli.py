@@ -7,15 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-# ``consume`` lives in sdc.cli.index_stream and joins the ``index`` group there; registering it
-# here as well keeps these tests independent of that one line.
-RUNNER = ("import sys; from sdc.cli import main; from sdc.cli.indexing import index; "
-          "from sdc.cli.index_stream import consume; "
-          "'consume' in index.commands or index.add_command(consume); main(sys.argv[1:])")
-
 
 def consume_command(*args: str) -> list[str]:
-    return [sys.executable, "-c", RUNNER, "index", "consume", *args]
+    return [sys.executable, "-m", "sdc", "index", "consume", *args]
 
 
 def consume_env(data_dir: Path, redis_url: str | None) -> dict[str, str]:
