@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -40,8 +39,6 @@ DEFAULT_CORPUS = SHARED / "corpus" / "documents.jsonl.gz"
 SITES = ("www.service-public.fr", "travail-emploi.gouv.fr", "www.legifrance.gouv.fr")
 Engine = Callable[[str], list[str]]
 #: the agent names the law: "code du travail", "article", or an article number like L3121-27
-LEGAL_INTENT = re.compile(r"\b(articles?|code du travail|[lrd]\.? ?\d{4}-\d+)\b", re.IGNORECASE)
-LEGAL_MARKERS = re.compile(r"\b(articles?|code du travail)\b", re.IGNORECASE)
 
 
 def build_ours(records: Sequence[dict[str, object]], path: Path) -> None:
@@ -59,18 +56,14 @@ def build_ours(records: Sequence[dict[str, object]], path: Path) -> None:
         raise SystemExit(f"{refused} corpus documents refused as untrusted")
 
 
-def ours(path: Path, *, legal_routing: bool = False, **changes: object) -> Engine:
+def ours(path: Path, **changes: object) -> Engine:
     from index.searcher import Searcher
     from index.tuning import SearchTuning
 
     searcher = Searcher(path, tuning=replace(SearchTuning(), **changes))
 
     def search(text: str) -> list[str]:
-        site = None
-        if legal_routing and LEGAL_INTENT.search(text):
-            # what-if only: the index does not do this (see docs/relevance.md)
-            text, site = LEGAL_MARKERS.sub(" ", text), "legifrance.gouv.fr"
-        found = searcher.search(text, site=site, limit=10, snippets=False, facets=False)
+        found = searcher.search(text, limit=10, snippets=False, facets=False)
         return [hit.url for hit in found.results]
 
     return search
@@ -84,6 +77,7 @@ def tuning_variants() -> dict[str, dict[str, object]]:
     flat = {name: 1.0 for name in boosts}
     return {
         "ours: synonyms off": {"synonym_weight": 0.0},
+        "ours: legal-reference handling off": {"legal_boost": 1.0, "article_boost": 0.0},
         "ours: proximity off": {"proximity_boost": 0.0},
         "ours: proximity 1": {"proximity_boost": 1.0},
         "ours: proximity 2 (first defaults)": {"proximity_boost": 2.0},
@@ -155,9 +149,6 @@ def main(argv: list[str] | None = None) -> None:
         }
         for name, changes in tuning_variants().items():
             engines[name] = (ours(root / "ours", **changes), "ours")
-        engines["what-if: legal intent routed to Légifrance (not in index/)"] = (
-            ours(root / "ours", legal_routing=True), "ours"
-        )
         results: dict[str, tuple[Scores, float, dict[EvalQuery, list[str]]]] = {}
         for name, (engine, _) in engines.items():
             runs, p50 = run(engine, queries)
@@ -176,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
           f"on the held-out half (odd lines): {halves[1]:.3f}")
     _print_by_site(results, ["ours (defaults)", "ours: first defaults (boosts 3/1.5, proximity 2)",
                              "baseline: tantivy en_stem", "baseline: SQLite FTS5 unicode61",
-                             "what-if: legal intent routed to Légifrance (not in index/)"])
+                             "ours: legal-reference handling off"])
     _print_by_kind(results, ["ours (defaults)", "ours: synonyms off", "baseline: tantivy en_stem",
                              "baseline: SQLite FTS5 unicode61"])
     if args.misses:
