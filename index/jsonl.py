@@ -31,6 +31,15 @@ class InvalidLine:
     reason: str
 
 
+def open_bytes(path: Path) -> IO[bytes]:
+    """Open ``path`` for reading, gunzipping it when it starts with the gzip magic."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - handed to the caller
+        return gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 def open_text(path: Path) -> IO[str]:
     """Open ``path`` as UTF-8 text, gunzipping it when it starts with the gzip magic."""
     try:
@@ -52,8 +61,13 @@ def check_readable(path: Path) -> None:
 
 
 def read_documents(path: Path) -> Iterator[tuple[int, PageDocument | InvalidLine]]:
-    """Yield ``(line number, document or InvalidLine)``; blank lines are skipped."""
-    with open_text(path) as stream:
+    """Yield ``(line number, document or InvalidLine)``; blank lines are skipped.
+
+    Lines stay bytes until orjson decodes them: a text layer would decode
+    every line to ``str`` only for orjson to encode it again (a third of the
+    reading time on the corpus).
+    """
+    with open_bytes(path) as stream:
         number = 0
         try:
             for number, line in enumerate(stream, start=1):  # noqa: B007 - used after the loop
@@ -64,9 +78,9 @@ def read_documents(path: Path) -> Iterator[tuple[int, PageDocument | InvalidLine
             raise InputFileError(f"cannot read {path} after line {number}: {exc}") from None
 
 
-def parse_line(line: str, number: int) -> PageDocument | InvalidLine:
+def parse_line(line: str | bytes, number: int) -> PageDocument | InvalidLine:
     try:
-        record = orjson.loads(line)
+        record = _loads(line)
     except orjson.JSONDecodeError as exc:
         return InvalidLine(number, f"invalid JSON ({exc})")
     if not isinstance(record, dict):
@@ -75,6 +89,16 @@ def parse_line(line: str, number: int) -> PageDocument | InvalidLine:
         return to_document(record)
     except (TypeError, ValueError) as exc:
         return InvalidLine(number, str(exc))
+
+
+def _loads(line: str | bytes) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        if not isinstance(line, bytes):
+            raise
+        # invalid UTF-8 is replaced, as a text reader would, rather than losing the line
+        return orjson.loads(line.decode("utf-8", errors="replace"))
 
 
 def to_document(record: dict[str, Any]) -> PageDocument:

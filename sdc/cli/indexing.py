@@ -12,7 +12,6 @@ import orjson
 from tqdm import tqdm
 
 from sdc.cli import settings_of
-from sdc.cli.index_stream import consume
 
 #: keys of each result in ``sdc search`` JSON output (the documented contract)
 RESULT_KEYS = ("url", "title", "snippet", "domain", "category", "score")
@@ -22,9 +21,6 @@ SHOWN_INVALID = 20
 @click.group()
 def index() -> None:
     """Fill, inspect and prune the full-text index of trusted pages."""
-
-
-index.add_command(consume)  # sdc index consume: the single writer fed by a Redis stream
 
 
 @index.command("add")

@@ -147,3 +147,20 @@ def _served_stats_when(base: str, done: Callable[[dict[str, Any]], bool]) -> dic
         if done(stats) or time.monotonic() > deadline:
             return stats
         time.sleep(0.2)
+
+
+def test_service_keeps_answering_while_redis_is_down(tmp_path: Path, redis_server: RedisServer,
+                                                     redis_url: str) -> None:
+    app = create_app(Settings(data_dir=tmp_path, redis_url=redis_url))
+    with TestClient(app) as client:
+        assert client.post("/api/classify", json={"urls": URLS}).status_code == 200
+        assert client.get("/api/stats").json()["classified"]["classified_total"] == 3
+        redis_server.stop()
+        try:
+            assert client.post("/api/classify", json={"urls": URLS}).status_code == 200
+            stats = client.get("/api/stats")  # the last figures known plus this worker's buffer
+            assert stats.status_code == 200 and stats.json()["classified"]["classified_total"] == 6
+        finally:
+            redis_server.start()
+        assert _stats_when(client, lambda s: s["classified_total"] == 6)["classified_total"] == 6
+    assert RedisUsageCounter(redis_url).snapshot().classified_total == 6  # the buffer went out
