@@ -114,10 +114,7 @@ def dir_size(path: Path) -> int:
 def index_tantivy(docs: Iterable[PageDocument], path: Path, classifier: Classifier) -> tuple[float, float]:
     with PeakMemory() as memory:
         started = time.perf_counter()
-        # a bulk load: one commit per 200,000 pages and at the end.  The writer's timed commits
-        # (every 5 s by default, for slow producers like the crawler) would cut the load into
-        # many small segments and merges: 1.6x slower on 200,000 synthetic pages.
-        with IndexWriter(path, classifier, batch_size=200_000, threads=2, commit_seconds=0) as writer:
+        with IndexWriter(path, classifier, batch_size=200_000, threads=2) as writer:
             for doc in docs:
                 writer.add(doc)
         elapsed = time.perf_counter() - started
@@ -273,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     corpus = load_corpus()
     print(f"cores: {len(os.sched_getaffinity(0))}, load average {os.getloadavg()[0]:.1f}, "
-          f"tantivy writer threads: 2, commits every 200,000 docs (FTS5: 10,000), synthetic: {count:,} docs of 3-6 corpus paragraphs")
+          f"tantivy writer threads: 2, synthetic: {count:,} docs of 3-6 corpus paragraphs")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-index-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
