@@ -26,7 +26,9 @@ test: install
 test-js:
 	cd extension && npm ci --no-audit --no-fund --loglevel=error && npm test
 
+# the service and load benchmarks drive their load with Debian's wrk
 bench: install
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m bench
 
 lint: install

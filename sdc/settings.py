@@ -7,8 +7,9 @@ and pass plain values (paths, URLs, numbers) down.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ETALAB_UPSTREAM = (
@@ -33,7 +34,8 @@ class Settings(BaseSettings):
     universities_url: str = Field(UNIVERSITIES_UPSTREAM, description="world universities list")
 
     # crawl
-    crawl_target: str = Field("farm", description="'farm' (local site farm) or 'web' (the real web)")
+    crawl_target: Literal["farm", "web"] = Field(
+        "farm", description="'farm' (local site farm) or 'web' (the real web)")
     crawl_proxy: str | None = Field(None, description="HTTP proxy for the crawl")
     crawl_contact_url: str = Field("https://github.com/villes-internet/sources-de-confiance",
                                    description="contact URL sent in the crawler's user agent")
@@ -53,6 +55,13 @@ class Settings(BaseSettings):
     searxng_url: str | None = Field(None, description="SearXNG instance used as upstream engine")
     upstream_timeout: float = 3.0
     marginalia_api_key: str | None = Field(None, description="Marginalia Search API key (2nd upstream)")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value or None
 
     @property
     def registry_dir(self) -> Path:

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from sdc.settings import Settings
 
@@ -57,7 +58,13 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Sources de Confiance: trusted public sources, their index and their search."""
-    ctx.obj = Settings()
+    try:
+        ctx.obj = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"SDC_{'_'.join(str(p) for p in error['loc']).upper()}: {error['msg']}" for error in exc.errors()
+        )
+        raise click.UsageError(f"invalid setting: {problems}") from None
 
 
 def settings_of(ctx: click.Context) -> Settings:

@@ -34,7 +34,8 @@ def ensure_registry(settings: Settings) -> None:
             _say(f"registry already imported ({settings.registry_dir})")
             return
         etalab = settings.shared_dir / "sources" / "etalab"
-        universities = settings.shared_dir / "sources" / "universities" / "world_universities_and_domains.json"
+        universities = settings.shared_dir / "sources" / "universities"
+        universities /= "world_universities_and_domains.json"
         if etalab.is_dir():
             locations = (str(etalab), str(universities) if universities.is_file() else None)
         elif settings.crawl_target == "web":

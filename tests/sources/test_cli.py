@@ -73,3 +73,13 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert done.stderr.startswith("sdc: error: ")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [("SDC_REDIS_URL", "localhost:6379"),
+                                             ("SDC_CRAWL_TARGET", "moon"), ("SDC_PORT", "abc")])
+def test_invalid_settings_exit_2_with_one_line(tmp_path: Path, name: str, value: str) -> None:
+    env = {**os.environ, "SDC_DATA_DIR": str(tmp_path), name: value}
+    done = subprocess.run([sys.executable, "-m", "sdc", "check", "https://paris.fr/"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and name in done.stderr
