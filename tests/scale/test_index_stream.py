@@ -148,7 +148,8 @@ def test_consume_stops_cleanly_on_sigterm(redis_url: str, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("redis_setting, args, message", [
     (None, (), "no Redis configured"),
-    ("http://127.0.0.1:1/", (), "invalid Redis URL"),
+    ("http://127.0.0.1:1/", (), "SDC_REDIS_URL"),
+    (None, ("--redis-url", "http://127.0.0.1:1/"), "invalid Redis URL"),
     ("redis://127.0.0.1:1/0", (), "cannot reach Redis"),
 ])
 def test_consume_bad_configuration_is_one_line(tmp_path: Path, redis_setting: str | None,
