@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+JS_STAMP := extension/node_modules/.installed-stamp
 
-.PHONY: install run test test-js bench lint clean system-deps
+.PHONY: install run test test-js bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,13 +19,18 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/sdc run
 
-test: install
+test: install $(JS_STAMP)
 	$(PY) -m pytest -n 2 -q
-	@if [ -f extension/package.json ]; then $(MAKE) test-js; fi
+	$(MAKE) test-js
 
-# the extension's unit tests (node's own test runner)
-test-js:
-	cd extension && npm ci --no-audit --no-fund --loglevel=error && npm test
+# the extension's dependencies (npm registry), before pytest: its build test lints with web-ext
+$(JS_STAMP): extension/package.json extension/package-lock.json
+	cd extension && npm ci --no-audit --no-fund --loglevel=error
+	touch $(JS_STAMP)
+
+# the extension's unit tests (node's own test runner) and web-ext lint of the Firefox build
+test-js: $(JS_STAMP)
+	cd extension && npm test
 
 # the service and load benchmarks drive their load with Debian's wrk
 bench: install
@@ -35,4 +41,4 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache extension/node_modules
