@@ -34,6 +34,8 @@ class CrawlConfig:
     progress: bool = True
     log_level: str = "WARNING"
     extra_settings: dict[str, object] = field(default_factory=dict)
+    #: set: this process is one worker of a crawl shared through Redis (crawler.distributed)
+    redis_url: str | None = None
 
     @property
     def user_agent(self) -> str:

@@ -84,15 +84,25 @@ def run_crawl(config: CrawlConfig) -> CrawlSummary:
         config.crawl_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CrawlStateError(f"cannot create the crawl directory {config.crawl_dir}: {exc}") from exc
-    # opened here, before Scrapy starts, so that a locked or unusable index is a clear error
-    writer = _open_index(config)
+    shared: dict[str, Any] = {}
+    if config.redis_url:  # one worker of a shared crawl: pages go to the stream (crawler.distributed)
+        from crawler.distributed.frontier import SharedFrontier
+        from index.stream import PageStream
+
+        frontier: Any = SharedFrontier(config.redis_url, lease_seconds=3 * config.timeout + 5)
+        shared["page_stream"] = PageStream(frontier.client)
+        writer = None
+    else:
+        # opened here, before Scrapy starts, so that a locked or unusable index is a clear error
+        writer = _open_index(config)
+        frontier = Frontier(config.crawl_dir / "frontier.sqlite", resume=config.resume)
     state = CrawlState(config.crawl_dir / "state.sqlite")
-    frontier = Frontier(config.crawl_dir / "frontier.sqlite", resume=config.resume)
     process = CrawlerProcess(scrapy_settings(config))
     crawler = process.create_crawler(AllowlistSpider)
     started = time.monotonic()
     try:
-        process.crawl(crawler, config=config, crawl_state=state, frontier=frontier, index_writer=writer)
+        process.crawl(crawler, config=config, crawl_state=state, frontier=frontier, index_writer=writer,
+                      **shared)
         process.start()
     finally:
         if writer is not None:

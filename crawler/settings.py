@@ -74,5 +74,9 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
         "LOG_INSTALL_ROOT_HANDLER": True,
         "STATS_DUMP": False,
     }
+    if config.redis_url:
+        settings["SCHEDULER"] = "crawler.distributed.scheduler.SharedScheduler"
+        settings["ITEM_PIPELINES"] = {"crawler.pipelines.StatePipeline": 100,
+                                      "crawler.distributed.pipeline.StreamPipeline": 200}
     settings.update(config.extra_settings)
     return settings

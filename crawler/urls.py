@@ -26,15 +26,22 @@ TRACKING_PREFIXES = ("utm_", "xtor", "fbclid", "gclid", "mc_", "phpsessid", "jse
 _IGNORED = frozenset("." + ext for ext in IGNORED_EXTENSIONS) | {".gz", ".xml", ".json", ".csv"}
 
 
-def canonical_url(url: str) -> str:
-    """One spelling per page: tracking parameters dropped, then w3lib's canonical form."""
-    parts = urlsplit(url)
-    if parts.query:
-        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                if not k.lower().startswith(TRACKING_PREFIXES)]
-        parts = parts._replace(query=urlencode(kept))
-    path = parts.path or "/"
-    return canonicalize_url(urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, "")))
+def canonical_url(url: str) -> str | None:
+    """One spelling per page: tracking parameters dropped, then w3lib's canonical form.
+
+    None for a link that cannot be a URL (``https://host:80a/``, unbalanced brackets): pages
+    in the wild carry such links, and one of them must not cost the page's other links.
+    """
+    try:
+        parts = urlsplit(url)
+        if parts.query:
+            kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                    if not k.lower().startswith(TRACKING_PREFIXES)]
+            parts = parts._replace(query=urlencode(kept))
+        path = parts.path or "/"
+        return canonicalize_url(urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, "")))
+    except ValueError:
+        return None
 
 
 def is_page_link(url: str) -> bool:

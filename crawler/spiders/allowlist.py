@@ -120,6 +120,9 @@ class AllowlistSpider(Spider):
             return None
         self.seen.add(url)
         canonical = canonical_url(url)
+        if canonical is None:
+            self.crawler.stats.inc_value("crawler/links/invalid")
+            return None
         if canonical != url:
             if canonical in self.seen:
                 return None
@@ -186,11 +189,12 @@ class AllowlistSpider(Spider):
         page = extract_page(decode_html(response.body, _header(response.headers.get(b"Content-Type"))),
                             response.url)
         url = response.url
-        if page.canonical and page.canonical != url:
-            if not self.scope.allows(urlsplit(page.canonical).hostname):
+        canonical = canonical_url(page.canonical) if page.canonical else None
+        if canonical and page.canonical != url:
+            if not self.scope.allows(urlsplit(canonical).hostname):
                 stats.inc_value("crawler/canonical_offlist")
                 return
-            url = canonical_url(page.canonical)
+            url = canonical
         if page.noindex:
             stats.inc_value("crawler/skipped/noindex")
         elif not page.body and not page.title:

@@ -54,11 +54,14 @@ def _registry_hosts(registry: Registry, category: Category | None) -> list[str]:
               help="page budget of each host")
 @click.option("--proxy", help="HTTP proxy URL (default: SDC_CRAWL_PROXY, then http(s)_proxy)")
 @click.option("--resume", is_flag=True, help="continue the crawl that was stopped")
+@click.option("--worker", is_flag=True,
+              help="join the crawl shared through Redis (SDC_REDIS_URL); pages go to `sdc index consume`")
+@click.option("--new-crawl", is_flag=True, help="with --worker: forget the finished shared crawl first")
 @click.option("--no-index", is_flag=True, hidden=True, help="fetch and extract only (benchmarks)")
 @click.pass_context
 def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, category: str | None,
           max_pages: int | None, max_pages_per_host: int, proxy: str | None, resume: bool,
-          no_index: bool) -> None:
+          worker: bool, new_crawl: bool, no_index: bool) -> None:
     """Crawl the trusted sites politely and index their pages as it goes.
 
     Seeds are the home pages of the given hosts, of the registry's hosts (of CATEGORY), or the
@@ -70,6 +73,12 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
     from crawler.scope import CrawlScope
 
     settings = settings_of(ctx)
+    if worker and not settings.redis_url:
+        raise click.UsageError("--worker needs SDC_REDIS_URL (the Redis the workers share)")
+    if worker and resume:
+        raise click.UsageError("--resume is for one machine: workers always join the shared crawl")
+    if new_crawl and not worker:
+        raise click.UsageError("--new-crawl goes with --worker")
     proxy = proxy or settings.crawl_proxy
     if proxy and not _is_proxy_url(proxy):
         raise click.BadParameter(f"not an http(s) proxy URL: {proxy!r}", param_hint="--proxy")
@@ -94,11 +103,28 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
         max_pages_per_host=max_pages_per_host, delay=settings.crawl_delay,
         autothrottle=settings.crawl_delay > 0, concurrency=settings.crawl_concurrency,
         timeout=settings.crawl_timeout, contact_url=settings.crawl_contact_url,
+        redis_url=settings.redis_url if worker else None,
     )
+    if config.redis_url and _shared_crawl_finished(config.redis_url, new_crawl):
+        click.echo("the shared crawl is finished (start another with --new-crawl)")
+        return
     summary = run_crawl(config)
     for line in summary.lines():
         click.echo(line)
     click.echo(f"stats: {config.crawl_dir / 'stats.json'}")
+
+
+def _shared_crawl_finished(redis_url: str, new_crawl: bool) -> bool:
+    """Whether the shared crawl already ended; with ``new_crawl``, forget it first."""
+    from crawler.distributed.frontier import SharedFrontier
+
+    frontier = SharedFrontier(redis_url, lease_seconds=1.0)
+    try:
+        if new_crawl:
+            frontier.reset()
+        return frontier.is_finished_marker()
+    finally:
+        frontier.close()
 
 
 @click.command()

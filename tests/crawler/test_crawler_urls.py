@@ -31,3 +31,8 @@ def test_trap_shapes() -> None:
     assert looks_like_trap("https://a.fr/" + "/".join("abcdefghijklmn"))
     assert not looks_like_trap("https://a.fr/agenda?mois=2026-11")
     assert not looks_like_trap("https://a.fr/vie-municipale/conseil/2024/compte-rendu")
+
+
+def test_a_malformed_link_is_refused_not_raised() -> None:
+    assert canonical_url("https://travail-emploi.gouv.fr:80a/page") is None
+    assert canonical_url("https://[::1/page") is None

@@ -1,0 +1,243 @@
+"""The shared crawl's state in Redis, changed only by atomic Lua scripts.
+
+Keys, under ``sdc:crawl:``:
+
+* ``seen`` (set): fingerprints of every request ever queued, so no URL is queued twice;
+* ``q:{host}`` (lists) and ``ring`` (list) + ``hosts`` (set): one FIFO per host, hosts in turn;
+  ``queued`` counts the requests waiting;
+* ``lease:{host}``: taken (``NX``) when a request of that host is popped, by that request only;
+  released when its response left the downloader (kept the crawl delay longer), and expiring
+  on its own if its worker dies: one request at a time per host across all workers;
+* ``inflight:{worker}`` (hash): the requests a worker popped and has not finished, keyed by their
+  first URL; an entry goes only once the page was handed to the page stream;
+* ``hb:{worker}`` (expiring key) and ``workers`` (set): a worker whose heartbeat expired is dead,
+  and the reaper puts its in-flight requests back in the queues;
+* ``finished``: set when the queues and every in-flight hash are empty.
+
+Queue items are ``key \\n host \\n payload``: the in-flight key, the host and the serialized request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import redis
+
+from crawler.distributed.errors import SharedCrawlError
+
+PREFIX = "sdc:crawl:"
+HEARTBEAT_SECONDS = 5.0  # a worker silent this long is dead; it beats every second
+SCAN = 32  # hosts looked at per pop
+
+_PUSH = """
+local p, key, host, item = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+if ARGV[6] ~= '1' and redis.call('SADD', p..'seen', ARGV[7]) == 0 then return 0 end
+if ARGV[5] == '1' then redis.call('LPUSH', p..'q:'..host, item)
+else redis.call('RPUSH', p..'q:'..host, item) end
+if redis.call('SADD', p..'hosts', host) == 1 then redis.call('RPUSH', p..'ring', host) end
+redis.call('INCR', p..'queued')
+redis.call('DEL', p..'finished')
+return 1
+"""
+
+_POP = """
+local p, worker, lease_ms, scan = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local n = math.min(redis.call('LLEN', p..'ring'), scan)
+for i = 1, n do
+  local host = redis.call('LMOVE', p..'ring', p..'ring', 'LEFT', 'RIGHT')
+  local q = p..'q:'..host
+  if redis.call('LLEN', q) == 0 then
+    redis.call('SREM', p..'hosts', host)
+    redis.call('LREM', p..'ring', -1, host)
+  else
+    local item = redis.call('LINDEX', q, 0)
+    local sep = string.find(item, '\\n', 1, true)
+    local key = string.sub(item, 1, sep - 1)
+    if redis.call('SET', p..'lease:'..host, worker..'\\n'..key, 'NX', 'PX', lease_ms) then
+      redis.call('LPOP', q)
+      redis.call('DECR', p..'queued')
+      redis.call('HSET', p..'inflight:'..worker, key, item)
+      if redis.call('LLEN', q) == 0 then
+        redis.call('SREM', p..'hosts', host)
+        redis.call('LREM', p..'ring', -1, host)
+      end
+      return item
+    end
+  end
+end
+return false
+"""
+
+# ARGV: prefix, worker, key, host ('': the in-flight entry's), delay_ms, forget ('1': the
+# in-flight entry goes too).  A lease in its crawl delay is no longer the request's ('cooldown').
+_RELEASE = """
+local p, worker, key, host, delay = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+if host == '' then
+  local item = redis.call('HGET', p..'inflight:'..worker, key)
+  if item then
+    local s1 = string.find(item, '\\n', 1, true)
+    local s2 = string.find(item, '\\n', s1 + 1, true)
+    host = string.sub(item, s1 + 1, s2 - 1)
+  end
+end
+if ARGV[6] == '1' then redis.call('HDEL', p..'inflight:'..worker, key) end
+if host ~= '' and redis.call('GET', p..'lease:'..host) == worker..'\\n'..key then
+  if delay > 0 then redis.call('SET', p..'lease:'..host, 'cooldown', 'PX', delay)
+  else redis.call('DEL', p..'lease:'..host) end
+end
+return 1
+"""
+
+_REAP = """
+local p, me = ARGV[1], ARGV[2]
+local requeued = 0
+for _, w in ipairs(redis.call('SMEMBERS', p..'workers')) do
+  if w ~= me and redis.call('EXISTS', p..'hb:'..w) == 0 then
+    local entries = redis.call('HGETALL', p..'inflight:'..w)
+    for i = 1, #entries, 2 do
+      local item = entries[i + 1]
+      local s1 = string.find(item, '\\n', 1, true)
+      local s2 = string.find(item, '\\n', s1 + 1, true)
+      local host = string.sub(item, s1 + 1, s2 - 1)
+      redis.call('LPUSH', p..'q:'..host, item)
+      if redis.call('SADD', p..'hosts', host) == 1 then redis.call('RPUSH', p..'ring', host) end
+      redis.call('INCR', p..'queued')
+      local lease = redis.call('GET', p..'lease:'..host)
+      if lease and string.sub(lease, 1, #w + 1) == w..'\\n' then redis.call('DEL', p..'lease:'..host) end
+      requeued = requeued + 1
+    end
+    redis.call('DEL', p..'inflight:'..w)
+    redis.call('SREM', p..'workers', w)
+  end
+end
+if requeued > 0 then redis.call('DEL', p..'finished') end
+return requeued
+"""
+
+_FINISHED = """
+local p = ARGV[1]
+if redis.call('EXISTS', p..'finished') == 1 then return 1 end
+if tonumber(redis.call('GET', p..'queued') or '0') > 0 then return 0 end
+for _, w in ipairs(redis.call('SMEMBERS', p..'workers')) do
+  if redis.call('HLEN', p..'inflight:'..w) > 0 then return 0 end
+end
+redis.call('SET', p..'finished', '1')
+return 1
+"""
+
+
+class SharedFrontier:
+    """One worker's handle on the shared crawl (also the spider's ``frontier``: see :meth:`done`)."""
+
+    def __init__(self, url: str, *, lease_seconds: float, prefix: str = PREFIX) -> None:
+        try:
+            self.client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
+        except ValueError as exc:
+            raise SharedCrawlError(f"invalid Redis URL {url!r}: {exc}") from None
+        self.prefix = prefix
+        self.worker = uuid.uuid4().hex[:12]
+        #: set when a page could not be published: entries then stay, to be re-queued
+        self.keep_inflight = False
+        self.lease_ms = str(int(lease_seconds * 1000))
+        self._push = self.client.register_script(_PUSH)
+        self._pop = self.client.register_script(_POP)
+        self._release = self.client.register_script(_RELEASE)
+        self._reap = self.client.register_script(_REAP)
+        self._finished = self.client.register_script(_FINISHED)
+        _guard(self.client.ping, f"cannot reach Redis at {url}")
+
+    # -- this worker --
+
+    def beat(self) -> None:
+        p = self.prefix
+        with self.client.pipeline() as pipe:
+            pipe.set(f"{p}hb:{self.worker}", b"1", px=int(HEARTBEAT_SECONDS * 1000))
+            pipe.sadd(f"{p}workers", self.worker)
+            _guard(pipe.execute)
+
+    def leave(self) -> None:
+        """A worker stopping cleanly: what it still holds goes back to the queues at once."""
+        p = self.prefix
+        _guard(lambda: self.client.delete(f"{p}hb:{self.worker}"))
+        _guard(lambda: self._reap(args=[p, ""]))
+
+    def is_finished_marker(self) -> bool:
+        return bool(_guard(lambda: self.client.exists(f"{self.prefix}finished")))
+
+    def reset(self) -> None:
+        """Forget the shared crawl (refused while a worker is alive)."""
+        p = self.prefix
+        alive = [w for w in _guard(lambda: self.client.smembers(f"{p}workers"))
+                 if _guard(lambda w=w: self.client.exists(f"{p}hb:{w.decode()}"))]
+        if alive:
+            raise SharedCrawlError(f"{len(alive)} crawl worker(s) still running: stop them first")
+        keys = list(_guard(lambda: list(self.client.scan_iter(match=f"{p}*", count=1000))))
+        if keys:
+            _guard(lambda: self.client.delete(*keys))
+
+    # -- queue --
+
+    def enqueue(self, key: str, host: str, payload: bytes, fingerprint: str, *, front: bool,
+             dont_filter: bool) -> bool:
+        item = key.encode() + b"\n" + host.encode() + b"\n" + payload
+        args = [self.prefix, key, host, item, "1" if front else "0", "1" if dont_filter else "0", fingerprint]
+        return bool(_guard(lambda: self._push(args=args)))
+
+    def dequeue(self) -> tuple[str, str, bytes] | None:
+        item = _guard(lambda: self._pop(args=[self.prefix, self.worker, self.lease_ms, SCAN]))
+        if not item:
+            return None
+        key, host, payload = item.split(b"\n", 2)
+        return key.decode(), host.decode(), payload
+
+    def release(self, key: str, host: str, delay: float, *, forget: bool) -> None:
+        args = [self.prefix, self.worker, key, host, str(int(delay * 1000)), "1" if forget else "0"]
+        _guard(lambda: self._release(args=args))
+
+    def queued(self) -> int:
+        return int(_guard(lambda: self.client.get(f"{self.prefix}queued")) or 0)
+
+    def reap(self) -> int:
+        return int(_guard(lambda: self._reap(args=[self.prefix, self.worker])))
+
+    def finished(self) -> bool:
+        return bool(_guard(lambda: self._finished(args=[self.prefix])))
+
+    def forget_own(self) -> int:
+        """Drop this worker's in-flight entries (called when its engine is idle: all were handled)."""
+        if self.keep_inflight:
+            return 0
+        key = f"{self.prefix}inflight:{self.worker}"
+        with self.client.pipeline() as pipe:
+            pipe.hlen(key)
+            pipe.delete(key)
+            return int(_guard(pipe.execute)[0])
+
+    # -- the spider's frontier interface (crawler.frontier.Frontier) --
+
+    def done(self, url: str) -> None:
+        """A page was handled (its items published): its in-flight entry goes."""
+        if self.keep_inflight:
+            return
+        _guard(lambda: self._release(args=[self.prefix, self.worker, url, "", "0", "1"]))
+
+    def push(self, url: str, depth: int) -> None:
+        pass  # the scheduler queues it (the spider only records URLs for a local resume)
+
+    def saved(self) -> list[tuple[str, int, bool]]:
+        return []
+
+    def flush(self, *, done: bool = True) -> None:
+        pass
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _guard(call: Callable[[], Any], what: str = "Redis (shared crawl)") -> Any:
+    try:
+        return call()
+    except redis.RedisError as exc:
+        raise SharedCrawlError(f"{what}: {exc}") from None
