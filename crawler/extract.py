@@ -90,8 +90,9 @@ def extract_page(html: str, url: str) -> ExtractedPage:
     """Extract everything the crawler keeps from one decoded HTML page at ``url``."""
     tree = LexborHTMLParser(html)
     base = _base_url(tree, url)
-    robots = _meta(tree, 'meta[name="robots" i]').lower()
-    links = [] if "nofollow" in robots else extract_links(tree, base)
+    directives = {d.strip() for d in _meta(tree, 'meta[name="robots" i]').lower().split(",")}
+    nofollow = bool(directives & {"nofollow", "none"})
+    links = [] if nofollow else extract_links(tree, base)
     headings = [t for t in (clean(n.text()) for n in tree.css("h1, h2, h3")) if t]
     title = clean(_first_text(tree, "title")) or _meta(tree, 'meta[property="og:title"]')
     page = ExtractedPage(
@@ -103,8 +104,8 @@ def extract_page(html: str, url: str) -> ExtractedPage:
         lang=_lang(tree),
         headings=headings,
         links=links,
-        noindex="noindex" in robots or "none" in robots,
-        nofollow="nofollow" in robots or "none" in robots,
+        noindex=bool(directives & {"noindex", "none"}),
+        nofollow=nofollow,
     )
     page.published = _published_meta(tree)
     page.body = main_text(tree)

@@ -85,18 +85,23 @@ def run_crawl(config: CrawlConfig) -> CrawlSummary:
     except OSError as exc:
         raise CrawlStateError(f"cannot create the crawl directory {config.crawl_dir}: {exc}") from exc
     shared: dict[str, Any] = {}
+    state = CrawlState(config.crawl_dir / "state.sqlite")
+    writer = None
     if config.redis_url:  # one worker of a shared crawl: pages go to the stream (crawler.distributed)
         from crawler.distributed.frontier import SharedFrontier
         from index.stream import PageStream
 
         frontier: Any = SharedFrontier(config.redis_url, lease_seconds=3 * config.timeout + 5)
         shared["page_stream"] = PageStream(frontier.client)
-        writer = None
     else:
-        # opened here, before Scrapy starts, so that a locked or unusable index is a clear error
-        writer = _open_index(config)
         frontier = Frontier(config.crawl_dir / "frontier.sqlite", resume=config.resume)
-    state = CrawlState(config.crawl_dir / "state.sqlite")
+        try:
+            # opened here, before Scrapy starts, so that a locked or unusable index is a clear error
+            writer = _open_index(config)
+        except BaseException:
+            frontier.close()
+            state.close()
+            raise
     process = CrawlerProcess(scrapy_settings(config))
     crawler = process.create_crawler(AllowlistSpider)
     started = time.monotonic()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,9 +43,10 @@ class CrawlState:
         #: the state never says "indexed" about a page the index lost in a crash
         self.auto_flush = True
 
-    def known_urls(self, hosts: frozenset[str] | None = None) -> Iterator[str]:
+    def known_urls(self, accept: Callable[[str | None], bool] | None = None) -> Iterator[str]:
+        """URLs recorded by earlier crawls, those whose host ``accept`` allows (all without it)."""
         for url in list(self.validators):
-            if hosts is None or (urlsplit(url).hostname or "") in hosts:
+            if accept is None or accept(urlsplit(url).hostname):
                 yield url
 
     def record(self, url: str, etag: str | None, last_modified: str | None, status: int = 200) -> None:

@@ -73,6 +73,7 @@ class IndexWriter:
         self._last_commit = time.monotonic()
         self._lock = threading.RLock()
         self._closed = False
+        self._failure: SearchIndexError | None = None
         self.counts: dict[str, int] = {"added": 0, "replaced": 0, "refused": 0, "deleted": 0}
         self.last_commit_opstamp: int | None = None
         self._stop = threading.Event()
@@ -118,15 +119,24 @@ class IndexWriter:
                 self._commit_locked()
         return outcome
 
-    def delete_url(self, url: str) -> int:
-        """Delete the page at ``url``; returns how many documents went (0 or 1)."""
+    def contains(self, url: str) -> bool:
+        """True when the index holds (or is about to commit) a page at ``url``."""
         with self._lock:
             self._check_open()
-            self._commit_locked()
-            found = self._count(tantivy.Query.term_query(self._schema, f.URL, url))
+            return self._exists(url)
+
+    def delete_url(self, url: str) -> int:
+        """Delete the page at ``url`` with the next commit; returns how many documents go (0 or 1)."""
+        with self._lock:
+            self._check_open()
+            found = int(self._exists(url))
+            # tantivy applies a delete to every earlier operation, committed or not
             self._writer.delete_documents_by_term(f.URL, url)
-            self._commit_locked()
+            self._pending.discard(url)
+            self._uncommitted += 1
             self.counts["deleted"] += found
+            if self._uncommitted >= self._batch_size:
+                self._commit_locked()
             return found
 
     def delete_domain(self, domain: str) -> int:
@@ -142,10 +152,12 @@ class IndexWriter:
             return found
 
     def commit(self) -> None:
-        """Make everything added so far durable and visible to searchers."""
+        """Make everything added so far durable and visible to searchers (nothing to do: no commit,
+        so that searchers do not reload for nothing)."""
         with self._lock:
             self._check_open()
-            self._commit_locked()
+            if self._uncommitted:
+                self._commit_locked()
 
     def close(self) -> None:
         """Commit, wait for merges and release the directory lock (idempotent)."""
@@ -184,7 +196,11 @@ class IndexWriter:
             with self._lock:
                 due = time.monotonic() - self._last_commit >= self._commit_seconds
                 if not self._closed and self._uncommitted and due:
-                    self._commit_locked()
+                    try:
+                        self._commit_locked()
+                    except SearchIndexError as exc:  # the next call in the writer's thread raises it
+                        self._failure = exc
+                        return
 
     def _exists(self, url: str) -> bool:
         if url in self._pending:
@@ -197,6 +213,8 @@ class IndexWriter:
         return int(self._searcher.search(query, limit, count=True).count)
 
     def _check_open(self) -> None:
+        if self._failure is not None:
+            raise self._failure
         if self._closed:
             raise SearchIndexError("this index writer is closed")
 

@@ -9,8 +9,11 @@ the logs.  ``SDC_LOG_QUERIES=true`` keeps the full line (for debugging).
 from __future__ import annotations
 
 import logging
+import re
 
 ACCESS_LOGGER = "uvicorn.access"
+#: paths that carry a looked-up host: the host is cut too
+_HOST_IN_PATH = re.compile(r"^(/api/(?:sources|curator/entries)/)[^?]*")
 
 
 class StripQueryFilter(logging.Filter):
@@ -18,7 +21,8 @@ class StripQueryFilter(logging.Filter):
         args = record.args
         if isinstance(args, tuple) and len(args) == 5:
             client, method, path, version, status = args
-            record.args = ("-", method, str(path).split("?", 1)[0], version, status)
+            path = _HOST_IN_PATH.sub(r"\1-", str(path).split("?", 1)[0])
+            record.args = ("-", method, path, version, status)
         return True
 
 

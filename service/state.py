@@ -10,6 +10,7 @@ a message saying what is missing.
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ class ServiceState:
         self.classifier = Classifier()
         self.registry_error: str | None = None
         self._registry_stamp: tuple[float, ...] = ()
+        self._load_lock = threading.Lock()
         self.load_registry()
         self._searcher: Searcher | None = None
         self._index_error = "not opened yet"
@@ -56,15 +58,20 @@ class ServiceState:
         return tuple(stamps)
 
     def load_registry(self) -> None:
-        """Compile the registry; on failure keep the built-in rules and say why."""
-        stamp = self._stamp()
-        try:
-            with Registry(self.data_dir) as registry:
-                self.classifier = registry.classifier()
-            self.registry_error = None
-        except SourcesError as exc:
-            self.registry_error = str(exc)
-        self._registry_stamp = stamp
+        """Compile the registry; on failure keep the built-in rules and say why.
+
+        Serialised: the watcher and a curator's change both reload, and the reload that
+        started last (after the curator's commit) must be the one that stays.
+        """
+        with self._load_lock:
+            stamp = self._stamp()
+            try:
+                with Registry(self.data_dir) as registry:
+                    self.classifier = registry.classifier()
+                self.registry_error = None
+            except SourcesError as exc:
+                self.registry_error = str(exc)
+            self._registry_stamp = stamp
 
     def refresh_registry(self) -> bool:
         """Recompile when the registry's files changed since the last load."""

@@ -107,9 +107,11 @@ def category_label(category: str | None) -> str:
         return category
 
 
-def _item(result: RankedResult, published: Mapping[str, str] | None = None) -> Item:
-    own = result.engine == OWN_ENGINE
-    # our index's snippets are escaped HTML with <mark>; the engines' are plain text
+def _item(result: RankedResult, published: Mapping[str, str] | None = None,
+          own_snippets: Mapping[str, str] | None = None) -> Item:
+    # our index's snippets are escaped HTML with <mark>; the engines' are plain text.  Decided
+    # by the text itself, not by the engine's name, which an upstream's JSON could forge.
+    own = own_snippets is not None and own_snippets.get(result.url) == result.snippet
     snippet = Markup(result.snippet) if own else escape(result.snippet)
     return Item(result.url, result.title or result.url, snippet, result.trusted, result.category,
                 category_label(result.category) if result.trusted else "Source non vérifiée",
@@ -151,7 +153,8 @@ def build_view(query: str, own: Sequence[HitLike], engine_results: Sequence[Engi
                "current": view == "confiance"}] if upstreams else []
     verticals = [{"label": v.label, "url": view_url(params, v.slug), "current": v is vertical}
                  for v in VERTICALS.values()]
-    return UnifiedView(query, view, [_item(r, published) for r in shown], annotated.total,
+    own_snippets = {h.url: h.snippet for h in own}
+    return UnifiedView(query, view, [_item(r, published, own_snippets) for r in shown], annotated.total,
                        annotated.trusted_count, annotated.by_category, len(annotated.removed),
                        list(upstreams), list(notices), switch, verticals,
                        vertical.label if vertical else None)

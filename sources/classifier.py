@@ -103,7 +103,8 @@ class Classifier:
         for entry in denies:
             node(entry.host).deny = entry
         for key, slot in nodes.items():
-            slot.suffix = slot.shared or (bool(slot.psl) and psl.is_public_suffix(key, self._rules))
+            # every node, not only PSL rules: ``com.np`` is a suffix through ``*.np`` alone
+            slot.suffix = slot.shared or psl.is_public_suffix(key, self._rules)
         self._nodes = nodes
         self._has_denies = any(n.deny is not None for n in nodes.values())
         self._cache: dict[str, Verdict] = {}

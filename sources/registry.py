@@ -10,6 +10,7 @@ from typing import Any
 
 from sources.categories import Category, parse_category
 from sources.classifier import Classifier, Entry
+from sources.errors import FormatError
 from sources.hosts import normalize_host
 from sources.importers import read_etalab, read_plain_list, read_universities
 from sources.importers.etalab import Progress
@@ -75,12 +76,15 @@ class Registry:
 
     def import_list(self, location: str, category: str, origin: str,
                     version: str | None = None) -> ImportResult:
+        origin = origin.strip()
+        if not origin or origin in PRIORITY:
+            raise FormatError(f"origin name {origin!r} is reserved or empty")
         cat = parse_category(category)
         data = read_bytes(location)
         rejected: list[str] = []
         rows = read_plain_list(decode_text(data, location), cat.value, origin, rejected)
         report = self.store.replace_origin(origin, "list", location, version or content_version(data),
-                                           PRIORITY.get(origin, LIST_PRIORITY), rows)
+                                           LIST_PRIORITY, rows)
         return ImportResult(report, location, [location], [], rejected)
 
     # -- curator overlay ---------------------------------------------------

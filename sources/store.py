@@ -200,8 +200,9 @@ class Store:
         cursor = self._db.execute(
             "SELECT e.host, e.origin, e.list, e.category, e.name, e.comment, e.added_at,"
             " o.version, o.location, o.imported_at FROM entries e JOIN origins o USING (origin)"
-            " WHERE e.host = ? OR e.host LIKE ? ORDER BY o.priority, e.host",
-            (host, f"%.{host}"),
+            # substr, not LIKE: '_' is a LIKE wildcard and a valid host character
+            " WHERE e.host = ? OR substr(e.host, -?) = ? ORDER BY o.priority, e.host",
+            (host, len(host) + 1, f".{host}"),
         )
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor]

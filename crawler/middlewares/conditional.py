@@ -34,6 +34,11 @@ class ConditionalRequestMiddleware:
         known = self.state.validators.get(request.url)
         if known is None or request.method != "GET":
             return
+        # a 304 keeps what the index has: only ask for one when it has the page (it may have been
+        # deleted, or the index rebuilt, since the validators were recorded)
+        writer = getattr(self.crawler.spider, "index_writer", None)
+        if writer is not None and not writer.contains(request.url):
+            return
         etag, last_modified = known
         if etag:
             request.headers.setdefault(b"If-None-Match", etag)

@@ -62,7 +62,15 @@ class AllowlistSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
+
+    def request_dropped(self, request: Request, spider: Any = None) -> None:
+        """A redirect to a URL already seen is dropped by the dupefilter without any callback:
+        the URL that redirected is done all the same (for the frontier and the host counts)."""
+        redirects = request.meta.get("redirect_urls")
+        if redirects and request.callback == self.parse:
+            self._finished(redirects[0])
 
     def headers_received(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
         """Stop downloading a page as soon as its headers say it is not HTML (video, PDF, archive)."""
@@ -84,7 +92,8 @@ class AllowlistSpider(Spider):
                 yield request
         if self.config.revisit and self.crawl_state is not None:
             # known pages are asked again, so that the ones no longer linked are found gone
-            for url in self.crawl_state.known_urls(self.scope.hosts):
+            # the scope's own rule (subdomains included), not an exact-host filter
+            for url in self.crawl_state.known_urls(self.scope.allows):
                 request = self.follow_url(url, depth=1)
                 if request is not None:
                     yield request
@@ -190,15 +199,23 @@ class AllowlistSpider(Spider):
                             response.url)
         url = response.url
         canonical = canonical_url(page.canonical) if page.canonical else None
+        skipped = None
         if canonical and page.canonical != url:
-            if not self.scope.allows(urlsplit(canonical).hostname):
-                stats.inc_value("crawler/canonical_offlist")
+            if self.scope.allows(urlsplit(canonical).hostname):
+                url = canonical
+            else:
+                skipped = "canonical_offlist"
+        if skipped is None and page.noindex:
+            skipped = "skipped/noindex"
+        elif skipped is None and not page.body and not page.title:
+            skipped = "skipped/empty"
+        if skipped is not None:
+            stats.inc_value(f"crawler/{skipped}")
+            if self.crawl_state is not None and response.url in self.crawl_state.validators:
+                # indexed by an earlier crawl, no longer to be: remove it as if it were gone
+                yield Gone(response.url, response.status)
+            if skipped == "canonical_offlist":
                 return
-            url = canonical
-        if page.noindex:
-            stats.inc_value("crawler/skipped/noindex")
-        elif not page.body and not page.title:
-            stats.inc_value("crawler/skipped/empty")
         else:
             stats.inc_value("crawler/pages")
             headers = response.headers

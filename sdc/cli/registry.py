@@ -11,7 +11,7 @@ import orjson
 from tqdm import tqdm
 
 from sdc.cli import settings_of
-from sources import Registry, parse_category
+from sources import Registry
 from sources.classifier import Classifier
 
 
@@ -117,11 +117,8 @@ def import_universities(ctx: click.Context, location: str, version: str | None,
 def import_list(ctx: click.Context, location: str, category: str, origin: str,
                 version: str | None, as_json: bool) -> None:
     """A plain list, one host per line, from a path or URL."""
-    parse_category(category)
-    if origin in {"etalab", "universities"} or not origin.strip():
-        raise click.BadParameter(f"origin name {origin!r} is reserved or empty", param_hint="--origin")
     with open_registry(ctx) as registry:
-        _report(registry.import_list(location, category, origin.strip(), version), as_json)
+        _report(registry.import_list(location, category, origin, version), as_json)
 
 
 @sources.command()

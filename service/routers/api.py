@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from service.bodies import read_body
 from service.deps import (
     CategoryParam,
     ClassifierDep,
@@ -63,7 +64,7 @@ async def classify_many(request: Request) -> Response:
     from the bytes (FastAPI's own body machinery costs more than classifying 50 URLs).
     """
     try:
-        body = ClassifyRequest.model_validate_json(await request.body())
+        body = ClassifyRequest.model_validate_json(await read_body(request))
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None

@@ -34,25 +34,34 @@ async def _reload(state: ServiceState) -> int:
 @router.post("/allow", response_model=CuratedPublic)
 async def allow(body: CuratedRequest, state: StateDep) -> Response:
     """Trust a host and its subdomains (category default ``autre-public``)."""
-    with state.open_registry() as registry:
-        host = registry.allow(body.host, body.reason, body.category, body.name)
+    def work() -> str:  # SQLite may wait for an import's lock: off the event loop
+        with state.open_registry() as registry:
+            return registry.allow(body.host, body.reason, body.category, body.name)
+
+    host = await run_in_threadpool(work)
     return json_response({"host": host, "action": "allow", "registry_entries": await _reload(state)})
 
 
 @router.post("/deny", response_model=CuratedPublic)
 async def deny(body: CuratedRequest, state: StateDep) -> Response:
     """Distrust a host and its subdomains, whatever the lists say."""
-    with state.open_registry() as registry:
-        host = registry.deny(body.host, body.reason)
+    def work() -> str:
+        with state.open_registry() as registry:
+            return registry.deny(body.host, body.reason)
+
+    host = await run_in_threadpool(work)
     return json_response({"host": host, "action": "deny", "registry_entries": await _reload(state)})
 
 
 @router.delete("/entries/{host}", response_model=CuratedPublic, responses={404: {}})
 async def forget(state: StateDep, host: Annotated[str, Path(min_length=1, max_length=253)]) -> Response:
     """Remove a curator's allow or deny on ``host``."""
-    with state.open_registry() as registry:
-        if not registry.forget(host):
-            raise HTTPException(404, detail=f"no curated entry for {host!r}")
+    def work() -> bool:
+        with state.open_registry() as registry:
+            return registry.forget(host)
+
+    if not await run_in_threadpool(work):
+        raise HTTPException(404, detail=f"no curated entry for {host!r}")
     return json_response({"host": host, "action": "forget", "registry_entries": await _reload(state)})
 
 
@@ -70,8 +79,6 @@ async def run_import(body: ImportRequest, state: StateDep, settings: SettingsDep
     """Import (replace) one origin's list now; answers when it is done."""
     if body.kind == "list" and not (body.location and body.category and body.origin):
         raise HTTPException(422, detail="kind=list needs location, category and origin")
-    if body.origin in {"etalab", "universities"}:
-        raise HTTPException(422, detail=f"origin name {body.origin!r} is reserved")
     location = body.location or default_location(body.kind, settings)
 
     def work() -> dict[str, object]:

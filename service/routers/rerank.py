@@ -25,6 +25,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
 from ranking import MAX_RESULTS, EngineResult, HitLike, Mode, RankingError, rerank
+from service.bodies import read_body
 from service.responses import json_response
 from service.state import ServiceState
 from service.unified import trust_table
@@ -128,7 +129,7 @@ async def rerank_results(request: Request) -> Response:
     the re-ranking itself.
     """
     try:
-        body = RerankRequest.model_validate_json(await request.body())
+        body = RerankRequest.model_validate_json(await read_body(request))
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None

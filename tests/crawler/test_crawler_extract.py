@@ -97,3 +97,14 @@ def test_windows_1252_pages_decode_as_browsers_do() -> None:
 
 def test_undeclared_utf8_stays_utf8() -> None:
     assert decode_html("<p>Médiathèque – été</p>".encode(), "text/html") == "<p>Médiathèque – été</p>"
+
+
+def test_robots_meta_directives_are_read_as_a_list() -> None:
+    page = extract_page('<html><head><meta name="robots" content="index, follow, max-image-preview:none">'
+                        '</head><body><main><p>Texte</p><a href="/b">b</a></main></body></html>',
+                        "https://mairie.fr/a")
+    assert not page.noindex and page.links
+    page = extract_page('<html><head><meta name="robots" content="none"></head>'
+                        '<body><main><p>Texte</p><a href="/b">b</a></main></body></html>',
+                        "https://mairie.fr/a")
+    assert page.noindex and page.nofollow and not page.links

@@ -114,3 +114,17 @@ def test_proxy_middleware() -> None:
     middleware.process_request(explicit)
     assert request.meta["proxy"] == "http://proxy:3128"
     assert explicit.meta["proxy"] is None
+
+
+def test_no_conditional_request_for_a_page_the_index_lost(tmp_path: Path) -> None:
+    from index.writer import IndexWriter
+
+    state = CrawlState(tmp_path / "state.sqlite")
+    state.record("https://mairie.fr/a", '"abc"', None)
+    state.flush()
+    with IndexWriter(tmp_path / "index", CLASSIFIER) as writer:  # rebuilt: empty
+        crawler = _crawler(CrawlScope(CLASSIFIER), crawl_state=state, index_writer=writer)
+        request = Request("https://mairie.fr/a")
+        ConditionalRequestMiddleware.from_crawler(crawler).process_request(request)
+    assert b"If-None-Match" not in request.headers  # a 304 would keep a page the index lacks
+    state.close()

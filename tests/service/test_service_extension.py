@@ -47,3 +47,24 @@ def test_a_lone_surrogate_is_a_4xx_not_a_500(tmp_path) -> None:
         answer = client.post("/api/classify", content=b'{"urls":["https://caf.fr/\\ud800"]}',
                              headers={"Content-Type": "application/json"})
         assert answer.status_code < 500
+
+
+def test_an_oversized_body_is_refused_with_413(tmp_path) -> None:
+    app = create_app(Settings(data_dir=tmp_path))
+    with TestClient(app) as client:
+        big = b'{"urls": ["' + b"a" * (11 * 1024 * 1024) + b'"]}'
+        for path in ("/api/classify", "/api/rerank"):
+            answer = client.post(path, content=big, headers={"Content-Type": "application/json"})
+            assert answer.status_code == 413
+            assert "detail" in answer.json()
+
+
+def test_access_logs_carry_no_looked_up_host() -> None:
+    import logging
+
+    from service.logs import StripQueryFilter
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                               ("1.2.3.4", "GET", "/api/sources/mairie-secrete.fr?x=1", "1.1", 200), None)
+    StripQueryFilter().filter(record)
+    assert "mairie-secrete" not in record.getMessage() and "1.2.3.4" not in record.getMessage()

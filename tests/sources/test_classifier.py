@@ -175,3 +175,13 @@ def test_builtin_rules_alone_make_a_useful_fresh_install() -> None:
     assert classifier.classify("https://www.legifrance.gouv.fr/").trusted
     assert not classifier.classify("https://www.paris.fr/").trusted
     assert classifier.entry_count == 0
+
+
+def test_an_entry_that_is_a_suffix_through_a_wildcard_covers_only_itself() -> None:
+    # the PSL says *.np: com.np is a public suffix with no rule of its own
+    classifier = Classifier([Entry("com.np", Category.ETAT, None, "test", "listed")],
+                            allows=[Entry("gov.bd", Category.ETAT, None, "curator:allow", "allowed")])
+    assert classifier.classify("https://com.np/").trusted
+    assert not classifier.classify("https://evil.com.np/").trusted
+    assert classifier.classify("https://gov.bd/").trusted
+    assert not classifier.classify("https://evil.gov.bd/").trusted

@@ -38,7 +38,11 @@ export class Classifier {
     this.deniedPlatforms = new Set(payload.deniedPlatforms);
     this.shared = new Set(payload.sharedSuffixes);
     this.suffixes = new Set(payload.sharedSuffixes);
-    for (const key of this.rules.keys()) if (isPublicSuffix(key, this.rules)) this.suffixes.add(key);
+    // every host key, not only PSL rules: `com.np` is a suffix through `*.np` alone
+    for (const keys of [this.rules.keys(), this.entries.keys(), this.allows.keys(), this.denies.keys(),
+      this.zones.keys()]) {
+      for (const key of keys) if (isPublicSuffix(key, this.rules)) this.suffixes.add(key);
+    }
     this.hasDenies = this.denies.size > 0;
     this.ownLabels = new Set(payload.platformOwnLabels);
     this.scripts = payload.scripts;
