@@ -27,7 +27,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -35,6 +34,7 @@ import redis
 
 from index.documents import PageDocument
 from index.errors import SearchIndexError
+from index.jsonl import to_document
 from index.writer import IndexWriter
 
 DEFAULT_STREAM = "sdc:pages"
@@ -63,16 +63,10 @@ def decode_entry(fields: dict[bytes, bytes]) -> tuple[str, PageDocument | str]:
     if op != "add":
         raise ValueError(f"unknown operation {op!r}")
     raw = orjson.loads(fields.get(b"doc", b""))
-    if not isinstance(raw, dict) or not isinstance(raw.get("url"), str) or not raw["url"]:
-        raise ValueError("page without url")
-    published, fetched = raw.get("published"), raw.get("fetched")
+    if not isinstance(raw, dict):
+        raise ValueError("page is not a JSON object")
     try:
-        return op, PageDocument(
-            url=raw["url"], title=str(raw.get("title") or ""), body=str(raw.get("body") or ""),
-            description=str(raw.get("description") or ""),
-            headings=[str(h) for h in raw.get("headings") or []], lang=raw.get("lang") or None,
-            published=date.fromisoformat(published[:10]) if published else None,
-            fetched=datetime.fromisoformat(fetched) if fetched else None)
+        return op, to_document(raw)  # the same checks as `sdc index add`
     except (TypeError, ValueError) as exc:
         raise ValueError(f"bad page fields: {exc}") from None
 

@@ -12,13 +12,14 @@ import threading
 import click
 from tqdm import tqdm
 
+from index.stream import DEFAULT_GROUP, DEFAULT_STREAM
 from sdc.cli import settings_of
 
 
 @click.command("consume")
 @click.option("--redis-url", help="Redis holding the stream (default SDC_REDIS_URL)")
-@click.option("--stream", default="sdc:pages", show_default=True, help="stream name")
-@click.option("--group", default="sdc-index", show_default=True, help="consumer group name")
+@click.option("--stream", default=DEFAULT_STREAM, show_default=True, help="stream name")
+@click.option("--group", default=DEFAULT_GROUP, show_default=True, help="consumer group name")
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000),
               help="pages per commit at most")
 @click.option("--commit-seconds", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600),
