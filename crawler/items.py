@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+
+from index.documents import PageDocument
 
 
 @dataclass(slots=True)
 class Page:
     """A fetched page worth indexing, with the validators for the next, conditional, fetch."""
 
-    url: str
-    title: str
-    body: str
-    description: str = ""
-    headings: list[str] = field(default_factory=list)
-    lang: str | None = None
-    published: date | None = None
-    fetched: datetime | None = None
+    document: PageDocument
     etag: str | None = None
     last_modified: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self.document.url
 
 
 @dataclass(slots=True)

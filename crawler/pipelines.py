@@ -83,14 +83,10 @@ class IndexPipeline:
         self._last_checkpoint = time.monotonic()
 
     def process_item(self, item: Any) -> Any:
-        from index.documents import PageDocument
-
         stats = self.crawler.stats
         assert stats is not None
         if isinstance(item, Page):
-            outcome = self.writer.add(PageDocument(
-                url=item.url, title=item.title, body=item.body, description=item.description,
-                headings=item.headings, lang=item.lang, published=item.published, fetched=item.fetched))
+            outcome = self.writer.add(item.document)
             stats.inc_value(f"index/{outcome}")
         elif isinstance(item, Gone):
             stats.inc_value("index/deleted", self.writer.delete_url(item.url))

@@ -65,6 +65,37 @@ def open_usage_counter(data_dir: Path, redis_url: str | None = None) -> UsageSto
     return UsageCounter(data_dir)
 
 
+class CountBuffer:
+    """Counts by month kept in memory until a flush takes them: the request path never waits on I/O."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[str, list[int]] = {}
+
+    def record(self, classified: int, trusted: int) -> None:
+        month = current_month()
+        with self._lock:
+            slot = self._pending.setdefault(month, [0, 0])
+            slot[0] += classified
+            slot[1] += trusted
+
+    def take(self) -> dict[str, list[int]]:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        return pending
+
+    def put_back(self, pending: dict[str, list[int]]) -> None:
+        with self._lock:
+            for month, (classified, trusted) in pending.items():
+                slot = self._pending.setdefault(month, [0, 0])
+                slot[0] += classified
+                slot[1] += trusted
+
+    def peek(self) -> dict[str, list[int]]:
+        with self._lock:
+            return {month: list(slot) for month, slot in self._pending.items()}
+
+
 class UsageCounter:
     """Counts of classified URLs, buffered in memory and persisted in SQLite."""
 
@@ -72,9 +103,8 @@ class UsageCounter:
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / self.FILENAME
-        self._lock = threading.Lock()  # guards the buffer (request path: never waits on I/O)
+        self._buffer = CountBuffer()
         self._db_lock = threading.Lock()  # one connection, used by the flusher and snapshots
-        self._pending: dict[str, list[int]] = {}
         self._db: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
@@ -89,19 +119,11 @@ class UsageCounter:
 
     def record(self, classified: int, trusted: int) -> None:
         """Count ``classified`` URLs of which ``trusted`` were trusted (no I/O)."""
-        month = current_month()
-        with self._lock:
-            slot = self._pending.get(month)
-            if slot is None:
-                self._pending[month] = [classified, trusted]
-            else:
-                slot[0] += classified
-                slot[1] += trusted
+        self._buffer.record(classified, trusted)
 
     def flush(self) -> None:
         """Add the buffered counts to the database; on failure they stay buffered."""
-        with self._lock:
-            pending, self._pending = self._pending, {}
+        pending = self._buffer.take()
         if not pending:
             return
         try:
@@ -113,11 +135,7 @@ class UsageCounter:
                     [(month, c, t) for month, (c, t) in pending.items()],
                 )
         except (sqlite3.Error, OSError):
-            with self._lock:  # keep them for the next flush rather than lose them
-                for month, (c, t) in pending.items():
-                    slot = self._pending.setdefault(month, [0, 0])
-                    slot[0] += c
-                    slot[1] += t
+            self._buffer.put_back(pending)  # for the next flush rather than lost
             raise
 
     def snapshot(self) -> UsageSnapshot:

@@ -20,11 +20,10 @@ the last figures read plus this worker's buffer, rather than failing the
 from __future__ import annotations
 
 import logging
-import threading
 
 import redis
 
-from service.usage import UsageSnapshot, current_month
+from service.usage import CountBuffer, UsageSnapshot, current_month
 
 logger = logging.getLogger("sdc.service")
 
@@ -44,25 +43,16 @@ class RedisUsageCounter:
         self.url = url
         self._classified_key = f"{prefix}:classified"
         self._trusted_key = f"{prefix}:trusted"
-        self._lock = threading.Lock()  # guards the buffer (request path: never waits on I/O)
-        self._pending: dict[str, list[int]] = {}
+        self._buffer = CountBuffer()
         self._last: dict[str, tuple[int, int]] = {}  # month -> figures last read from Redis
 
     def record(self, classified: int, trusted: int) -> None:
         """Count ``classified`` URLs of which ``trusted`` were trusted (no I/O)."""
-        month = current_month()
-        with self._lock:
-            slot = self._pending.get(month)
-            if slot is None:
-                self._pending[month] = [classified, trusted]
-            else:
-                slot[0] += classified
-                slot[1] += trusted
+        self._buffer.record(classified, trusted)
 
     def flush(self) -> None:
         """Add the buffered counts in Redis; on failure they stay buffered and the error is raised."""
-        with self._lock:
-            pending, self._pending = self._pending, {}
+        pending = self._buffer.take()
         if not pending:
             return
         try:
@@ -72,7 +62,7 @@ class RedisUsageCounter:
                     pipe.hincrby(self._trusted_key, month, trusted)
                 pipe.execute()
         except redis.RedisError:
-            self._rebuffer(pending)
+            self._buffer.put_back(pending)  # for the next flush rather than lost
             raise
 
     def snapshot(self) -> UsageSnapshot:
@@ -88,8 +78,7 @@ class RedisUsageCounter:
             pending: dict[str, list[int]] = {}
         except redis.RedisError as exc:
             logger.warning("usage counters: Redis unavailable, answering the last figures (%s)", exc)
-            with self._lock:
-                pending = {month: list(slot) for month, slot in self._pending.items()}
+            pending = self._buffer.peek()
         figures = dict(self._last)
         for month, (c, t) in pending.items():
             old = figures.get(month, (0, 0))
@@ -104,13 +93,6 @@ class RedisUsageCounter:
             self.flush()
         finally:
             self._redis.close()
-
-    def _rebuffer(self, pending: dict[str, list[int]]) -> None:
-        with self._lock:  # keep them for the next flush rather than lose them
-            for month, (c, t) in pending.items():
-                slot = self._pending.setdefault(month, [0, 0])
-                slot[0] += c
-                slot[1] += t
 
 
 def _text(value: bytes | str) -> str:

@@ -44,14 +44,10 @@ class StreamPipeline:
         return item
 
     def _publish(self, item: Any) -> None:
-        from index.documents import PageDocument
-
         stats = self.crawler.stats
         assert stats is not None
         if isinstance(item, Page):
-            self.stream.publish(PageDocument(
-                url=item.url, title=item.title, body=item.body, description=item.description,
-                headings=item.headings, lang=item.lang, published=item.published, fetched=item.fetched))
+            self.stream.publish(item.document)
             stats.inc_value("stream/published")
         elif isinstance(item, Gone):
             self.stream.publish_delete(item.url)

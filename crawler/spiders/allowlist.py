@@ -33,6 +33,7 @@ from crawler.frontier import Frontier
 from crawler.items import Gone, Page, Unchanged
 from crawler.state import CrawlState
 from crawler.urls import canonical_url, is_page_link, looks_like_trap
+from index.documents import PageDocument
 
 PAGE_STATUSES = [304, 404, 410]
 BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!",
@@ -219,10 +220,10 @@ class AllowlistSpider(Spider):
         else:
             stats.inc_value("crawler/pages")
             headers = response.headers
-            yield Page(url=url, title=page.title, body=page.body, description=page.description,
-                       headings=page.headings, lang=page.lang, published=page.published,
-                       fetched=datetime.now(UTC),
-                       etag=_header(headers.get(b"ETag")),
+            document = PageDocument(url=url, title=page.title, body=page.body,
+                                    description=page.description, headings=page.headings,
+                                    lang=page.lang, published=page.published, fetched=datetime.now(UTC))
+            yield Page(document, etag=_header(headers.get(b"ETag")),
                        last_modified=_header(headers.get(b"Last-Modified")))
         depth = response.meta.get("depth", 0) + 1
         for link in page.links:

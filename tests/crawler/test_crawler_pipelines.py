@@ -11,6 +11,7 @@ from crawler.frontier import Frontier
 from crawler.items import Gone, Page, Unchanged
 from crawler.pipelines import IndexPipeline, StatePipeline
 from crawler.state import CrawlState
+from index.documents import PageDocument
 from index.searcher import Searcher
 from index.writer import IndexWriter
 from sources import Category, Classifier, Entry
@@ -42,8 +43,8 @@ def _done(path: Path) -> set[str]:
 
 def test_checkpoint_orders_index_then_state_then_frontier(tmp_path: Path) -> None:
     state_pipeline, index_pipeline, state, frontier = _pipelines(tmp_path)
-    page = Page(url="https://www.mairie.fr/conseil", title="Conseil municipal", body="Budget primitif",
-                etag='"v1"')
+    page = Page(PageDocument(url="https://www.mairie.fr/conseil", title="Conseil municipal",
+                             body="Budget primitif"), etag='"v1"')
     frontier.push(page.url, 1)
     for pipeline in (state_pipeline, index_pipeline):
         pipeline.process_item(page)
@@ -69,6 +70,7 @@ def test_checkpoint_orders_index_then_state_then_frontier(tmp_path: Path) -> Non
 
 def test_untrusted_pages_are_refused_by_the_writer(tmp_path: Path) -> None:
     _, index_pipeline, _, _ = _pipelines(tmp_path)
-    index_pipeline.process_item(Page(url="https://www.hors-liste.example/", title="x", body="y"))
+    index_pipeline.process_item(Page(PageDocument(url="https://www.hors-liste.example/", title="x",
+                                                   body="y")))
     index_pipeline.close_spider()
     assert index_pipeline.crawler.stats.get_value("index/refused") == 1
