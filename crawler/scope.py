@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sources import Category, Classifier
+from sources.hosts import under_any
 
 
 class CrawlScope:
@@ -36,13 +37,4 @@ class CrawlScope:
             return False
         if self.category is not None and verdict.category != self.category:
             return False
-        if self.hosts is None:
-            return True
-        level = host
-        while True:
-            if level in self.hosts:
-                return True
-            dot = level.find(".")
-            if dot < 0:
-                return False
-            level = level[dot + 1:]
+        return self.hosts is None or under_any(host, self.hosts)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ranking.errors import InvalidResultsError
+from sources.hosts import under_any
 
 #: the sites of reference texts, with the body that publishes them
 REFERENCE_HOSTS: dict[str, str] = {
@@ -64,14 +65,7 @@ class Vertical:
             return True
         if not host:
             return False
-        level = host.lower().rstrip(".")
-        while True:
-            if level in self.hosts:
-                return True
-            dot = level.find(".")
-            if dot < 0:
-                return False
-            level = level[dot + 1 :]
+        return under_any(host.lower().rstrip("."), self.hosts)
 
 
 TEXTES = Vertical("textes", "Textes de référence", frozenset(REFERENCE_HOSTS))

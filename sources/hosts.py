@@ -99,3 +99,18 @@ def is_mixed_script(host: str) -> bool:
         if len(scripts_of(decoded)) > 1:
             return True
     return False
+
+
+def under_any(host: str, hosts: frozenset[str] | set[str]) -> bool:
+    """True when ``host`` or one of its parents, on label boundaries, is in ``hosts``.
+
+    ``www.paris.fr`` is under ``paris.fr``; ``notparis.fr`` is not.
+    """
+    level = host
+    while True:
+        if level in hosts:
+            return True
+        dot = level.find(".")
+        if dot < 0:
+            return False
+        level = level[dot + 1 :]

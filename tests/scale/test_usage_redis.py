@@ -18,7 +18,7 @@ from service.app import create_app
 from service.usage import UsageCounter, current_month, open_usage_counter
 from service.usage_redis import RedisUsageCounter
 from tests.scale.redis_server import RedisServer
-from tests.scale.served import start_service, stop_service
+from tests.served import start_service, stop_service
 
 URLS = ["https://www.impots.gouv.fr/particulier/F1234?secret=1",
         "https://www.example.com/private/page", "https://www.sorbonne.edu/pages/x"]
@@ -118,9 +118,10 @@ def _stats_when(client: TestClient, done: Callable[[dict[str, Any]], bool]) -> d
 def test_serve_workers_share_redis_counters_across_restarts(tmp_path: Path, redis_url: str) -> None:
     """``sdc serve --workers 2`` on two "machines" (data dirs), one Redis; then a restart."""
     url = {"urls": ["https://www.impots.gouv.fr/"] * 5}
-    one, base_one = start_service(tmp_path / "one", "--workers", "2", SDC_REDIS_URL=redis_url)
+    one, base_one = start_service(tmp_path / "one", "--workers", "2", "--no-access-log",
+                                  SDC_REDIS_URL=redis_url)
     try:
-        two, base_two = start_service(tmp_path / "two", SDC_REDIS_URL=redis_url)
+        two, base_two = start_service(tmp_path / "two", "--no-access-log", SDC_REDIS_URL=redis_url)
         try:
             for base in [base_one] * 20 + [base_two] * 4:  # new connections spread over the workers
                 with httpx.Client() as client:
@@ -132,7 +133,7 @@ def test_serve_workers_share_redis_counters_across_restarts(tmp_path: Path, redi
             stop_service(two)
     finally:
         stop_service(one)
-    again, base = start_service(tmp_path / "three", SDC_REDIS_URL=redis_url)
+    again, base = start_service(tmp_path / "three", "--no-access-log", SDC_REDIS_URL=redis_url)
     try:
         usage = httpx.get(f"{base}/api/stats").json()["classified"]
         assert (usage["classified_total"], usage["classified_this_month"]) == (120, 120)

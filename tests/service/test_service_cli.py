@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -15,58 +14,24 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.served import start_service, stop_service
+
 SDC = [sys.executable, "-m", "sdc"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start(data_dir: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    env = {**os.environ, "SDC_DATA_DIR": str(data_dir), "SDC_SHARED_DIR": str(data_dir / "none")}
-    env.pop("SDC_LOG_QUERIES", None)
-    process = subprocess.Popen([*SDC, "serve", "--port", str(port), *args], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"sdc serve did not start: {process.communicate()[0]}")
-        time.sleep(0.1)
-
-
-def stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGINT)
-    try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output
 
 
 @pytest.fixture()
 def served(writable_data: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    process, base = start(writable_data)
+    process, base = start_service(writable_data)
     yield process, base
     if process.poll() is None:
-        stop(process)
+        stop_service(process)
 
 
 def test_serve_logs_requests_without_queries_or_urls(served) -> None:
     process, base = served
     assert httpx.get(f"{base}/recherche", params={"q": "dossier medical secret"}).status_code == 200
     assert httpx.get(f"{base}/api/classify", params={"url": "https://confidentiel.example/x"}).json()
-    output = stop(process)
+    output = stop_service(process)
     assert "GET /recherche HTTP/1.1" in output and "GET /api/classify HTTP/1.1" in output
     assert "secret" not in output and "confidentiel" not in output
     requests = [line for line in output.splitlines() if '"GET ' in line]
@@ -76,7 +41,7 @@ def test_serve_logs_requests_without_queries_or_urls(served) -> None:
 def test_two_workers_share_the_usage_counters(writable_data: Path) -> None:
     for leftover in writable_data.glob("usage.sqlite3*"):  # counts of other tests' apps
         leftover.unlink()
-    process, base = start(writable_data, "--workers", "2", "--no-access-log")
+    process, base = start_service(writable_data, "--workers", "2", "--no-access-log")
     try:
         for _ in range(20):  # new connections: the kernel spreads them over the workers
             with httpx.Client() as client:
@@ -89,12 +54,12 @@ def test_two_workers_share_the_usage_counters(writable_data: Path) -> None:
             time.sleep(0.2)
         assert usage["classified_total"] == 100 and usage["trusted_total"] == 100
     finally:
-        stop(process)
-    again, base = start(writable_data, "--no-access-log")
+        stop_service(process)
+    again, base = start_service(writable_data, "--no-access-log")
     try:
         assert httpx.get(f"{base}/api/stats").json()["classified"]["classified_total"] == 100
     finally:
-        stop(again)
+        stop_service(again)
 
 
 def test_policies_for_firefox_chrome_and_edge(tmp_path: Path) -> None:

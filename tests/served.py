@@ -1,9 +1,10 @@
-"""``sdc serve`` in a subprocess (real uvicorn workers), for the scale-out tests."""
+"""Real servers for the tests: a free loopback port and ``sdc serve`` in a subprocess."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -11,17 +12,23 @@ from pathlib import Path
 
 import httpx
 
-from tests.scale.redis_server import free_port
-
 START_TIMEOUT = 120.0  # workers compile the registry; the machine is shared
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def start_service(data_dir: Path, *args: str, **env: str) -> tuple[subprocess.Popen[str], str]:
+    """``sdc serve`` on a free port with ``data_dir``, once ``/healthz`` answers; output on stdout."""
     port = free_port()
     environ = {**os.environ, "SDC_DATA_DIR": str(data_dir), "SDC_SHARED_DIR": str(data_dir / "none"),
                **env}
-    process = subprocess.Popen([sys.executable, "-m", "sdc", "serve", "--port", str(port),
-                                "--no-access-log", *args],
+    if "SDC_LOG_QUERIES" not in env:
+        environ.pop("SDC_LOG_QUERIES", None)
+    process = subprocess.Popen([sys.executable, "-m", "sdc", "serve", "--port", str(port), *args],
                                env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT
@@ -34,10 +41,11 @@ def start_service(data_dir: Path, *args: str, **env: str) -> tuple[subprocess.Po
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             raise RuntimeError(f"sdc serve did not start: {process.communicate()[0]}")
-        time.sleep(0.2)
+        time.sleep(0.1)
 
 
 def stop_service(process: subprocess.Popen[str]) -> str:
+    """Stop it as Ctrl-C does; its whole output."""
     process.send_signal(signal.SIGINT)
     try:
         output, _ = process.communicate(timeout=60)
