@@ -17,14 +17,16 @@ import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.routing import Match, Route
-from starlette.types import Scope
+from starlette.routing import get_route_path
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sdc.settings import Settings
+from service import hotpath
 from service.errors import install_error_handlers
 from service.logs import install_privacy_filter
 from service.metrics import MetricsMiddleware
@@ -72,14 +74,25 @@ async def _every(seconds: float, work: Callable[[], object]) -> None:
             logger.warning("background task %s failed: %s", getattr(work, "__name__", work), exc)
 
 
-class _HotRoute(Route):
-    """A plain Starlette route that names itself in the scope, as FastAPI's do (for metrics)."""
+#: one set of CORS options: the middleware's, and the headers of the hot path
+CORS_OPTIONS: dict[str, Any] = {
+    "allow_origins": ["*"], "allow_methods": ["GET", "POST"],
+    "allow_headers": ["Content-Type", "If-None-Match"], "expose_headers": ["ETag"], "max_age": 86400,
+}
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child = super().matches(scope)
-        if match is not Match.NONE:
-            child["route"] = self
-        return match, child
+
+class ServiceApp(FastAPI):
+    """FastAPI, but ``POST /api/classify`` goes straight to :mod:`service.hotpath`."""
+
+    hot_path: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (self.hot_path is not None and scope["type"] == "http" and scope["method"] == "POST"
+                and get_route_path(scope) == hotpath.ROUTE):
+            scope["app"] = self
+            await self.hot_path(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -96,7 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
                 task.cancel()
             state.close()
 
-    app = FastAPI(title="Sources de Confiance", version="0.1.0", description=DESCRIPTION,
+    app = ServiceApp(title="Sources de Confiance", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None,  # Swagger UI loads a CDN
                   openapi_url="/api/openapi.json")
     app.state.settings = settings
@@ -114,10 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     # The extension calls the API and fetches its list from its own origin
     # (chrome-extension://, moz-extension://); nothing here uses cookies.
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                       allow_headers=["Content-Type", "If-None-Match"], expose_headers=["ETag"],
-                       max_age=86400)
-
+    app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
     app.include_router(search_page.router)
     app.include_router(api.router)
     app.include_router(opensearch.router)
@@ -129,11 +139,9 @@ def create_app(settings: Settings) -> FastAPI:
     if rerank is not None:
         app.include_router(rerank)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # The extension's hot path, POST /api/classify, is matched first and without FastAPI's
-    # per-request routing and dependency machinery, which cost about as much as classifying
-    # its 50 URLs (bench/bench_service.py); the FastAPI route above still documents it, and
-    # validation errors reach the same handlers.
-    app.router.routes.insert(0, _HotRoute("/api/classify", api.classify_many, methods=["POST"]))
+    # The extension's hot path skips the stack above (service/hotpath.py says why)
+    cors_headers = CORSMiddleware(app.router, **CORS_OPTIONS).simple_headers
+    app.hot_path = hotpath.ClassifyEndpoint(state, cors_headers)
     return app
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -84,6 +85,12 @@ def _render_error(request: Request, status: int, detail: object) -> Response:
     return render(request, status, detail)
 
 
+def validation_detail(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The ``detail`` of a 422: where and what, without the input (it may be a query or URLs)."""
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in errors]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register every exception handler of the service on ``app``."""
 
@@ -96,11 +103,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()
-        ]  # the input is not echoed back: it may be a query or a URL list
-        return _render_error(request, 422, errors)
+        return _render_error(request, 422, validation_detail(exc.errors()))
 
     async def service_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ServiceError)

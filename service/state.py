@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.errors import SearchIndexError
+from service.classify_wire import ClassifyRenderer
 from service.errors import IndexUnavailable
 from service.metrics import Metrics
 from service.usage import open_usage_counter
@@ -36,6 +37,7 @@ class ServiceState:
         self.metrics = Metrics()
         self.usage = open_usage_counter(self.data_dir, redis_url)  # Redis when configured
         self.classifier = Classifier()
+        self._renderer = ClassifyRenderer(self.classifier)
         self.registry_error: str | None = None
         self._registry_stamp: tuple[float, ...] = ()
         self._load_lock = threading.Lock()
@@ -79,6 +81,11 @@ class ServiceState:
             return False
         self.load_registry()
         return True
+
+    def classify_renderer(self) -> ClassifyRenderer:
+        """The ``/api/classify`` renderer of the current classifier (new after a reload)."""
+        self._renderer = self._renderer.for_classifier(self.classifier)
+        return self._renderer
 
     def open_registry(self) -> Registry:
         return Registry(self.data_dir)

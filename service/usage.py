@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -71,9 +72,16 @@ class CountBuffer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: dict[str, list[int]] = {}
+        self._month = ""
+        self._month_ends = 0.0  # formatting the date cost more than the rest of a record()
 
     def record(self, classified: int, trusted: int) -> None:
-        month = current_month()
+        if time.time() >= self._month_ends:
+            now = datetime.now(UTC)
+            self._month = now.strftime("%Y-%m")
+            start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            self._month_ends = (start + timedelta(days=32)).replace(day=1).timestamp()
+        month = self._month
         with self._lock:
             slot = self._pending.setdefault(month, [0, 0])
             slot[0] += classified

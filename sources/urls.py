@@ -25,8 +25,10 @@ import ada_url
 #: but nothing a search result links to comes near this)
 MAX_URL_LENGTH = 8192
 
-#: lowercase only: the rare uppercase host takes the full parser, which lowercases it
-_FAST = re.compile(r"https?://([a-z0-9][a-z0-9.-]*)(?:[/?#]|\Z)").match
+#: lowercase only: the rare uppercase host takes the full parser, which lowercases it.
+#: Group 1 is the only part of the URL ``fast_host`` looks at, so callers that
+#: classify many URLs may cache their answers by it (``service.classify_wire``).
+match_plain = re.compile(r"https?://([a-z0-9][a-z0-9.-]*)(?:[/?#]|\Z)").match
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
 _WEB_SCHEMES = frozenset({"http:", "https:"})
@@ -45,15 +47,16 @@ class ParsedHost(NamedTuple):
 
 def fast_host(url: str) -> str | None:
     """The host of a plain ``http(s)://host/...`` URL, or None to take the slow path."""
-    match = _FAST(url)
-    if match is None:
-        return None
-    host: str = match[1]
+    match = match_plain(url)
+    return None if match is None else plain_host(match[1])
+
+
+def plain_host(written: str) -> str | None:
+    """The host for group 1 of :data:`match_plain`, or None when only the full parser can tell."""
     # punycode must be validated and empty labels are the full parser's business
-    if ".." in host or "xn--" in host:
+    if ".." in written or "xn--" in written:
         return None
-    if host[-1] == ".":
-        host = host[:-1]
+    host = written[:-1] if written[-1] == "." else written
     # a top-level label must start with a letter: this leaves single-label hosts,
     # IPv4 numbers (``0x7f.1``) and odd labels to the full parser
     dot = host.rfind(".")

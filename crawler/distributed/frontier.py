@@ -9,7 +9,11 @@ Keys, under ``sdc:crawl:``:
   released when its response left the downloader (kept the crawl delay longer), and expiring
   on its own if its worker dies: one request at a time per host across all workers;
 * ``inflight:{worker}`` (hash): the requests a worker popped and has not finished, keyed by their
-  first URL; an entry goes only once the page was handed to the page stream;
+  first URL; an entry goes when the spider marks its page done, or back to the end of its host's
+  queue when the page could not be published (``XADD`` failed): that page alone is fetched again;
+* ``publish_failures`` (hash) and ``unpublished`` (hash): failed publishes per key; past
+  :data:`MAX_PUBLISH_FAILURES` a request is set aside in ``unpublished`` (key -> queue item) instead
+  of being fetched forever, so that the crawl still finishes;
 * ``hb:{worker}`` (expiring key) and ``workers`` (set): a worker whose heartbeat expired is dead,
   and the reaper puts its in-flight requests back in the queues;
 * ``finished``: set when the queues and every in-flight hash are empty.
@@ -20,6 +24,7 @@ Queue items are ``key \\n host \\n payload``: the in-flight key, the host and th
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +35,7 @@ from crawler.distributed.errors import SharedCrawlError
 PREFIX = "sdc:crawl:"
 HEARTBEAT_SECONDS = 5.0  # a worker silent this long is dead; it beats every second
 SCAN = 32  # hosts looked at per pop
+MAX_PUBLISH_FAILURES = 3  # re-fetches of a page whose publish failed; one more failure sets it aside
 
 _PUSH = """
 local p, key, host, item = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -116,6 +122,24 @@ if requeued > 0 then redis.call('DEL', p..'finished') end
 return requeued
 """
 
+# ARGV: prefix, worker, key, host, item, most.  The entry goes back to the end of its host's queue
+# (fetched again by any worker) or, past `most` failures, to `unpublished`.  Returns 1 or 0.
+_REQUEUE = """
+local p, worker, key, host, item, most = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local failures = redis.call('HINCRBY', p..'publish_failures', key, 1)  -- first: refused if OOM
+redis.call('HDEL', p..'inflight:'..worker, key)
+if redis.call('GET', p..'lease:'..host) == worker..'\\n'..key then redis.call('DEL', p..'lease:'..host) end
+if failures > most then
+  redis.call('HSET', p..'unpublished', key, item)
+  return 0
+end
+redis.call('RPUSH', p..'q:'..host, item)
+if redis.call('SADD', p..'hosts', host) == 1 then redis.call('RPUSH', p..'ring', host) end
+redis.call('INCR', p..'queued')
+redis.call('DEL', p..'finished')
+return 1
+"""
+
 _FINISHED = """
 local p = ARGV[1]
 if redis.call('EXISTS', p..'finished') == 1 then return 1 end
@@ -138,14 +162,21 @@ class SharedFrontier:
             raise SharedCrawlError(f"invalid Redis URL {url!r}: {exc}") from None
         self.prefix = prefix
         self.worker = uuid.uuid4().hex[:12]
-        #: set when a page could not be published: entries then stay, to be re-queued
-        self.keep_inflight = False
+        # Scrapy may call done() for a page before or after its item failed to publish (the
+        # spider's generator runs up to two items ahead of the pipelines), so both orders are
+        # handled: _held are keys popped here whose done() has not come, _cancelled the done()
+        # calls still to come of pages already re-queued (by then the key may be popped again:
+        # that done() must not clear the new entry), _unpublished the items to put back.
+        self._held: set[str] = set()
+        self._cancelled: Counter[str] = Counter()
+        self._unpublished: dict[str, tuple[str, bytes]] = {}
         self.lease_ms = str(int(lease_seconds * 1000))
         self._push = self.client.register_script(_PUSH)
         self._pop = self.client.register_script(_POP)
         self._release = self.client.register_script(_RELEASE)
         self._reap = self.client.register_script(_REAP)
         self._finished = self.client.register_script(_FINISHED)
+        self._requeue = self.client.register_script(_REQUEUE)
         _guard(self.client.ping, f"cannot reach Redis at {url}")
 
     # -- this worker --
@@ -190,6 +221,7 @@ class SharedFrontier:
         if not item:
             return None
         key, host, payload = item.split(b"\n", 2)
+        self._held.add(key.decode())
         return key.decode(), host.decode(), payload
 
     def release(self, key: str, host: str, delay: float, *, forget: bool) -> None:
@@ -206,21 +238,55 @@ class SharedFrontier:
         return bool(_guard(lambda: self._finished(args=[self.prefix])))
 
     def forget_own(self) -> int:
-        """Drop this worker's in-flight entries (called when its engine is idle: all were handled)."""
-        if self.keep_inflight:
-            return 0
+        """Drop this worker's in-flight entries (called when its engine is idle: all were handled).
+
+        Pages waiting to be re-queued (:meth:`unpublished`) are kept in memory, not in the hash.
+        """
+        self._held.clear()
+        self._cancelled.clear()  # idle: every page's done() has come
         key = f"{self.prefix}inflight:{self.worker}"
         with self.client.pipeline() as pipe:
             pipe.hlen(key)
             pipe.delete(key)
             return int(_guard(pipe.execute)[0])
 
+    # -- pages that could not be published --
+
+    def unpublished(self, key: str, host: str, payload: bytes) -> None:
+        """The page of the in-flight request ``key`` was not published: fetch it again.
+
+        ``payload`` is the request serialized again (its entry may already be gone, see
+        ``__init__``).  Only recorded here: :meth:`requeue` puts it back in Redis.
+        """
+        if key in self._held:  # its done() is still to come: it must not clear the key any more
+            self._held.discard(key)
+            self._cancelled[key] += 1
+        self._unpublished[key] = (host, payload)
+
+    def unpublished_keys(self) -> list[str]:
+        """Pages waiting to be re-queued (kept while Redis refuses it: the crawl is not over)."""
+        return list(self._unpublished)
+
+    def requeue(self, key: str) -> bool:
+        """Atomically drop ``key``'s in-flight entry and queue its request again at the end of its
+        host's queue: True; or, after :data:`MAX_PUBLISH_FAILURES`, set it aside: False."""
+        host, payload = self._unpublished[key]
+        item = key.encode() + b"\n" + host.encode() + b"\n" + payload
+        args = [self.prefix, self.worker, key, host, item, MAX_PUBLISH_FAILURES]
+        requeued = bool(_guard(lambda: self._requeue(args=args)))
+        del self._unpublished[key]
+        return requeued
+
     # -- the spider's frontier interface (crawler.frontier.Frontier) --
 
     def done(self, url: str) -> None:
-        """A page was handled (its items published): its in-flight entry goes."""
-        if self.keep_inflight:
+        """A page was handled: its in-flight entry goes (unless the page was re-queued)."""
+        if self._cancelled[url] > 0:
+            self._cancelled[url] -= 1
+            if not self._cancelled[url]:
+                del self._cancelled[url]
             return
+        self._held.discard(url)
         _guard(lambda: self._release(args=[self.prefix, self.worker, url, "", "0", "1"]))
 
     def push(self, url: str, depth: int) -> None:

@@ -1,9 +1,16 @@
 """Pages of a distributed crawl go to the index's page stream, not to an index writer.
 
 :class:`StreamPipeline` publishes each :class:`crawler.items.Page` (and each page found gone)
-to :class:`index.stream.PageStream`; one ``sdc index consume`` process writes the index.  The
-publish (``XADD``) is done before the spider marks the page done, so a page leaves a worker's
-in-flight record only once it is in the stream.  Counts go to the stats under ``stream/<what>``.
+to :class:`index.stream.PageStream`; one ``sdc index consume`` process writes the index.  Counts
+go to the stats under ``stream/<what>``.
+
+A publish that Redis refuses (:class:`index.stream.StreamError`) is raised as
+:class:`~crawler.distributed.errors.SharedCrawlError`: Scrapy then sends ``item_error`` with the
+page's response, and the scheduler puts that one request back in the queue
+(:meth:`crawler.distributed.scheduler.SharedScheduler.item_error`); every other page goes on as
+usual.  The page's validators are taken back from the crawl state first, so that the new fetch
+is not answered 304.  Any other exception is a bug, not retried: Scrapy logs it, the page is
+dropped.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.distributed.errors import SharedCrawlError
 from crawler.items import Gone, Page
+from index.stream import StreamError
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,14 +43,24 @@ class StreamPipeline:
     def process_item(self, item: Any) -> Any:
         try:
             self._publish(item)
-        except Exception:
-            # the spider would mark the page done: keep every in-flight entry instead, so that
-            # the pages go back to the queue when this worker stops
-            frontier = getattr(self.crawler.spider, "frontier", None)
-            if frontier is not None:
-                frontier.keep_inflight = True
-            raise
+        except StreamError as exc:
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("stream/failed")
+            self._unrecord(item)
+            raise SharedCrawlError(f"page not published, to be fetched again: {exc}") from exc
         return item
+
+    def _unrecord(self, item: Any) -> None:
+        """Undo what ``StatePipeline`` recorded, so that the new fetch publishes the page again:
+        no conditional request (its 304 would publish nothing), and a gone page still known (the
+        spider reports only known pages as gone)."""
+        state = getattr(self.crawler.spider, "crawl_state", None)
+        if state is None:
+            return
+        if isinstance(item, Page):
+            state.forget(item.url)
+        elif isinstance(item, Gone):
+            state.record(item.url, None, None)
 
     def _publish(self, item: Any) -> None:
         stats = self.crawler.stats

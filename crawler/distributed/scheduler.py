@@ -7,6 +7,12 @@ response has left the downloader, kept for the crawl delay (or the robots.txt ``
 a request that never reached the network (robots.txt, offsite) releases it when the spider
 marks it done.
 
+A page the pipeline could not publish (``item_error`` with a ``SharedCrawlError``, see
+:mod:`crawler.distributed.pipeline`) has its request serialized again and put back at the end of
+its host's queue, atomically with the removal of its in-flight entry: that page alone is fetched
+again, by any worker (at most ``MAX_PUBLISH_FAILURES`` times, then set aside in Redis).  While
+Redis refuses even that, the request waits in this worker, which does not finish meanwhile.
+
 Why not scrapy-redis: its scheduler has no per-host politeness across workers and no in-flight
 record (a killed worker loses what it had popped), the two points of this crawl.
 
@@ -29,11 +35,13 @@ from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
 from crawler.distributed.errors import SharedCrawlError
-from crawler.distributed.frontier import SharedFrontier
+from crawler.distributed.frontier import MAX_PUBLISH_FAILURES, SharedFrontier
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 TICK = 0.1
@@ -68,6 +76,7 @@ class SharedScheduler:
         self._last_beat = time.monotonic()
         self.crawler.signals.connect(self.request_left_downloader, signal=signals.request_left_downloader)
         self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        self.crawler.signals.connect(self.item_error, signal=signals.item_error)
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(TICK, now=False)
 
@@ -75,6 +84,7 @@ class SharedScheduler:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         if self.frontier is not None:
+            self._requeue_unpublished()
             self.frontier.leave()  # anything still in flight (a stopped crawl) goes back to the queues
 
     def has_pending_requests(self) -> bool:
@@ -90,8 +100,7 @@ class SharedScheduler:
         redirects = request.meta.get("redirect_urls")
         key = redirects[0] if redirects else request.url
         host = self.crawler.engine.downloader.get_slot_key(request)
-        meta = {k: v for k, v in request.meta.items() if k != "sdc_lease"}
-        payload = pickle.dumps(request.replace(meta=meta).to_dict(spider=self.spider), protocol=5)
+        payload = self._payload(request)
         fingerprint = self.crawler.request_fingerprinter.fingerprint(request).hex()
         added = self.frontier.enqueue(key, host, payload, fingerprint, front=request.priority > 0,
                                       dont_filter=request.dont_filter)
@@ -109,6 +118,43 @@ class SharedScheduler:
         self._inc("scheduler/dequeued/redis")
         return request
 
+    def _payload(self, request: Request) -> bytes:
+        meta = {k: v for k, v in request.meta.items() if k != "sdc_lease"}
+        return pickle.dumps(request.replace(meta=meta).to_dict(spider=self.spider), protocol=5)
+
+    # -- pages not published --
+
+    def item_error(self, item: Any, response: Response | None, spider: Any = None,
+                   failure: Failure | None = None) -> None:
+        """The pipeline could not publish this response's page: fetch that request again."""
+        if self.frontier is None or failure is None or not failure.check(SharedCrawlError):
+            return  # another pipeline's error: the page is dropped, as on one machine
+        request = response.request if response is not None else None
+        lease = request.meta.get("sdc_lease") if request is not None else None
+        if request is None or lease is None:
+            logger.error("a page could not be published and its request is unknown: %s", failure.value)
+            return
+        key, host = lease
+        self.frontier.unpublished(key, host, self._payload(request))
+        self._requeue_unpublished()
+
+    def _requeue_unpublished(self) -> None:
+        """Put back the pages not published; what Redis refuses now is tried again every second."""
+        assert self.frontier is not None
+        for key in self.frontier.unpublished_keys():
+            try:
+                requeued = self.frontier.requeue(key)
+            except SharedCrawlError as exc:
+                logger.error("shared crawl: %s (%s is re-queued later)", exc, key)
+                return
+            if requeued:
+                self._inc("distributed/publish_requeued")
+                logger.warning("%s could not be published: queued to be fetched again", key)
+            else:
+                self._inc("distributed/unpublished")
+                logger.error("%s could not be published %d times: set aside in Redis (%sunpublished)",
+                             key, MAX_PUBLISH_FAILURES + 1, self.frontier.prefix)
+
     # -- leases, heartbeat, end of the crawl --
 
     def request_left_downloader(self, request: Request, spider: Any = None) -> None:
@@ -121,6 +167,7 @@ class SharedScheduler:
 
     def spider_idle(self, spider: Any = None) -> None:
         assert self.frontier is not None
+        self._requeue_unpublished()
         # nothing is being downloaded or parsed here: any entry left is handled (a request dropped
         # by a middleware without callback or errback)
         left = self.frontier.forget_own()
@@ -129,7 +176,7 @@ class SharedScheduler:
         requeued = self.frontier.reap()
         if requeued:
             self._inc("distributed/requeued", requeued)
-        if not self.frontier.finished():
+        if self.frontier.unpublished_keys() or not self.frontier.finished():
             raise DontCloseSpider
 
     def _tick(self) -> None:
@@ -139,6 +186,7 @@ class SharedScheduler:
             if now - self._last_beat >= BEAT:
                 self._last_beat = now
                 self.frontier.beat()
+                self._requeue_unpublished()
                 requeued = self.frontier.reap()
                 if requeued:
                     self._inc("distributed/requeued", requeued)
