@@ -14,6 +14,7 @@ with ``--quick``).  Access logs are off in every server, the ceiling included.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import itertools
 import json
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import httpx
 import orjson
+import psutil
 from fastapi import FastAPI, Request
 from starlette.applications import Starlette
 from starlette.responses import Response
@@ -85,6 +87,9 @@ class Figure:
     p50_ms: float
     p99_ms: float
     errors: int
+    #: server CPU time per request (all its processes): steadier than the rate when
+    #: other work shares the two cores, since wrk and the server compete for them
+    cpu_us: float = 0.0
 
 
 def _free_port() -> int:
@@ -147,9 +152,13 @@ def _wrk(url: str, script: str, seconds: float, connections: int) -> Figure:
     return Figure(rate, latency["50"], latency["99"], count)
 
 
-def _lua_post(body: bytes) -> str:
+def _lua_post(bodies: list[bytes]) -> str:
+    """POST the bodies in turn (one body: the same request every time)."""
+    quoted = ",\n".join(f"[==[{b.decode()}]==]" for b in bodies)
     return ('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-            f"wrk.body = [==[{body.decode()}]==]\n")
+            f"local bodies = {{{quoted}}}\nlocal i = 0\n"
+            "request = function()\n  i = i % #bodies + 1\n"
+            "  return wrk.format(nil, nil, nil, bodies[i])\nend\n")
 
 
 def _lua_queries(paths: list[str]) -> str:
@@ -158,16 +167,17 @@ def _lua_queries(paths: list[str]) -> str:
             "request = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n")
 
 
-async def _httpx_load(url: str, paths: list[str], body: bytes | None, seconds: float,
+async def _httpx_load(url: str, paths: list[str], bodies: list[bytes] | None, seconds: float,
                       connections: int) -> Figure:
     latencies: list[float] = []
     errors = 0
     stop_at = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=connections)
+    requests = itertools.cycle(itertools.product(paths, bodies or [None]))
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10) as client:
-        async def worker(offset: int) -> None:
+        async def worker() -> None:
             nonlocal errors
-            for path in itertools.islice(itertools.cycle(paths), offset, None):
+            for path, body in requests:
                 if time.perf_counter() >= stop_at:
                     return
                 started = time.perf_counter()
@@ -180,21 +190,44 @@ async def _httpx_load(url: str, paths: list[str], body: bytes | None, seconds: f
                 errors += response.status_code >= 300
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(connections)))
+        await asyncio.gather(*(worker() for _ in range(connections)))
         elapsed = time.perf_counter() - started
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
     return Figure(len(latencies) / elapsed, pick(0.50), pick(0.99), errors)
 
 
-def _load(base: str, paths: list[str], body: bytes | None, seconds: float,
-          connections: int = CONNECTIONS) -> Figure:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a server and its worker processes so far."""
+    process = psutil.Process(pid)
+    total = 0.0
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            times = p.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def _load(base: str, paths: list[str], bodies: list[bytes] | None, seconds: float,
+          connections: int = CONNECTIONS, server: int | None = None) -> Figure:
+    """Warm up for a second, then measure for ``seconds``; ``server`` is the pid to charge CPU to."""
+    def measure() -> Figure:
+        if shutil.which("wrk"):
+            script = _lua_post(bodies) if bodies is not None else _lua_queries(paths)
+            return _wrk(base + paths[0], script, seconds, connections)
+        return asyncio.run(_httpx_load(base, paths, bodies, seconds, connections))
+
     if shutil.which("wrk"):
-        script = _lua_post(body) if body is not None else _lua_queries(paths)
-        _wrk(base + paths[0], script, 1, connections)  # warm-up
-        return _wrk(base + paths[0], script, seconds, connections)
-    asyncio.run(_httpx_load(base, paths, body, 1, connections))
-    return asyncio.run(_httpx_load(base, paths, body, seconds, connections))
+        _wrk(base + paths[0], _lua_post(bodies) if bodies is not None else _lua_queries(paths), 1,
+             connections)
+    else:
+        asyncio.run(_httpx_load(base, paths, bodies, 1, connections))
+    cpu_before = _cpu_seconds(server) if server else 0.0
+    figure = measure()
+    if server:
+        requests = figure.rate * seconds
+        figure.cpu_us = (_cpu_seconds(server) - cpu_before) / requests * 1e6 if requests else 0.0
+    return figure
 
 
 # -- data ---------------------------------------------------------------------------
@@ -224,6 +257,54 @@ def _classify_body(urls: list[str]) -> bytes:
     return json.dumps({"urls": list(itertools.islice(itertools.cycle(mixed), URLS_PER_REQUEST))}).encode()
 
 
+TARGETS = {
+    "ceiling": "ceiling (Starlette constant)",
+    "reference": "bare FastAPI classify (ref)",
+    "classify": f"/api/classify ({URLS_PER_REQUEST} URLs)",
+    "varied": "/api/classify, varied URLs",
+    "search": "/api/search",
+    "suggest": "/api/suggest (keystrokes)",
+}
+#: the varied stream: this many different bodies, posted in turn
+VARIED_BODIES = 400
+
+
+def _varied_bodies(data_dir: Path, urls: list[str], count: int = VARIED_BODIES,
+                   seed: int = 11) -> list[bytes]:
+    """Bodies whose 20,000 URLs are all different, on about 10,000 hosts.
+
+    Unlike the one repeated body, this lets no cache of ours see the same URL
+    twice and few hosts more than twice: half the URLs are on hosts of the
+    registry (listed or below a listed domain), a quarter on made-up untrusted hosts that
+    are all new, a quarter are corpus pages; one in fifty is written so that only
+    the WHATWG parser can read it (uppercase, port, userinfo).
+    """
+    import random
+
+    from sources import Registry
+
+    rng = random.Random(seed)
+    with Registry(data_dir) as registry:
+        hosts = [row[0] for row in registry.store.iter_entries()]
+    hosts = hosts or ["www.service-public.fr", "www.paris.fr"]
+    pages = urls or ["https://www.service-public.fr/particuliers/vosdroits/F1"]
+    drawn: list[str] = []
+    for n in range(count * URLS_PER_REQUEST):
+        kind = rng.random()
+        if kind < 0.5:
+            host = rng.choice(hosts)
+            url = f"https://{rng.choice(['', 'www.', 'demarches.'])}{host}/page/{n}?id={rng.randrange(10**6)}"
+        elif kind < 0.75:
+            url = f"https://{rng.choice(['blog', 'www', 'news'])}.site{n}-{rng.randrange(10**6)}.com/a/{n}"
+        else:
+            url = f"{rng.choice(pages)}?from={n}"
+        if n % 50 == 49:
+            url = url.replace("https://", "HTTPS://User@", 1)
+        drawn.append(url)
+    return [json.dumps({"urls": drawn[i:i + URLS_PER_REQUEST]}).encode()
+            for i in range(0, len(drawn), URLS_PER_REQUEST)]
+
+
 def main(argv: list[str] | None = None) -> None:
     quick = "--quick" in (argv or [])
     seconds = 3.0 if quick else 10.0
@@ -238,12 +319,13 @@ def main(argv: list[str] | None = None) -> None:
               f"{seconds:.0f} s per target after 1 s of warm-up, rounds interleaved, median shown; "
               "access logs off; load average before: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
         body = _classify_body(urls)
+        varied = _varied_bodies(data_dir, urls)
         search_paths = [f"/api/search?{httpx.QueryParams({'q': q})}" for q in QUERIES]
         # what a browser sends while a query is typed: every prefix of every query
         suggest_paths = [f"/api/suggest?{httpx.QueryParams({'q': q[:n]})}"
                          for q in QUERIES for n in range(1, len(q) + 1)]
-        print(f"{'target':<28}{'workers':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-              f"{'errors':>8}{'vs ceiling':>12}")
+        print(f"{'target':<30}{'workers':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+              f"{'errors':>8}{'vs ceiling':>12}{'CPU us/req':>12}{'CPU vs ceiling':>16}")
         rounds = 2 if quick else 3
         for workers in (1, 2):
             ceiling_port, service_port, reference_port = _free_port(), _free_port(), _free_port()
@@ -254,33 +336,33 @@ def main(argv: list[str] | None = None) -> None:
                        _start(_uvicorn("reference_app", reference_port, workers, factory=True), bench_env,
                               reference_port, "/docs"),
                        _start(service_cmd, env, service_port, "/healthz")]
-            figures: dict[str, list[Figure]] = {"ceiling": [], "reference": [], "classify": [],
-                                                "search": [], "suggest": []}
+            ceiling_base, reference_base, service_base = (
+                f"http://127.0.0.1:{port}" for port in (ceiling_port, reference_port, service_port))
+            pids = {"ceiling": servers[0].pid, "reference": servers[1].pid, "service": servers[2].pid}
+            figures: dict[str, list[Figure]] = {k: [] for k in TARGETS}
             try:
                 for _ in range(rounds):  # interleaved: the machine's other load hits all alike
-                    figures["ceiling"].append(
-                        _load(f"http://127.0.0.1:{ceiling_port}", ["/api/classify"], body, seconds))
-                    figures["reference"].append(
-                        _load(f"http://127.0.0.1:{reference_port}", ["/api/classify"], body, seconds))
-                    figures["classify"].append(
-                        _load(f"http://127.0.0.1:{service_port}", ["/api/classify"], body, seconds))
-                    figures["search"].append(
-                        _load(f"http://127.0.0.1:{service_port}", search_paths, None, seconds,
-                              SEARCH_CONNECTIONS))
-                    figures["suggest"].append(
-                        _load(f"http://127.0.0.1:{service_port}", suggest_paths, None, seconds,
-                              SEARCH_CONNECTIONS))
+                    figures["ceiling"].append(_load(ceiling_base, ["/api/classify"], [body], seconds,
+                                                    server=pids["ceiling"]))
+                    figures["reference"].append(_load(reference_base, ["/api/classify"], [body], seconds,
+                                                      server=pids["reference"]))
+                    figures["classify"].append(_load(service_base, ["/api/classify"], [body], seconds,
+                                                     server=pids["service"]))
+                    figures["varied"].append(_load(service_base, ["/api/classify"], varied, seconds,
+                                                   server=pids["service"]))
+                    figures["search"].append(_load(service_base, search_paths, None, seconds,
+                                                   SEARCH_CONNECTIONS, server=pids["service"]))
+                    figures["suggest"].append(_load(service_base, suggest_paths, None, seconds,
+                                                    SEARCH_CONNECTIONS, server=pids["service"]))
             finally:
                 for server in servers:
                     _stop(server)
-            ceiling, reference, classify, search, suggest = (
-                _median(figures[k]) for k in ("ceiling", "reference", "classify", "search", "suggest"))
-            _row("ceiling (Starlette constant)", workers, ceiling, None)
-            _row("bare FastAPI classify (ref)", workers, reference, ceiling)
-            _row(f"/api/classify ({URLS_PER_REQUEST} URLs)", workers, classify, ceiling)
-            _row("/api/search", workers, search, ceiling)
-            _row("/api/suggest (keystrokes)", workers, suggest, ceiling)
-            print(f"{'':<28}{'':>8}  = {classify.rate * URLS_PER_REQUEST:,.0f} URLs classified/s "
+            medians = {k: _median(v) for k, v in figures.items()}
+            ceiling = medians["ceiling"]
+            for key, name in TARGETS.items():
+                _row(name, workers, medians[key], None if key == "ceiling" else ceiling)
+            classify, reference = medians["classify"], medians["reference"]
+            print(f"{'':<30}{'':>8}  = {classify.rate * URLS_PER_REQUEST:,.0f} URLs classified/s "
                   f"with {workers} worker{'s' if workers > 1 else ''}, "
                   f"{classify.rate / reference.rate:.2f}x the bare FastAPI reference; rounds: "
                   + ", ".join(f"{f.rate:,.0f}" for f in figures["classify"]) + " req/s", flush=True)
@@ -299,8 +381,9 @@ def _median(figures: list[Figure]) -> Figure:
 
 def _row(name: str, workers: int, figure: Figure, ceiling: Figure | None) -> None:
     ratio = f"{figure.rate / ceiling.rate:.2f}" if ceiling else "1.00"
-    print(f"{name:<28}{workers:>8}{figure.rate:>10,.0f}{figure.p50_ms:>9.2f}{figure.p99_ms:>9.2f}"
-          f"{figure.errors:>8}{ratio:>12}", flush=True)
+    cpu_ratio = f"{ceiling.cpu_us / figure.cpu_us:.2f}" if ceiling and figure.cpu_us else "1.00"
+    print(f"{name:<30}{workers:>8}{figure.rate:>10,.0f}{figure.p50_ms:>9.2f}{figure.p99_ms:>9.2f}"
+          f"{figure.errors:>8}{ratio:>12}{figure.cpu_us:>12.1f}{cpu_ratio:>16}", flush=True)
 
 
 if __name__ == "__main__":

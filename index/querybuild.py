@@ -161,8 +161,39 @@ class QueryBuilder:
                 weights[token] = weights.get(token, 0.0) + self._tuning.synonym_weight
         rare, common = self._split_common(weights, searcher, originals)
         if common and rare:
+            if searcher is not None and self._sparse(rare, searcher):
+                return self._lookups(self._union(rare), common)
             return Query.boolean_query([(Occur.Must, self._union(rare)), (Occur.Should, self._union(common))])
         return self._union(weights)
+
+    def _sparse(self, rare: dict[str, float], searcher: tantivy.Searcher) -> bool:
+        """True when the pages holding a rarer word are few (at most ``sparse_share`` of the index)."""
+        share = self._tuning.sparse_share
+        if share <= 0:
+            return False
+        pages = sum(searcher.doc_freq(f.BODY, token) for token in rare)  # an upper bound (body only)
+        return pages <= share * searcher.num_docs
+
+    def _lookups(self, required: Query, common: dict[str, float]) -> Query:
+        """``required`` plus each very common word, looked up field by field in the pages it matches.
+
+        A union (of fields in a dis-max, of words) scores every page of its
+        postings in 4,096-document windows, even as the optional part of a
+        query: a common word then cost its whole postings (``travail`` is in
+        61% of the synthetic titles) for a few thousand matching pages.  One
+        term per nested optional clause is looked up page by page through the
+        skip lists instead (``plomb saturnisme travail``: 3.8 -> 1.0 ms over
+        1M pages).  A term query cannot take a maximum over fields, so a
+        common word scores here as the sum of its fields; on many matching
+        pages the nested lookups cost more than the union, hence ``_sparse``.
+        """
+        query = required
+        for token, weight in common.items():
+            for name, boost in self._boosts.items():
+                if boost > 0:
+                    term = Query.boost_query(Query.term_query(self._schema, name, token), boost * weight)
+                    query = Query.boolean_query([(Occur.Must, query), (Occur.Should, term)])
+        return query
 
     def _split_common(self, weights: dict[str, float], searcher: tantivy.Searcher | None,
                       originals: Sequence[str]) -> tuple[dict[str, float], dict[str, float]]:

@@ -51,6 +51,10 @@ class SearchTuning:
     common_word_share: float = 0.1
     #: ... on indexes of at least this many pages (small indexes gain nothing)
     common_word_min_docs: int = 10_000
+    #: when the pages holding a rarer word are at most this share of the index, each common word
+    #: is looked up in those pages only, scored as a sum over fields (``QueryBuilder._lookups``; 0
+    #: disables): same MRR@10 (0.853 -> 0.854), agent queries over 1M pages p50 about 8% lower
+    sparse_share: float = 0.02
     #: snippet length in characters
     snippet_chars: int = 200
     #: sites whose pages are legal texts (codes, Journal officiel): what a query naming the law wants

@@ -116,6 +116,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sdc = state
     render = Renderer(environment(), base_path(settings.public_base_url))
     app.state.templates = render.env
+    # the footer says where a query goes: nowhere, or to the configured upstream engines
+    render.env.globals["moteurs_tiers"] = [
+        name for name, on in (("SearXNG", settings.searxng_url), ("Marginalia", settings.marginalia_api_key))
+        if on]
     app.state.render = render
     app.state.render_error = render.error
     app.state.unified_provider = _unified_provider()
