@@ -110,7 +110,7 @@ class Searcher:
         docs = [searcher.doc(address) for _, address in ranked]
         hits = [_hit(doc, score) for doc, (score, _) in zip(docs, ranked, strict=True)]
         if snippets and hits:
-            self._add_snippets(searcher, full, docs, hits)
+            self._add_snippets(searcher, full, docs, hits, self._stems(parsed, alternatives))
         counts: dict[str, int] = {}
         if facets:
             facet_query = _combine(main, site_filters, excluded) if categories else full
@@ -219,12 +219,22 @@ class Searcher:
         total, hits = rescored(searcher, self._schema, query, bonus, window)
         return total, hits[offset:offset + limit]
 
+    def _stems(self, parsed: ParsedQuery, alternatives: list[str]) -> set[str]:
+        """The analysed terms of the query's words, phrases and alternatives (where snippets look)."""
+        texts = [*parsed.words, *parsed.required, *parsed.phrases, *alternatives]
+        return {token for text in texts for _, token in self._builder.terms(text)}
+
     def _add_snippets(self, searcher: tantivy.Searcher, query: tantivy.Query,
-                      docs: list[tantivy.Document], hits: list[Hit]) -> None:
+                      docs: list[tantivy.Document], hits: list[Hit], stems: set[str]) -> None:
         generator = tantivy.SnippetGenerator.create(searcher, query, self._schema, f.BODY)
         generator.set_max_num_chars(self.tuning.snippet_chars)
         for hit, doc in zip(hits, docs, strict=True):
-            hit.snippet = snippets.render(generator.snippet_from_doc(doc), partial(_summary, doc),
+            body = str(doc.get_first(f.BODY) or "")
+            source = doc
+            if len(body) > snippets.EXCERPT_CHARS:
+                source = tantivy.Document()
+                source.add_text(f.BODY, snippets.excerpt(body, stems))
+            hit.snippet = snippets.render(generator.snippet_from_doc(source), partial(_summary, doc),
                                           self.tuning.snippet_chars)
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, int]:

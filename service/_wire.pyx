@@ -8,62 +8,138 @@ is scanned once by hand, which is what lets a 50-URL request cost little more
 than the HTTP around it (``docs/benchmarks.md``).
 """
 
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcpy
+
 import orjson
+
+from sources.urls import match_plain
+
+
+cdef extern from "Python.h":
+    # a compact ASCII string: its characters are its UTF-8 bytes, readable in place
+    bint PyUnicode_IS_COMPACT_ASCII(object o)
+    const char *PyUnicode_AsUTF8AndSize(object o, Py_ssize_t *size) except NULL
 
 cdef object _MISSING = object()
 
 
-cdef inline bint _host_char(Py_UCS4 c):
-    return (u"a" <= c <= u"z") or (u"0" <= c <= u"9") or c == u"." or c == u"-"
+cdef inline bint _host_char(char c) noexcept nogil:
+    return (b"a"[0] <= c <= b"z"[0]) or (b"0"[0] <= c <= b"9"[0]) or c == b"."[0] or c == b"-"[0]
+
+
+cdef Py_ssize_t _host_end(const char *s, Py_ssize_t n, Py_ssize_t *start) noexcept nogil:
+    """End of group 1 of ``match_plain`` in ASCII ``s`` (its start in ``start``), or -1."""
+    cdef Py_ssize_t i
+    cdef char c
+    if n < 8 or s[0] != b"h"[0] or s[1] != b"t"[0] or s[2] != b"t"[0] or s[3] != b"p"[0]:
+        return -1
+    i = 4
+    if s[i] == b"s"[0]:
+        i += 1
+    if s[i] != b":"[0] or s[i + 1] != b"/"[0] or s[i + 2] != b"/"[0]:
+        return -1
+    i += 3
+    if i >= n:
+        return -1
+    c = s[i]
+    if not ((b"a"[0] <= c <= b"z"[0]) or (b"0"[0] <= c <= b"9"[0])):
+        return -1
+    start[0] = i
+    i += 1
+    while i < n:
+        c = s[i]
+        if not _host_char(c):
+            if c != b"/"[0] and c != b"?"[0] and c != b"#"[0]:
+                return -1
+            break
+        i += 1
+    return i
 
 
 cpdef object written_host(str url):
     """Group 1 of ``sources.urls.match_plain(url)``, or None where it does not match."""
-    cdef Py_ssize_t n = len(url)
-    cdef Py_ssize_t i, start
-    cdef Py_UCS4 c
-    if n < 8 or url[0] != u"h" or url[1] != u"t" or url[2] != u"t" or url[3] != u"p":
+    cdef Py_ssize_t n, start = 0, end
+    cdef const char *s
+    if not PyUnicode_IS_COMPACT_ASCII(url):  # rare: the pattern itself
+        match = match_plain(url)
+        return None if match is None else match[1]
+    s = PyUnicode_AsUTF8AndSize(url, &n)
+    end = _host_end(s, n, &start)
+    if end < 0:
         return None
-    i = 4
-    if url[i] == u"s":
-        i += 1
-    if url[i] != u":" or url[i + 1] != u"/" or i + 2 >= n or url[i + 2] != u"/":
-        return None
-    start = i + 3
-    if start >= n:
-        return None
-    c = url[start]
-    if not ((u"a" <= c <= u"z") or (u"0" <= c <= u"9")):
-        return None
-    i = start + 1
-    while i < n:
-        c = url[i]
-        if not _host_char(c):
-            if c != u"/" and c != u"?" and c != u"#":
-                return None
-            break
-        i += 1
-    return url[start:i]
+    return url[start:end]
 
 
-cdef inline bint _json_plain(str url):
-    """True when the URL needs no escaping inside a JSON string."""
-    cdef Py_UCS4 c
-    for c in url:
-        if c < 0x20 or c == u'"' or c == u"\\":
+cdef inline bint _json_plain(const char *s, Py_ssize_t n) noexcept nogil:
+    """True when ASCII ``s`` needs no escaping inside a JSON string."""
+    cdef Py_ssize_t i
+    cdef char c
+    for i in range(n):
+        c = s[i]
+        if c < 0x20 or c == b'"'[0] or c == b"\\"[0]:
             return False
     return True
+
+
+cdef class _Buffer:
+    """A growing byte buffer: one allocation for the whole answer, not objects per URL."""
+    cdef char *data
+    cdef Py_ssize_t size, capacity
+
+    def __cinit__(self, Py_ssize_t capacity):
+        self.data = <char *>malloc(capacity)
+        if self.data == NULL:
+            raise MemoryError()
+        self.size = 0
+        self.capacity = capacity
+
+    def __dealloc__(self):
+        free(self.data)
+
+    cdef int write(self, const char *s, Py_ssize_t n) except -1:
+        cdef char *grown
+        cdef Py_ssize_t capacity = self.capacity
+        if self.size + n > capacity:
+            while self.size + n > capacity:
+                capacity *= 2
+            grown = <char *>realloc(self.data, capacity)
+            if grown == NULL:
+                raise MemoryError()
+            self.data = grown
+            self.capacity = capacity
+        memcpy(self.data + self.size, s, n)
+        self.size += n
+        return 0
+
+    cdef int write_bytes(self, bytes b) except -1:
+        return self.write(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b))
 
 
 def render(list urls, dict by_host, learn, slow):
     """``(body, trusted)`` for ``urls``; ``by_host`` maps a written host to
     ``(fragment, trusted)`` or None, ``learn(written)`` fills it, ``slow(url)``
     classifies one URL the fast path leaves to the WHATWG parser."""
-    cdef list parts = [b'{"results":[']
+    cdef _Buffer out = _Buffer(256 + 256 * len(urls))
     cdef long trusted = 0
     cdef object url, written, entry
+    cdef Py_ssize_t n, start = 0, end
+    cdef const char *s
+    out.write(b'{"results":[', 12)
     for url in urls:
-        written = written_host(url)
+        if type(url) is not str:
+            raise TypeError("URLs must be strings")
+        written = None
+        s = NULL
+        if PyUnicode_IS_COMPACT_ASCII(url):
+            s = PyUnicode_AsUTF8AndSize(url, &n)
+            end = _host_end(s, n, &start)
+            if end >= 0:
+                written = url[start:end]
+        else:
+            written = written_host(url)
         if written is None:
             entry = slow(url)
         else:
@@ -72,19 +148,19 @@ def render(list urls, dict by_host, learn, slow):
                 entry = learn(written)
             if entry is None:
                 entry = slow(url)
-        if _json_plain(url):
-            parts.append(b'{"url":"')
-            parts.append((<str>url).encode("utf-8"))
-            parts.append(b'"')
+        if s != NULL and _json_plain(s, n):
+            out.write(b'{"url":"', 8)
+            out.write(s, n)
+            out.write(b'"', 1)
         else:
-            parts.append(b'{"url":')
-            parts.append(orjson.dumps(url))
-        parts.append(entry[0])
+            out.write(b'{"url":', 7)
+            out.write_bytes(orjson.dumps(url))
+        out.write_bytes(<bytes>entry[0])
         trusted += <long>entry[1]
-    body = b"".join(parts)
     if urls:
-        body = body[:-1]
-    return body + b"]}", trusted
+        out.size -= 1  # the last fragment's comma
+    out.write(b"]}", 2)
+    return PyBytes_FromStringAndSize(out.data, out.size), trusted
 
 
 def checked_urls(object data, Py_ssize_t max_urls, Py_ssize_t max_length):
