@@ -134,3 +134,19 @@ def make_settings() -> object:
 @pytest.fixture(scope="module")
 def make_settings_module() -> object:
     return settings_for
+
+
+@pytest.fixture(scope="module")
+def stack_client(built_data: Path, make_settings_module) -> Iterator[TestClient]:
+    """The same service with the hot path turned off: the FastAPI route answers through the stack."""
+    app = create_app(make_settings_module(built_data))
+    app.hot_path = None  # type: ignore[attr-defined]
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture()
+def fresh_client(writable_data: Path, make_settings) -> Iterator[TestClient]:
+    """A service of its own (own metrics and usage counters)."""
+    with TestClient(create_app(make_settings(writable_data))) as test_client:
+        yield test_client

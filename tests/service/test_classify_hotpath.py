@@ -1,101 +1,35 @@
 """``POST /api/classify`` answered ahead of the middleware stack (``service/hotpath.py``).
 
 Every answer is compared with the one the FastAPI stack gives for the same request
-(the same app with ``hot_path = None``): status, body and headers.  Then over real
-HTTP (``sdc serve`` on loopback): bodies, headers, the body cap by length and by a
-chunked upload, metrics and usage counts.
+(the same app with ``hot_path = None``): status, body and headers.  The same over
+real HTTP is in ``test_classify_hotpath_http.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import pytest
 from fastapi.testclient import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 
 from service.app import create_app
 from service.bodies import MAX_BODY_BYTES
-from service.models import MAX_URL_LENGTH, MAX_URLS
+from service.models import MAX_URLS
 from service.security import HEADERS
-from tests.served import start_service, stop_service
-
-ROUTE = "/api/classify"
-ORIGIN = {"Origin": "chrome-extension://abcdefghijklmnop"}
-TOO_LARGE = {"detail": f"request body larger than {MAX_BODY_BYTES} bytes"}
-
-SAMPLE = ["https://www.lyon.fr/x", "https://evil.example.com/", "pas une url", "https://impots.gouv.fr/",
-          "https://www.caf.fr/", "HTTPS://WWW.AMELI.FR/", "https://user:pw@www.lyon.fr:8443/a",
-          "https://www.lyon.fr./", "https://xn--mairie-e9a.fr/", "https://127.0.0.1/", "",
-          "javascript:alert(1)", "www.lyon.fr", "https://www.lyon.fr\\x", "https://www..lyon.fr/",
-          'https://www.univ-exemple.fr/"\\\t\n\x00\x7f\u2028é', "https://mairie-exemple.fr/?q=1#f"]
-
-#: body -> the name of the problem: the field the 422's ``loc`` ends with, or its ``type``
-BAD_BODIES: dict[str, tuple[bytes, str]] = {
-    "invalid-json": (b'{"urls": [', "json_invalid"),
-    "not-json": (b"urls=https://www.lyon.fr/", "json_invalid"),
-    "empty": (b"", "json_invalid"),
-    "non-utf8": (b'{"urls": ["\xff"]}', "json_invalid"),
-    "lone-surrogate": (b'{"urls": ["\\ud800"]}', "json_invalid"),
-    "null": (b"null", "model_type"),
-    "list": (b'["https://www.lyon.fr/"]', "model_type"),
-    "urls-string": (b'{"urls": "https://www.lyon.fr/"}', "list_type"),
-    "urls-null": (b'{"urls": null}', "list_type"),
-    "url-number": (b'{"urls": ["https://www.lyon.fr/", 3]}', "string_type"),
-    "url-object": (b'{"urls": [{"url": "https://www.lyon.fr/"}]}', "string_type"),
-    "missing": (b"{}", "missing"),
-    "extra-key": (b'{"urls": [], "verbose": true}', "extra_forbidden"),
-    "too-many": (orjson.dumps({"urls": ["https://www.lyon.fr/"] * (MAX_URLS + 1)}), "too_long"),
-    "too-long-url": (orjson.dumps({"urls": ["https://www.lyon.fr/" + "x" * MAX_URL_LENGTH]}),
-                     "string_too_long"),
-}
-
-GOOD_BODIES: dict[str, bytes] = {
-    "sample": orjson.dumps({"urls": SAMPLE}),
-    "none": b'{"urls": []}',
-    "spaced": b' { "urls" : [ "https://www.lyon.fr/" ] }\n',
-    "max": orjson.dumps({"urls": [f"https://www.lyon.fr/{i}" for i in range(MAX_URLS)]}),
-    "longest-url": orjson.dumps({"urls": ["https://www.caf.fr/" + "y" * (MAX_URL_LENGTH - 19)]}),
-    "escaped": b'{"urls": ["https:\\/\\/www.lyon.fr\\/\\u00e9", "\\ud83d\\ude00"]}',
-}
-
-
-def headers_of(response: httpx.Response) -> list[tuple[str, str]]:
-    """Headers as a sorted list, without those the server adds (date, server)."""
-    return sorted((k.lower(), v) for k, v in response.headers.multi_items()
-                  if k.lower() not in {"date", "server"})
-
-
-def metric(client: Any, name: str, **labels: str) -> float:
-    """The value of one sample of ``/metrics`` (0 when absent)."""
-    for family in text_string_to_metric_families(client.get("/metrics").text):
-        for sample in family.samples:
-            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
-                return float(sample.value)
-    return 0.0
-
-
-@pytest.fixture(scope="module")
-def stack_client(built_data: Path, make_settings_module) -> Iterator[TestClient]:
-    """The same service with the hot path turned off: the FastAPI route answers through the stack."""
-    app = create_app(make_settings_module(built_data))
-    app.hot_path = None  # type: ignore[attr-defined]
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-@pytest.fixture()
-def fresh_client(writable_data: Path, make_settings) -> Iterator[TestClient]:
-    """A service of its own (own metrics and usage counters)."""
-    with TestClient(create_app(make_settings(writable_data))) as test_client:
-        yield test_client
+from tests.service.hotpath_support import (
+    BAD_BODIES,
+    GOOD_BODIES,
+    ORIGIN,
+    ROUTE,
+    SAMPLE,
+    TOO_LARGE,
+    headers_of,
+    metric,
+)
 
 
 def test_the_hot_path_is_wired(client: TestClient) -> None:
@@ -370,97 +304,3 @@ def test_behind_a_proxy_with_a_root_path(built_data: Path, make_settings_module)
     sent = call(app, [{"type": "http.request", "body": orjson.dumps({"urls": SAMPLE})}],
                 path="/sdc" + ROUTE, root_path="/sdc")
     assert sent[0]["status"] == 200 and sent[1]["body"] == want.content
-
-
-# -- over real HTTP ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def served(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("hotpath-served") / "data"
-    shutil.copytree(built_data, data_dir)
-    for leftover in data_dir.glob("usage.sqlite3*"):
-        leftover.unlink()
-    process, base = start_service(data_dir, "--no-access-log")
-    yield base
-    stop_service(process)
-
-
-def test_http_answers_as_the_stack(served: str, stack_client: TestClient) -> None:
-    with httpx.Client(base_url=served) as http:
-        for name, body in [*GOOD_BODIES.items(), *((n, b) for n, (b, _) in BAD_BODIES.items())]:
-            for extra in ({}, ORIGIN):
-                headers = {"content-type": "application/json", **extra}
-                hot = http.post(ROUTE, content=body, headers=headers)
-                stack = stack_client.post(ROUTE, content=body, headers=headers)
-                assert (hot.status_code, hot.content) == (stack.status_code, stack.content), name
-                assert headers_of(hot) == headers_of(stack), name
-
-
-def test_http_body_cap_by_length_and_by_chunks(served: str) -> None:
-    over = b'{"urls": ["' + b"x" * (MAX_BODY_BYTES - 13) + b'"]}'
-
-    def chunks() -> Iterator[bytes]:  # no Content-Length: Transfer-Encoding: chunked
-        sent = 0
-        while sent <= MAX_BODY_BYTES:
-            sent += 256 * 1024
-            yield b" " * (256 * 1024)
-
-    with httpx.Client(base_url=served, timeout=60) as http:
-        declared = http.post(ROUTE, content=over, headers=ORIGIN)
-        assert declared.status_code == 413 and declared.json() == TOO_LARGE
-        assert declared.headers["access-control-allow-origin"] == "*"
-        assert declared.headers["content-security-policy"]
-        chunked = http.post(ROUTE, content=chunks(), headers={"content-type": "application/json"})
-        assert chunked.status_code == 413 and chunked.json() == TOO_LARGE
-        assert chunked.headers["vary"] == "Origin"
-        # the same client goes on (a new connection if the server closed the old one)
-        assert http.post(ROUTE, json={"urls": ["https://www.lyon.fr/"]}).status_code == 200
-
-
-def test_http_small_chunked_body_and_keep_alive(served: str) -> None:
-    body = orjson.dumps({"urls": SAMPLE})
-    with httpx.Client(base_url=served) as http:
-        whole = http.post(ROUTE, content=body)
-        pieces = http.post(ROUTE, content=iter([body[i:i + 5] for i in range(0, len(body), 5)]))
-        bad = http.post(ROUTE, content=b"{")
-        after = http.post(ROUTE, content=body)
-    assert whole.status_code == pieces.status_code == after.status_code == 200
-    assert pieces.content == whole.content == after.content
-    assert bad.status_code == 422
-
-
-def test_http_metrics_and_usage(served: str) -> None:
-    with httpx.Client(base_url=served) as http:
-        before_urls = metric(http, "sdc_urls_classified_total")
-        before_trusted = metric(http, "sdc_urls_trusted_total")
-        before_ok = metric(http, "sdc_http_requests_total", method="POST", route=ROUTE, status="200")
-        before_bad = metric(http, "sdc_http_requests_total", method="POST", route=ROUTE, status="422")
-        stats = http.get("/api/stats").json()["classified"]["classified_total"]
-        for _ in range(5):
-            assert http.post(ROUTE, json={"urls": ["https://www.lyon.fr/", "https://nope.example/"]}
-                             ).status_code == 200
-        assert http.post(ROUTE, content=b"[").status_code == 422
-        assert metric(http, "sdc_urls_classified_total") - before_urls == 10
-        assert metric(http, "sdc_urls_trusted_total") - before_trusted == 5
-        assert metric(http, "sdc_http_requests_total", method="POST", route=ROUTE, status="200") \
-            - before_ok == 5
-        assert metric(http, "sdc_http_requests_total", method="POST", route=ROUTE, status="422") \
-            - before_bad == 1
-        deadline = time.monotonic() + 15
-        while True:
-            usage = http.get("/api/stats").json()["classified"]
-            if usage["classified_total"] - stats >= 10 or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
-        assert usage["classified_total"] - stats == 10
-
-
-def test_http_preflight_and_fastapi_routes(served: str) -> None:
-    with httpx.Client(base_url=served) as http:
-        preflight = http.options(ROUTE, headers={**ORIGIN, "Access-Control-Request-Method": "POST",
-                                                 "Access-Control-Request-Headers": "content-type"})
-        assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
-        one = http.get(ROUTE, params={"url": "https://www.lyon.fr/"})
-        assert one.status_code == 200 and one.json()["trusted"] is True
-        slash = http.post(ROUTE + "/", json={"urls": []})
-        assert slash.status_code == 307 and slash.headers["location"].endswith(ROUTE)
