@@ -7,6 +7,10 @@ installed, else from a bounded asynchronous httpx client (which competes for
 the same 2 cores, so its figures are lower).  The registry holds every list of
 ``../shared/data`` when present; the index holds the corpus (2,000 documents
 with ``--quick``).  Access logs are off in every server, the ceiling included.
+``/api/classify`` is measured twice: one body posted again and again (the hosts
+of a results page, already seen), and 400 different bodies in turn (no URL
+seen twice, a quarter of the hosts new).  Next to the rate, the server's own
+CPU time per request: steadier when other work shares the two cores.
 
     python -m bench [--quick] service
 """

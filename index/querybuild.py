@@ -5,6 +5,10 @@ Shape of the scoring query::
     words   = Should( DisMax(title^b, headings^b, ...)^w for each distinct word
                       of the query and of its synonym alternatives )
               (w = 1 for the query's words, + synonym_weight per alternative using it)
+              on large indexes, words in more than common_word_share of the pages
+              only score the pages holding a rarer word; when those are few
+              (sparse_share), each such word is a sum of per-field terms, one
+              nested optional clause per term (see :meth:`QueryBuilder._lookups`)
     Must    each +word and each "phrase" (in any text field); the words are then
             a Should clause that only ranks what those match
     MustNot each -word / -"phrase" (in any text field)          (searcher)
@@ -159,20 +163,12 @@ class QueryBuilder:
         for alternative in alternatives:
             for token in dict.fromkeys(token for _, token in self.terms(alternative)):
                 weights[token] = weights.get(token, 0.0) + self._tuning.synonym_weight
-        rare, common = self._split_common(weights, searcher, originals)
+        rare, common, rare_pages = self._split_common(weights, searcher, originals)
         if common and rare:
-            if searcher is not None and self._sparse(rare, searcher):
+            if searcher is not None and rare_pages <= self._tuning.sparse_share * searcher.num_docs:
                 return self._lookups(self._union(rare), common)
             return Query.boolean_query([(Occur.Must, self._union(rare)), (Occur.Should, self._union(common))])
         return self._union(weights)
-
-    def _sparse(self, rare: dict[str, float], searcher: tantivy.Searcher) -> bool:
-        """True when the pages holding a rarer word are few (at most ``sparse_share`` of the index)."""
-        share = self._tuning.sparse_share
-        if share <= 0:
-            return False
-        pages = sum(searcher.doc_freq(f.BODY, token) for token in rare)  # an upper bound (body only)
-        return pages <= share * searcher.num_docs
 
     def _lookups(self, required: Query, common: dict[str, float]) -> Query:
         """``required`` plus each very common word, looked up field by field in the pages it matches.
@@ -185,7 +181,7 @@ class QueryBuilder:
         skip lists instead (``plomb saturnisme travail``: 3.8 -> 1.0 ms over
         1M pages).  A term query cannot take a maximum over fields, so a
         common word scores here as the sum of its fields; on many matching
-        pages the nested lookups cost more than the union, hence ``_sparse``.
+        pages the nested lookups cost more than the union, hence ``sparse_share``.
         """
         query = required
         for token, weight in common.items():
@@ -196,7 +192,7 @@ class QueryBuilder:
         return query
 
     def _split_common(self, weights: dict[str, float], searcher: tantivy.Searcher | None,
-                      originals: Sequence[str]) -> tuple[dict[str, float], dict[str, float]]:
+                      originals: Sequence[str]) -> tuple[dict[str, float], dict[str, float], int]:
         """Split the words into rare and very common ones (by document frequency in the body).
 
         A word in most pages (``travail`` among the Code du travail's
@@ -204,20 +200,22 @@ class QueryBuilder:
         time over a million pages.  When the query itself has a rarer word
         that some page holds, the common words are only looked up in the
         pages matching a rarer word (of the query or of its alternatives).
+        The third value is the sum of the rare words' document frequencies
+        (an upper bound of the pages holding one in their body).
         """
         share = self._tuning.common_word_share
         if searcher is None or share <= 0 or len(weights) < 2:
-            return weights, {}
+            return weights, {}, 0
         total = searcher.num_docs
         if total < self._tuning.common_word_min_docs:
-            return weights, {}
+            return weights, {}, 0
         limit = share * total
         frequency = {token: searcher.doc_freq(f.BODY, token) for token in weights}
         if not any(0 < frequency[token] <= limit for token in originals):
-            return weights, {}
+            return weights, {}, 0
         rare = {t: w for t, w in weights.items() if frequency[t] <= limit}
         common = {t: w for t, w in weights.items() if frequency[t] > limit}
-        return rare, common
+        return rare, common, sum(frequency[t] for t in rare)
 
     def _union(self, weights: dict[str, float]) -> Query:
         clauses = []

@@ -95,7 +95,7 @@ class ServiceApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings) -> ServiceApp:
     state = ServiceState(settings.data_dir, settings.index_dir, settings.redis_url)
 
     @contextlib.asynccontextmanager

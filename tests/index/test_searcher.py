@@ -160,3 +160,18 @@ def test_common_words_only_score_pages_with_a_rarer_word(index_dir: Path) -> Non
     assert split.search("carte grise").total == 2  # only common words: nothing to split
     # small indexes are left alone by default
     assert Searcher(index_dir).search("carte stationnement").total == 2
+
+
+def test_common_words_looked_up_in_few_pages_match_and_rank_as_the_union(index_dir: Path) -> None:
+    from index.tuning import SearchTuning
+
+    # sparse_share: a common word ("carte", "grise": 2 of the 5 pages) scored by per-field lookups
+    # in the pages of the rare one ("stationnement") keeps the matches and, here, the order
+    common = {"common_word_min_docs": 0, "common_word_share": 0.3}
+    lookups = Searcher(index_dir, tuning=SearchTuning(**common, sparse_share=1.0))
+    union = Searcher(index_dir, tuning=SearchTuning(**common, sparse_share=0.0))
+    for query in ("carte stationnement", "carte grise stationnement", "stationnement carte -grise"):
+        a, b = lookups.search(query), union.search(query)
+        assert a.total == b.total
+        assert [h.url for h in a.results] == [h.url for h in b.results]
+    assert lookups.search("carte stationnement").results[0].url == "https://www.paris.fr/pages/stationnement"
