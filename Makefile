@@ -8,7 +8,7 @@ JS_STAMP := extension/node_modules/.installed-stamp
 
 .PHONY: install run test test-js bench lint clean
 
-$(STAMP): pyproject.toml setup.py service/_wire.pyx
+$(STAMP): pyproject.toml setup.py sources/_plain.pyx sources/_plain.pxd service/_wire.pyx
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'

@@ -15,7 +15,9 @@ from libc.string cimport memcpy
 
 import orjson
 
-from sources.urls import match_plain
+from sources._plain cimport host_end
+
+from sources._plain import written_host
 
 
 cdef extern from "Python.h":
@@ -24,53 +26,6 @@ cdef extern from "Python.h":
     const char *PyUnicode_AsUTF8AndSize(object o, Py_ssize_t *size) except NULL
 
 cdef object _MISSING = object()
-
-
-cdef inline bint _host_char(char c) noexcept nogil:
-    return (b"a"[0] <= c <= b"z"[0]) or (b"0"[0] <= c <= b"9"[0]) or c == b"."[0] or c == b"-"[0]
-
-
-cdef Py_ssize_t _host_end(const char *s, Py_ssize_t n, Py_ssize_t *start) noexcept nogil:
-    """End of group 1 of ``match_plain`` in ASCII ``s`` (its start in ``start``), or -1."""
-    cdef Py_ssize_t i
-    cdef char c
-    if n < 8 or s[0] != b"h"[0] or s[1] != b"t"[0] or s[2] != b"t"[0] or s[3] != b"p"[0]:
-        return -1
-    i = 4
-    if s[i] == b"s"[0]:
-        i += 1
-    if s[i] != b":"[0] or s[i + 1] != b"/"[0] or s[i + 2] != b"/"[0]:
-        return -1
-    i += 3
-    if i >= n:
-        return -1
-    c = s[i]
-    if not ((b"a"[0] <= c <= b"z"[0]) or (b"0"[0] <= c <= b"9"[0])):
-        return -1
-    start[0] = i
-    i += 1
-    while i < n:
-        c = s[i]
-        if not _host_char(c):
-            if c != b"/"[0] and c != b"?"[0] and c != b"#"[0]:
-                return -1
-            break
-        i += 1
-    return i
-
-
-cpdef object written_host(str url):
-    """Group 1 of ``sources.urls.match_plain(url)``, or None where it does not match."""
-    cdef Py_ssize_t n, start = 0, end
-    cdef const char *s
-    if not PyUnicode_IS_COMPACT_ASCII(url):  # rare: the pattern itself
-        match = match_plain(url)
-        return None if match is None else match[1]
-    s = PyUnicode_AsUTF8AndSize(url, &n)
-    end = _host_end(s, n, &start)
-    if end < 0:
-        return None
-    return url[start:end]
 
 
 cdef inline bint _json_plain(const char *s, Py_ssize_t n) noexcept nogil:
@@ -135,7 +90,7 @@ def render(list urls, dict by_host, learn, slow):
         s = NULL
         if PyUnicode_IS_COMPACT_ASCII(url):
             s = PyUnicode_AsUTF8AndSize(url, &n)
-            end = _host_end(s, n, &start)
+            end = host_end(s, n, &start)
             if end >= 0:
                 written = url[start:end]
         else:

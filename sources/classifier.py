@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from sources import psl
 from sources.builtin import DENIED_PLATFORMS, PLATFORM_OWN_LABELS, SHARED_SUFFIXES, ZONES
 from sources.hosts import is_mixed_script
-from sources.urls import match_plain, parse_host_whatwg, plain_host
+from sources.urls import fast_host, parse_host_whatwg
 from sources.verdicts import NOT_A_STRING, NOT_LISTED, Classification, Entry, Verdict
 
 __all__ = ["Classification", "Classifier", "Entry", "Verdict"]
@@ -250,10 +250,9 @@ class Classifier:
     def classify(self, url: str) -> Classification:
         """Classify any string given as a URL; never raises."""
         try:
-            match = match_plain(url)
-        except TypeError:  # not a string: the regular expression refuses it
+            host = fast_host(url)
+        except TypeError:  # not a string
             return Classification(str(url), None, NOT_A_STRING)
-        host = None if match is None else plain_host(match[1])  # fast_host, one call fewer
         if host is not None:
             verdict = self._cache.get(host)  # classify_host's cache, read inline on the hot path
             if verdict is None:

@@ -45,10 +45,16 @@ class ParsedHost(NamedTuple):
     reason: str | None = None
 
 
-def fast_host(url: str) -> str | None:
+def fast_host_py(url: str) -> str | None:
     """The host of a plain ``http(s)://host/...`` URL, or None to take the slow path."""
     match = match_plain(url)
     return None if match is None else plain_host(match[1])
+
+
+def written_host_py(url: str) -> str | None:
+    """Group 1 of :data:`match_plain`: the host as the URL writes it, or None."""
+    match = match_plain(url)
+    return None if match is None else match[1]
 
 
 def plain_host(written: str) -> str | None:
@@ -63,6 +69,12 @@ def plain_host(written: str) -> str | None:
     if dot <= 0 or host[dot + 1] < "a":
         return None
     return host
+
+
+try:  # the same two, compiled by setup.py from sources/_plain.pyx (tests/sources/test_plain.py)
+    from sources._plain import fast_host, written_host
+except ImportError:  # pragma: no cover - an install without a C compiler
+    fast_host, written_host = fast_host_py, written_host_py
 
 
 def parse_host(url: str) -> ParsedHost:
