@@ -110,7 +110,7 @@ class Searcher:
         docs = [searcher.doc(address) for _, address in ranked]
         hits = [_hit(doc, score) for doc, (score, _) in zip(docs, ranked, strict=True)]
         if snippets and hits:
-            self._add_snippets(searcher, full, docs, hits, self._stems(parsed, alternatives))
+            self._add_snippets(searcher, full, docs, hits, partial(self._stems, parsed, alternatives))
         counts: dict[str, int] = {}
         if facets:
             facet_query = _combine(main, site_filters, excluded) if categories else full
@@ -225,15 +225,18 @@ class Searcher:
         return {token for text in texts for _, token in self._builder.terms(text)}
 
     def _add_snippets(self, searcher: tantivy.Searcher, query: tantivy.Query,
-                      docs: list[tantivy.Document], hits: list[Hit], stems: set[str]) -> None:
+                      docs: list[tantivy.Document], hits: list[Hit],
+                      stems: Callable[[], set[str]]) -> None:
         generator = tantivy.SnippetGenerator.create(searcher, query, self._schema, f.BODY)
         generator.set_max_num_chars(self.tuning.snippet_chars)
+        terms: set[str] | None = None  # only analysed for a long body
         for hit, doc in zip(hits, docs, strict=True):
             body = str(doc.get_first(f.BODY) or "")
             source = doc
             if len(body) > snippets.EXCERPT_CHARS:
+                terms = stems() if terms is None else terms
                 source = tantivy.Document()
-                source.add_text(f.BODY, snippets.excerpt(body, stems))
+                source.add_text(f.BODY, snippets.excerpt(body, terms))
             hit.snippet = snippets.render(generator.snippet_from_doc(source), partial(_summary, doc),
                                           self.tuning.snippet_chars)
 
