@@ -7,11 +7,17 @@ are skipped, never failed, when it is absent.
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sources import Classifier, Registry
+
+if TYPE_CHECKING:
+    from tests.scale.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data")).resolve()
@@ -55,3 +61,19 @@ def registry(tmp_path: Path) -> Registry:
     """An empty registry in a temporary data directory."""
     with Registry(tmp_path / "data") as reg:
         yield reg
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server on loopback for the session (skipped when not installed); the tests
+    empty it themselves (``redis_url`` in tests/scale, ``client`` in the crawler's)."""
+    from tests.scale.redis_server import RedisServer
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

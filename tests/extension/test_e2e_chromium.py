@@ -10,50 +10,23 @@ boxes, which must get no badge and no mark at all.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sources import Category, Classifier, Entry
-from sources.trustlist import build_trustlist, write_trustlist
+from tests.extension.e2e_support import (
+    ENGINES,
+    FALLBACK_URL,
+    MARKS_JS,
+    SERVICE_HOST,
+    check_marks,
+    prepare,
+)
 from tests.extension.serp_server import SerpServer
 
-PAGES = Path(__file__).resolve().parent / "pages"
 CHROMIUM = os.environ.get("SDC_CHROMIUM", "/usr/bin/chromium")
-SERVICE_HOST = "sdc.test"
-ENGINES: dict[str, str] = {
-    "google": "https://www.google.fr/search?q=carte+grise",
-    "bing": "https://www.bing.com/search?q=imp%C3%B4ts+d%C3%A9claration",
-    "qwant": "https://www.qwant.com/?q=allocations+familiales&t=web",
-    "duckduckgo": "https://html.duckduckgo.com/html/?q=passeport",
-    "duckduckgo-js": "https://duckduckgo.com/?q=passeport&ia=web",
-    "ecosia": "https://www.ecosia.org/search?method=index&q=rsa",
-    "startpage": "https://www.startpage.com/sp/search?query=carte+vitale",
-}
-#: a Google page whose result classes changed (the engine's selectors find nothing)
-FALLBACK_URL = "https://www.google.com/search?q=carte+grise"
-
-
-def registry() -> Classifier:
-    rows = [
-        ("service-public.fr", Category.ETAT, "Service-Public.fr"),
-        ("caf.fr", Category.AUTRE_PUBLIC, "Caisse d'allocations familiales"),
-        ("ameli.fr", Category.SANTE, "Assurance maladie"),
-        ("paris.fr", Category.COMMUNE, "Ville de Paris"),
-        ("facebook.com", Category.COMMUNE, "Page Facebook d'une commune"),
-    ]
-    return Classifier([Entry(h, c, n, "etalab:test", "listed by etalab:test") for h, c, n in rows])
-
-
-def fallback_page() -> str:
-    """The Google page after a (simulated) layout change: new ids and classes for results."""
-    html = (PAGES / "google.html").read_text("utf-8")
-    html = html.replace('id="rso"', 'id="rso-v2"').replace('class="g ', 'class="Kz9 ')
-    return html.replace("vt6azd", "Qr2x")
 
 
 @pytest.fixture(scope="module")
@@ -64,23 +37,10 @@ def browser_setup(
         pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
     playwright_api = pytest.importorskip("playwright.sync_api")
     tmp = tmp_path_factory.mktemp("e2e")
-    classifier = registry()
-    packed = write_trustlist(classifier, tmp / "packed.json", now=datetime(2026, 1, 1, tzinfo=UTC))
-    served = build_trustlist(classifier, now=datetime(2026, 6, 1, tzinfo=UTC))
-    unpacked = tmp / "chromium"
-    subprocess.run([node, str(extension_dir / "scripts" / "build.js"), "--browser", "chromium",
-                    "--out", str(unpacked), "--service-url", f"https://{SERVICE_HOST}",
-                    "--trustlist", str(tmp / "packed.json")],
-                   check=True, capture_output=True)
-    pages = {url.split("/")[2]: (PAGES / f"{engine}.html").read_text("utf-8")
-             for engine, url in ENGINES.items()}
-    pages["www.google.com"] = fallback_page()
-    def classify(url: str) -> dict[str, Any]:
-        answer = classifier.classify(url).to_dict()
-        del answer["rule"]  # the service's documented shape: url, trusted, domain, category, name, reason
-        return answer
+    prepared = prepare(tmp, node, extension_dir, "chromium")
+    packed, served, unpacked, pages = prepared.packed, prepared.served, prepared.unpacked, prepared.pages
 
-    with SerpServer(tmp, pages, SERVICE_HOST, served, classify) as server:
+    with SerpServer(tmp, pages, SERVICE_HOST, served, prepared.classify) as server:
         rules = ", ".join(f"MAP {host} 127.0.0.1:{server.port}" for host in [*pages, SERVICE_HOST])
         # lets the request recorder see the background's requests too (read at launch)
         os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
@@ -116,36 +76,7 @@ def open_page(setup: dict[str, Any], url: str) -> Any:
 
 
 def marks(page: Any) -> list[dict[str, Any]]:
-    """For each data-test element: expected and actual (mark of its result block, badges inside)."""
-    return page.eval_on_selector_all("[data-test]", """els => els.map(el => {
-        const block = el.closest('[data-sdc-trusted]') ?? el.querySelector('[data-sdc-trusted]');
-        return {
-            test: el.dataset.test, category: el.dataset.category ?? null,
-            trusted: block ? block.dataset.sdcTrusted : null,
-            badges: [...(block ?? el).querySelectorAll('[data-sdc-badge]')].map(b => b.dataset.sdcBadge),
-            noneInside: el.dataset.test === 'none'
-                ? el.querySelectorAll('[data-sdc-trusted], [data-sdc-badge]').length
-                  + (el.closest('[data-sdc-trusted]') ? 1 : 0)
-                : 0,
-            visible: el.checkVisibility(),
-        };
-    })""")
-
-
-def check_marks(found: list[dict[str, Any]]) -> tuple[int, int]:
-    trusted = untrusted = 0
-    for item in found:
-        if item["test"] == "trusted":
-            trusted += 1
-            assert item["trusted"] == "true", item
-            assert item["badges"] == [item["category"]], item
-        elif item["test"] == "untrusted":
-            untrusted += 1
-            assert item["trusted"] == "false", item
-            assert item["badges"] == [], item
-        else:
-            assert item["noneInside"] == 0, item
-    return trusted, trusted + untrusted
+    return page.evaluate(f"() => {{ {MARKS_JS} }}")
 
 
 @pytest.mark.parametrize("engine", list(ENGINES))

@@ -14,28 +14,24 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sources.trustlist import build_trustlist, write_trustlist
 from tests.extension.connect_proxy import ConnectProxy
-from tests.extension.serp_server import SerpServer
-from tests.extension.test_e2e_chromium import (
+from tests.extension.e2e_support import (
     ENGINES,
     FALLBACK_URL,
-    PAGES,
+    MARKS_JS,
     SERVICE_HOST,
     check_marks,
-    fallback_page,
-    registry,
+    prepare,
 )
+from tests.extension.serp_server import SerpServer
 
 FIREFOX = os.environ.get("SDC_FIREFOX", "/usr/bin/firefox-esr")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -75,21 +71,6 @@ QUIET_PREFS: dict[str, Any] = {
     "services.sync.enabled": False,
 }
 
-MARKS_JS = """return [...document.querySelectorAll('[data-test]')].map(el => {
-    const block = el.closest('[data-sdc-trusted]') ?? el.querySelector('[data-sdc-trusted]');
-    return {
-        test: el.dataset.test, category: el.dataset.category ?? null,
-        trusted: block ? block.dataset.sdcTrusted : null,
-        badges: [...(block ?? el).querySelectorAll('[data-sdc-badge]')].map(b => b.dataset.sdcBadge),
-        noneInside: el.dataset.test === 'none'
-            ? el.querySelectorAll('[data-sdc-trusted], [data-sdc-badge]').length
-              + (el.closest('[data-sdc-trusted]') ? 1 : 0)
-            : 0,
-        visible: el.checkVisibility(),
-    };
-});"""
-
-
 def proxy_prefs(port: int) -> dict[str, Any]:
     """Every HTTP(S) request through the recording proxy; none sent direct."""
     return {
@@ -127,24 +108,11 @@ def firefox_setup(
         warnings.simplefilter("ignore", DeprecationWarning)
         from marionette_driver import addons, marionette
     tmp = tmp_path_factory.mktemp("e2e-firefox")
-    classifier = registry()
-    packed = write_trustlist(classifier, tmp / "packed.json", now=datetime(2026, 1, 1, tzinfo=UTC))
-    served = build_trustlist(classifier, now=datetime(2026, 6, 1, tzinfo=UTC))
-    unpacked = tmp / "firefox"
-    subprocess.run([node, str(extension_dir / "scripts" / "build.js"), "--browser", "firefox",
-                    "--out", str(unpacked), "--service-url", f"https://{SERVICE_HOST}",
-                    "--trustlist", str(tmp / "packed.json")],
-                   check=True, capture_output=True)
-    pages = {url.split("/")[2]: (PAGES / f"{engine}.html").read_text("utf-8")
-             for engine, url in ENGINES.items()}
-    pages["www.google.com"] = fallback_page()
+    prepared = prepare(tmp, node, extension_dir, "firefox")
+    packed, served, unpacked, pages = prepared.packed, prepared.served, prepared.unpacked, prepared.pages
 
-    def classify(url: str) -> dict[str, Any]:
-        answer = classifier.classify(url).to_dict()
-        del answer["rule"]
-        return answer
-
-    with SerpServer(tmp, pages, SERVICE_HOST, served, classify) as server, ConnectProxy(server.port) as proxy:
+    with (SerpServer(tmp, pages, SERVICE_HOST, served, prepared.classify) as server,
+          ConnectProxy(server.port) as proxy):
         prefs = {**QUIET_PREFS, **proxy_prefs(proxy.port),
                  "extensions.webextensions.uuids": json.dumps({GECKO_ID: UUID})}
         # release builds ignore services.settings.server (set to a dummy by marionette-driver)
