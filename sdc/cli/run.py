@@ -44,7 +44,9 @@ def ensure_registry(settings: Settings) -> None:
         elif settings.crawl_target == "web":
             locations = (settings.etalab_url, settings.universities_url)
         else:
-            _say(f"no lists in {settings.shared_dir}: built-in rules only (gouv.fr, .gov, .edu...)")
+            curated = len(registry.store.curated())  # the farm's hosts, after a first run
+            _say(f"no lists in {settings.shared_dir}: built-in rules only (gouv.fr, .gov, .edu...)"
+                 + (f", and {curated} curator entries" if curated else ""))
             return
         try:
             report = registry.import_etalab(locations[0]).to_dict()
