@@ -7,7 +7,9 @@ article ("Article L1 - Code du travail"), so BM25 gives them almost no weight
 and the fiche, whose title holds the subject words, wins.  :func:`reference`
 spots the intent and takes the markers out of the words to score; the
 searcher then boosts the pages of legal sources (``SearchTuning.legal_sites``)
-and, for an article number, the article whose title carries it.
+and, for an article number, the article whose title carries it.  Numbers
+are kept and also written out (``10 heures`` -> ``10 dix heures``), the
+way the codes write them, at full weight.
 
 Pure functions over the parsed query; the names of the codes are data
 (:data:`CODES`), so another code is one line.
@@ -19,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from index.query import ParsedQuery
+from index.synonyms import with_spelled_numbers
 
 #: names of the French codes an agent may cite (longest first is not needed: matches are on words)
 CODES = (
@@ -39,6 +42,9 @@ ABBREVIATIONS = {"c. trav.": "code du travail", "c. civ.": "code civil", "c. pé
 #: an article number: L1234-5, R. 4121-1, D 3141-12, L. 1 (legislative, regulatory or decree part)
 ARTICLE_NUMBER = re.compile(
     r"(?<![\w-])(?P<part>[LRD])(?:\.\s?|\s)?(?P<number>\d{1,4}(?:-\d+){0,3})(?![\w-])", re.IGNORECASE)
+#: the analysed title term of a legislative article's number ("Article L1234-5" -> ``l1234``):
+#: the law states the rule, the regulatory (R) and decree (D) articles its application
+LEGISLATIVE_TITLE_TERM = r"l[0-9]+"
 _ARTICLE_WORD = re.compile(r"(?<!\w)(?:articles?|art\.)(?!\w)", re.IGNORECASE)
 
 
@@ -87,6 +93,7 @@ def reference(parsed: ParsedQuery) -> LegalReference | None:
     if code is None and not named_article and not _plausible(articles):
         return None
     text = ARTICLE_NUMBER.sub(lambda m: f" {m['part'].upper()}{m['number']} ", text)
+    text = with_spelled_numbers(text)
     words = tuple(text.split())
     if not words:
         return LegalReference(parsed, code, articles)

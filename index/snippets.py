@@ -50,14 +50,15 @@ def excerpt(body: str, stems: Iterable[str], max_chars: int = EXCERPT_CHARS) -> 
     The terms are the analyser's (lowercase, unaccented, stemmed: ``salar``
     for "salariés"), so each is searched as the start of a word, in any case,
     each vowel with or without its accents. No term found (a ligature, a stem
-    that is not a prefix of the word): the start of the body.
+    that is not a prefix of the word: "chevaux" is ``cheval``): the whole body,
+    slower but with the match tantivy will find in it.
     """
     if len(body) <= max_chars:
         return body
     patterns = sorted({_stem_pattern(stem) for stem in stems if stem}, key=len, reverse=True)
     first = re.search(rf"(?<!\w)(?:{'|'.join(patterns)})", body, re.IGNORECASE) if patterns else None
     if first is None:
-        return body[:max_chars]
+        return body
     start = max(0, first.start() - max_chars // 4)
     if start:
         space = body.rfind(" ", max(0, start - 100), start)

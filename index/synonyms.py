@@ -173,6 +173,19 @@ def spelled_numbers(text: str) -> str:
     return _NUMBER.sub(lambda m: spell_number(int(m.group())), text)
 
 
+#: a number that is not a percentage: the Code du travail writes ``onze heures`` but ``25 %``
+_COUNT = re.compile(_NUMBER.pattern + r"(?!\s*%)")
+
+
+def with_spelled_numbers(text: str) -> str:
+    """``text`` with each number below 100 (not a percentage) followed by its spelling.
+
+    ``11 heures`` -> ``11 onze heures``: the digits for pages that write
+    digits, the words for the legal texts, which write numbers out.
+    """
+    return _COUNT.sub(lambda m: f"{m.group()} {spell_number(int(m.group()))}", text)
+
+
 def _keys(text: str) -> tuple[str, ...]:
     return tuple(key for key, _, _ in _keyed_words(text))
 

@@ -31,8 +31,11 @@ try:  # built by ``pip install`` (setup.py); the Python loop below gives the sam
 except ImportError:  # pragma: no cover - an install without a C compiler
     _compiled = None
 
-#: hosts whose fragment is kept; beyond it the cache starts again (about 30 MB at most)
+#: hosts whose fragment is kept; beyond it the cache starts again (about 30 MB for real
+#: host names, 100 MB at most: longer written hosts are classified but never kept)
 MAX_HOSTS = 100_000
+#: the longest host name DNS allows (RFC 1035), plus a trailing dot
+MAX_CACHED_HOST = 254
 _OPEN = b'{"results":['
 _ITEM = b'{"url":'
 
@@ -112,6 +115,8 @@ class ClassifyRenderer:
         host = plain_host(written)
         entry = None if host is None else _fragment(
             Classification("", host, self.classifier.classify_host(host)))
+        if len(written) > MAX_CACHED_HOST:
+            return entry  # no real host is this long: keys of 8 KB would make the cache 1.6 GB
         if len(self._by_host) >= self._max_hosts:
             self._by_host.clear()  # rare; a bounded dict beats an LRU's bookkeeping per URL
         self._by_host[written] = entry

@@ -47,6 +47,8 @@ cpdef object written_host(str url):
     """Group 1 of ``sources.urls.match_plain(url)``, or None where it does not match."""
     cdef Py_ssize_t n, start = 0, end
     cdef const char *s
+    if url is None:  # a typed str argument lets None through, and None has no characters to read
+        raise TypeError("expected a string")
     if not PyUnicode_IS_COMPACT_ASCII(url):  # rare: the pattern itself
         from sources.urls import written_host_py
         return written_host_py(url)

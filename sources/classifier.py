@@ -36,6 +36,8 @@ __all__ = ["Classification", "Classifier", "Entry", "Verdict"]
 
 #: hosts whose verdict is kept; about 10 MB when full
 HOST_CACHE_SIZE = 65_536
+#: the longest host name DNS allows (RFC 1035)
+MAX_CACHED_HOST = 253
 #: building NamedTuples through tuple.__new__ skips a Python frame on the hot path
 _new_tuple = tuple.__new__
 
@@ -142,9 +144,10 @@ class Classifier:
         verdict = cache.get(host)
         if verdict is None:
             verdict = self._lookup(host)
-            if len(cache) >= HOST_CACHE_SIZE:
-                cache.clear()
-            cache[host] = verdict
+            if len(host) <= MAX_CACHED_HOST:  # no real host is longer: 8 KB keys would fill memory
+                if len(cache) >= HOST_CACHE_SIZE:
+                    cache.clear()
+                cache[host] = verdict
         return verdict
 
     def _lookup(self, host: str) -> Verdict:

@@ -26,12 +26,24 @@ def test_long_body_window_starts_near_the_first_match_of_any_form() -> None:
     assert "l'État" in snippets.excerpt(body, {"etat"})  # accents folded, as the analyser does
 
 
-def test_long_body_without_a_match_gives_its_start() -> None:
+def test_long_body_without_a_found_term_is_kept_whole() -> None:
+    # tantivy's own analysis may still match it ("chevaux" has the stem "cheval"): cutting
+    # the body blind would lose that match, so the whole body goes to the snippet generator
     body = FILLER * 2
-    assert snippets.excerpt(body, {"introuvabl"}) == body[:snippets.EXCERPT_CHARS]
-    assert snippets.excerpt(body, set()) == body[:snippets.EXCERPT_CHARS]
+    assert snippets.excerpt(body, {"introuvabl"}) == body
+    assert snippets.excerpt(body, set()) == body
     # a stem is matched at the start of a word only ("ir" is not in "dire")
-    assert snippets.excerpt("a dire " * 3000, {"ir"}) == ("a dire " * 3000)[:snippets.EXCERPT_CHARS]
+    assert snippets.excerpt("a dire " * 3000, {"ir"}) == "a dire " * 3000
+
+
+def test_searcher_marks_an_irregular_plural_far_into_a_long_body(tmp_path: Path,
+                                                                classifier: Classifier) -> None:
+    body = FILLER + "Les chevaux de trait et l'œuvre du bourrelier. " + FILLER
+    with IndexWriter(tmp_path / "index", classifier) as writer:
+        writer.add(PageDocument("https://www.paris.fr/pages/chevaux", "Page longue", body))
+    searcher = Searcher(tmp_path / "index")
+    assert "<mark>chevaux</mark>" in searcher.search("cheval").results[0].snippet
+    assert "<mark>œuvre</mark>" in searcher.search("oeuvre").results[0].snippet
 
 
 def test_searcher_marks_a_match_far_into_a_long_body(tmp_path: Path, classifier: Classifier) -> None:

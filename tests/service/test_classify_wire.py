@@ -303,3 +303,16 @@ def test_for_classifier_keeps_one_renderer_per_classifier(small_classifier: Clas
     assert_same(fresh, urls)
     assert orjson.loads(fresh.render(urls)[0])["results"][0]["trusted"] is True
     assert orjson.loads(renderer.render(urls)[0])["results"][0]["trusted"] is False
+
+
+def test_hosts_longer_than_dns_allows_are_answered_but_never_kept(small_classifier: Classifier) -> None:
+    # an 8 KB written host per cache entry would let a few requests fill gigabytes
+    renderer = ClassifyRenderer(small_classifier)
+    long_host = ".".join(["a" * 60] * 5) + ".fr"  # 308 characters
+    urls = [f"https://{long_host}/", "https://www.lyon.fr/"]
+    for implementation in (renderer.render, renderer.render_python):
+        assert implementation(urls) == expected(small_classifier, urls)
+    assert long_host not in renderer._by_host
+    assert "www.lyon.fr" in renderer._by_host
+    small_classifier.classify(urls[0])
+    assert long_host not in small_classifier._cache
