@@ -116,7 +116,9 @@ def create_app(settings: Settings) -> ServiceApp:
     app.state.sdc = state
     render = Renderer(environment(), base_path(settings.public_base_url))
     app.state.templates = render.env
-    # the footer says where a query goes: nowhere, or to the configured upstream engines
+    # the footer says where a query goes: nowhere, or to the configured upstream engines,
+    # and whether the access log keeps it
+    render.env.globals["requetes_journalisees"] = settings.log_queries
     render.env.globals["moteurs_tiers"] = [
         name for name, on in (("SearXNG", settings.searxng_url), ("Marginalia", settings.marginalia_api_key))
         if on]

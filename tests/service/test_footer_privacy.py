@@ -26,3 +26,10 @@ def test_footer_names_the_upstreams_a_query_goes_to(built_data: Path) -> None:
     footer = _footer(built_data, searxng_url="http://127.0.0.1:9/", marginalia_api_key="k")
     assert "transmise à un tiers" not in footer
     assert "votre recherche est aussi transmise à : SearXNG, Marginalia." in footer
+
+
+def test_footer_says_when_queries_are_logged(built_data: Path) -> None:
+    assert "Aucune requête n'est enregistrée." in _footer(built_data, log_queries=False)
+    logged = _footer(built_data, log_queries=True)
+    assert "Aucune requête n'est enregistrée" not in logged
+    assert "Les requêtes sont inscrites au journal du serveur" in logged
