@@ -238,34 +238,32 @@ class SharedFrontier:
         return bool(_guard(lambda: self._finished(args=[self.prefix])))
 
     def forget_own(self) -> int:
-        """Drop this worker's in-flight entries (called when its engine is idle: all were handled).
-
-        Pages waiting to be re-queued (:meth:`unpublished`) are kept in memory, not in the hash.
-        """
+        """Drop this worker's in-flight entries (called when its engine is idle: all were handled),
+        but those of pages waiting to be re-queued (:meth:`unpublished`): reaped if the worker stops."""
         self._held.clear()
         self._cancelled.clear()  # idle: every page's done() has come
         key = f"{self.prefix}inflight:{self.worker}"
-        with self.client.pipeline() as pipe:
-            pipe.hlen(key)
-            pipe.delete(key)
-            return int(_guard(pipe.execute)[0])
+        # no pop can come in between (idle, one thread); not MULTI: refused when Redis is full
+        names = [n for n in _guard(lambda: self.client.hkeys(key)) if n.decode() not in self._unpublished]
+        if names:
+            _guard(lambda: self.client.hdel(key, *names))
+        return len(names)
+
+    def in_flight(self, key: str) -> bool:
+        return bool(_guard(lambda: self.client.hexists(f"{self.prefix}inflight:{self.worker}", key)))
 
     # -- pages that could not be published --
 
     def unpublished(self, key: str, host: str, payload: bytes) -> None:
-        """The page of the in-flight request ``key`` was not published: fetch it again.
-
-        ``payload`` is the request serialized again (its entry may already be gone, see
-        ``__init__``).  Only recorded here: :meth:`requeue` puts it back in Redis.
-        """
+        """The page of the in-flight request ``key`` was not published: to be fetched again, from
+        ``payload`` (its entry may be gone already, see ``__init__``); :meth:`requeue` queues it."""
         if key in self._held:  # its done() is still to come: it must not clear the key any more
             self._held.discard(key)
             self._cancelled[key] += 1
         self._unpublished[key] = (host, payload)
 
     def unpublished_keys(self) -> list[str]:
-        """Pages waiting to be re-queued (kept while Redis refuses it: the crawl is not over)."""
-        return list(self._unpublished)
+        return list(self._unpublished)  # kept while Redis refuses the re-queue
 
     def requeue(self, key: str) -> bool:
         """Atomically drop ``key``'s in-flight entry and queue its request again at the end of its

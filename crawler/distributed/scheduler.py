@@ -11,7 +11,10 @@ A page the pipeline could not publish (``item_error`` with a ``SharedCrawlError`
 :mod:`crawler.distributed.pipeline`) has its request serialized again and put back at the end of
 its host's queue, atomically with the removal of its in-flight entry: that page alone is fetched
 again, by any worker (at most ``MAX_PUBLISH_FAILURES`` times, then set aside in Redis).  While
-Redis refuses even that, the request waits in this worker, which does not finish meanwhile.
+Redis refuses even that, the request waits in this worker, which does not finish meanwhile: it
+tries again at each idle check for as long as it runs (no give-up delay: a full Redis is for the
+operator to see); stopped before, it logs each such page as lost (``distributed/lost``) unless its
+in-flight entry is still in Redis, which puts it back with the rest.
 
 Why not scrapy-redis: its scheduler has no per-host politeness across workers and no in-flight
 record (a killed worker loses what it had popped), the two points of this crawl.
@@ -60,6 +63,7 @@ class SharedScheduler:
         self.spider: Spider | None = None
         self._loop: task.LoopingCall | None = None
         self._last_beat = 0.0
+        self._last_error: str | None = None
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
@@ -84,8 +88,13 @@ class SharedScheduler:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         if self.frontier is not None:
-            self._requeue_unpublished()
-            self.frontier.leave()  # anything still in flight (a stopped crawl) goes back to the queues
+            self._requeue_unpublished(then="not re-queued")
+            self._report_lost()
+            try:
+                self.frontier.leave()  # anything still in flight (a stopped crawl) goes back to the queues
+            except SharedCrawlError as exc:  # its heartbeat expires: another worker reaps them
+                logger.error("shared crawl: %s (this worker's in-flight requests are re-queued by the "
+                             "next worker that reaps it)", exc)
 
     def has_pending_requests(self) -> bool:
         assert self.frontier is not None
@@ -138,14 +147,14 @@ class SharedScheduler:
         self.frontier.unpublished(key, host, self._payload(request))
         self._requeue_unpublished()
 
-    def _requeue_unpublished(self) -> None:
+    def _requeue_unpublished(self, then: str = "re-queued later") -> None:
         """Put back the pages not published; what Redis refuses now is tried again every second."""
         assert self.frontier is not None
         for key in self.frontier.unpublished_keys():
             try:
                 requeued = self.frontier.requeue(key)
             except SharedCrawlError as exc:
-                logger.error("shared crawl: %s (%s is re-queued later)", exc, key)
+                self._error(exc, f"{key} {then}")
                 return
             if requeued:
                 self._inc("distributed/publish_requeued")
@@ -154,6 +163,30 @@ class SharedScheduler:
                 self._inc("distributed/unpublished")
                 logger.error("%s could not be published %d times: set aside in Redis (%sunpublished)",
                              key, MAX_PUBLISH_FAILURES + 1, self.frontier.prefix)
+
+    def _report_lost(self) -> None:
+        """At close, the pages Redis still refuses to re-queue: one whose in-flight entry is still
+        in Redis (its done() came after the failure) goes back with the others; the rest are lost."""
+        assert self.frontier is not None
+        keys = self.frontier.unpublished_keys()
+        try:
+            lost = [key for key in keys if not self.frontier.in_flight(key)]
+        except SharedCrawlError:
+            lost = keys  # cannot tell: report them all
+        for key in keys:
+            if key in lost:
+                self._inc("distributed/lost")
+                logger.error("%s lost: not published, and Redis refused to queue it again: crawl it "
+                             "again", key)
+            else:
+                logger.warning("%s not published, nor re-queued: left in flight, to be re-queued "
+                               "with this worker's other in-flight requests", key)
+
+    def _error(self, exc: SharedCrawlError, then: str) -> None:
+        """Log a Redis error once per second at most (the idle check runs every 0.1 s)."""
+        message = f"shared crawl: {exc} ({then})"
+        logger.log(logging.DEBUG if message == self._last_error else logging.ERROR, message)
+        self._last_error = message
 
     # -- leases, heartbeat, end of the crawl --
 
@@ -166,17 +199,27 @@ class SharedScheduler:
         self.frontier.release(key, host, max(self.delay, floors.get(host, 0.0)), forget=False)
 
     def spider_idle(self, spider: Any = None) -> None:
+        """Keep the worker open until the whole crawl is finished.  Any Redis error keeps it open
+        too (tried again at the next idle check): closing would leave pages only this worker has."""
         assert self.frontier is not None
-        self._requeue_unpublished()
-        # nothing is being downloaded or parsed here: any entry left is handled (a request dropped
-        # by a middleware without callback or errback)
-        left = self.frontier.forget_own()
-        if left:
-            self._inc("distributed/inflight_dropped_idle", left)
-        requeued = self.frontier.reap()
-        if requeued:
-            self._inc("distributed/requeued", requeued)
-        if self.frontier.unpublished_keys() or not self.frontier.finished():
+        if self.frontier.unpublished_keys():
+            # before any other Redis call: those Redis refused the re-queue may refuse too
+            self._requeue_unpublished()
+            raise DontCloseSpider
+        try:
+            # nothing is being downloaded or parsed here: any entry left is handled (a request
+            # dropped by a middleware without callback or errback)
+            left = self.frontier.forget_own()
+            if left:
+                self._inc("distributed/inflight_dropped_idle", left)
+            requeued = self.frontier.reap()
+            if requeued:
+                self._inc("distributed/requeued", requeued)
+            finished = self.frontier.finished()
+        except SharedCrawlError as exc:
+            self._error(exc, "the worker stays open")
+            raise DontCloseSpider from None
+        if not finished:
             raise DontCloseSpider
 
     def _tick(self) -> None:
@@ -185,6 +228,7 @@ class SharedScheduler:
             now = time.monotonic()
             if now - self._last_beat >= BEAT:
                 self._last_beat = now
+                self._last_error = None  # a lasting error is logged again once per second
                 self.frontier.beat()
                 self._requeue_unpublished()
                 requeued = self.frontier.reap()
@@ -195,4 +239,4 @@ class SharedScheduler:
             if slot is not None:
                 slot.nextcall.schedule()  # no public way to wake the engine earlier than 5 s
         except SharedCrawlError as exc:
-            logger.error("shared crawl: %s", exc)
+            self._error(exc, "tried again in a second")

@@ -6,10 +6,13 @@ after the pipeline's failure).  The end-to-end test runs ``sdc crawl --worker`` 
 farm with a Redis client whose ``XADD`` raises once for one page (the only thing changed; the
 frontier, scheduler and pipeline are the real ones): the crawl finishes, every page is in the
 stream exactly once, the failed one after being fetched again, and no in-flight entry is left.
+The scheduler tests call its signal handlers directly while Redis refuses writes (``maxmemory``).
 """
 
 from __future__ import annotations
 
+import logging
+import pickle
 import subprocess
 import sys
 from collections import Counter
@@ -21,9 +24,15 @@ from urllib.parse import urlsplit
 import orjson
 import pytest
 import redis
+from scrapy import Request
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from crawler.distributed.errors import SharedCrawlError
 from crawler.distributed.frontier import MAX_PUBLISH_FAILURES, PREFIX, SharedFrontier
+from crawler.distributed.scheduler import SharedScheduler
 from crawler.farm import Farm
 from tests.scale.redis_server import RedisServer
 
@@ -142,6 +151,90 @@ def test_a_requeue_redis_refuses_waits_in_the_worker(frontier: SharedFrontier, c
     assert frontier.requeue(key) and frontier.unpublished_keys() == []
     frontier.done(key)  # the failed fetch's done(), after the requeue
     assert pop(frontier) == (URL, HOST, b"request again")
+
+
+class Stats(Counter[str]):
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self[key] += count
+
+
+def scheduler_for(frontier: SharedFrontier) -> tuple[SharedScheduler, Stats]:
+    """A scheduler as ``open`` leaves it, without its loop (its handlers are called directly)."""
+    stats = Stats()
+    crawler = type("Crawler", (), {"settings": Settings(), "stats": stats, "engine": None})()
+    scheduler = SharedScheduler(crawler)
+    scheduler.frontier = frontier
+    return scheduler, stats
+
+
+def fetched_then_refused(scheduler: SharedScheduler, client: redis.Redis, *, done_first: bool) -> None:
+    """A page fetched, whose publish and re-queue Redis refuses (full), the spider's done()
+    coming before or after the failure."""
+    frontier = scheduler.frontier
+    assert frontier is not None
+    payload = pickle.dumps(Request(URL).to_dict(), protocol=5)
+    frontier.enqueue(URL, HOST, payload, "fp", front=False, dont_filter=False)
+    request = scheduler.next_request()
+    assert request is not None
+    frontier.release(URL, HOST, 0, forget=False)  # the response left the downloader
+    if done_first:
+        frontier.done(URL)
+    client.config_set("maxmemory", 1)  # the XADD was refused; so is every write from now on
+    failure = Failure(SharedCrawlError("page not published (test)"))
+    scheduler.item_error({}, Response(URL, request=request), failure=failure)
+    if not done_first:
+        frontier.done(URL)
+    assert frontier.unpublished_keys() == [URL]
+
+
+def test_a_page_done_then_refused_waits_for_redis(frontier: SharedFrontier, client: redis.Redis) -> None:
+    scheduler, stats = scheduler_for(frontier)
+    fetched_then_refused(scheduler, client, done_first=True)
+    assert inflight(client, frontier) == {}  # done() was accepted (HDEL frees memory)
+    for _ in range(3):  # idle checks while Redis is full: the worker stays open, the page kept
+        with pytest.raises(DontCloseSpider):
+            scheduler.spider_idle()
+    assert frontier.unpublished_keys() == [URL]
+    client.config_set("maxmemory", 0)
+    with pytest.raises(DontCloseSpider):
+        scheduler.spider_idle()  # re-queued now
+    assert frontier.unpublished_keys() == [] and frontier.queued() == 1
+    assert stats["distributed/publish_requeued"] == 1
+    again = scheduler.next_request()
+    assert again is not None and again.url == URL
+    frontier.done(URL)
+    scheduler.spider_idle()  # the crawl is finished: the worker may close
+    assert frontier.finished() and inflight(client, frontier) == {}
+
+
+def test_a_page_done_then_refused_is_logged_lost_at_close(frontier: SharedFrontier, client: redis.Redis,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    scheduler, stats = scheduler_for(frontier)
+    fetched_then_refused(scheduler, client, done_first=True)
+    with caplog.at_level(logging.WARNING, logger="crawler.distributed.scheduler"):
+        scheduler.close("shutdown")  # stopped while Redis is still full
+    lost = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and "lost" in r.getMessage()]
+    assert len(lost) == 1 and URL in lost[0]
+    assert stats["distributed/lost"] == 1
+
+
+def test_a_page_refused_then_done_stays_in_flight(frontier: SharedFrontier, client: redis.Redis,
+                                                 redis_server: RedisServer) -> None:
+    scheduler, stats = scheduler_for(frontier)
+    fetched_then_refused(scheduler, client, done_first=False)
+    with pytest.raises(DontCloseSpider):
+        scheduler.spider_idle()
+    assert frontier.forget_own() == 0  # the entry of a page waiting to be re-queued is kept
+    assert list(inflight(client, frontier)) == [URL.encode()]
+    scheduler.close("shutdown")  # not lost: its entry goes back like any in-flight request's
+    assert stats["distributed/lost"] == 0
+    client.config_set("maxmemory", 0)
+    other = SharedFrontier(redis_server.url, lease_seconds=5)
+    try:
+        assert other.reap() == 1  # another worker (or this one restarted) reaps the stopped one
+        assert pop(other)[0] == URL
+    finally:
+        other.close()
 
 
 def test_worker_refetches_the_page_whose_publish_failed(redis_server: RedisServer, client: redis.Redis,
