@@ -7,7 +7,6 @@ share between threads.  It notices new commits by the writer (a ``stat`` of
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +24,7 @@ from index.query import ParsedQuery, fold, normalize_site, parse
 from index.querybuild import QueryBuilder
 from index.rescoring import rescored
 from index.results import Hit, SearchResults
+from index.synonyms import expand_query
 from index.tuning import SearchTuning
 
 MAX_LIMIT = 100
@@ -32,15 +32,6 @@ MAX_PAGE = 1000
 #: a single word shorter than this only completes words (a title search on "p" would match everything)
 MIN_TITLE_PREFIX = 3
 Sort = Literal["relevance", "date"]
-
-
-def _load_expander() -> Callable[[str], list[str]] | None:
-    try:
-        module = importlib.import_module("index.synonyms")
-    except ImportError:
-        return None
-    expand = getattr(module, "expand_query", None)
-    return expand if callable(expand) else None
 
 
 class Searcher:
@@ -54,7 +45,7 @@ class Searcher:
         self._schema = self._index.schema
         self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
         self._suggest_analyzer = analysis.suggest_analyzer()
-        self._expand = _load_expander()
+        self._expand = expand_query  # an attribute: tests give it other phrasings
         self._lock = threading.Lock()
         self._meta = self.path / "meta.json"
         self._meta_stamp: tuple[int, int, int] | None = None
@@ -193,7 +184,7 @@ class Searcher:
 
     def _alternatives(self, parsed: ParsedQuery) -> list[str]:
         """Other phrasings of the plain words (``index.synonyms``), at most ``max_synonyms``."""
-        if self._expand is None or not parsed.words or self.tuning.synonym_weight <= 0:
+        if not parsed.words or self.tuning.synonym_weight <= 0:
             return []
         try:
             found = [a for a in self._expand(" ".join(parsed.words)) if a.strip()]

@@ -3,9 +3,9 @@
     uvicorn --factory service.app:create_app_from_env     # what ``sdc serve`` runs
 
 Routers: the search page, the JSON API, OpenSearch, health and metrics, the
-curator endpoints (only with a curator token) and, when the ranking package
-provides it, ``service.routers.rerank``.  Middleware: security headers and
-metrics (pure ASGI).  Background work: flushing the usage counters and
+curator endpoints (only with a curator token), re-ranking (``routers.rerank``).
+Middleware: security headers and metrics (pure ASGI); ``POST /api/classify``
+goes around them to ``service.hotpath``.  Background work: flushing the usage counters and
 noticing registry changes made by other workers.
 """
 
@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import get_route_path
@@ -31,7 +30,7 @@ from service.errors import install_error_handlers
 from service.logs import install_privacy_filter
 from service.metrics import MetricsMiddleware
 from service.openapi import install_openapi
-from service.routers import api, curator, extension, health, opensearch, search_page
+from service.routers import api, curator, extension, health, opensearch, rerank, search_page
 from service.security import SecurityHeadersMiddleware
 from service.state import ServiceState
 from service.templating import Renderer, base_path, environment
@@ -44,25 +43,6 @@ REGISTRY_WATCH = 10.0  # seconds between checks for registry changes by other wo
 
 DESCRIPTION = """Recherche dans les sources publiques de confiance, classification d'URL
 et fournisseur OpenSearch. Snippets are HTML-escaped with `<mark>` highlights."""
-
-
-def _optional_router(target: str) -> APIRouter | None:
-    module, _, name = target.partition(":")
-    try:
-        router = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        logger.info("optional router %s not loaded: %s", target, exc)
-        return None
-    return router if isinstance(router, APIRouter) else None
-
-
-def _unified_provider() -> object | None:
-    try:
-        module = importlib.import_module("service.unified")
-    except ImportError:
-        return None
-    provider = getattr(module, "unified_view", None)
-    return provider if callable(provider) else None
 
 
 async def _every(seconds: float, work: Callable[[], object]) -> None:
@@ -124,7 +104,6 @@ def create_app(settings: Settings) -> ServiceApp:
         if on]
     app.state.render = render
     app.state.render_error = render.error
-    app.state.unified_provider = _unified_provider()
 
     install_error_handlers(app)
     install_openapi(app)
@@ -141,9 +120,7 @@ def create_app(settings: Settings) -> ServiceApp:
     app.include_router(extension.router)
     if settings.curator_token:
         app.include_router(curator.router)
-    rerank = _optional_router("service.routers.rerank:router")
-    if rerank is not None:
-        app.include_router(rerank)
+    app.include_router(rerank.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The extension's hot path skips the stack above (service/hotpath.py says why)
     cors_headers = CORSMiddleware(app.router, **CORS_OPTIONS).simple_headers

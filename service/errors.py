@@ -15,7 +15,6 @@ error page with the same status. Nothing a user sends ends as a 500.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -25,7 +24,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from index.errors import SearchIndexError
 from service.responses import json_response
+from sources import errors as sources_errors
 
 logger = logging.getLogger("sdc.service")
 
@@ -48,26 +49,17 @@ class CuratorAuthError(ServiceError):
     status = 401
 
 
-#: "module:Class" -> HTTP status, most specific first; absent modules are skipped
-STATUS: tuple[tuple[str, int], ...] = (
-    ("sources.errors:UnknownCategoryError", 422),
-    ("sources.errors:InvalidHostError", 422),
-    ("sources.errors:FetchError", 502),
-    ("sources.errors:FormatError", 422),
-    ("sources.errors:ImportSourceError", 422),
-    ("sources.errors:StoreError", 503),
-    ("sources.errors:SourcesError", 422),
-    ("index.errors:SearchIndexError", 503),
+#: errors of the libraries -> HTTP status, most specific first
+STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (sources_errors.UnknownCategoryError, 422),
+    (sources_errors.InvalidHostError, 422),
+    (sources_errors.FetchError, 502),
+    (sources_errors.FormatError, 422),
+    (sources_errors.ImportSourceError, 422),
+    (sources_errors.StoreError, 503),
+    (sources_errors.SourcesError, 422),
+    (SearchIndexError, 503),
 )
-
-
-def _load(target: str) -> type[Exception] | None:
-    module, _, name = target.partition(":")
-    try:
-        found = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-    return found if isinstance(found, type) and issubclass(found, Exception) else None
 
 
 def wants_json(request: Request) -> bool:
@@ -121,7 +113,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(ServiceError, service_error)
-    for target, status in STATUS:
-        cls = _load(target)
-        if cls is not None:
-            app.add_exception_handler(cls, library_error(status))  # type: ignore[arg-type]
+    for cls, status in STATUS:
+        app.add_exception_handler(cls, library_error(status))  # type: ignore[arg-type]

@@ -15,9 +15,11 @@ by workers on every machine.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,8 +34,8 @@ CREATE TABLE IF NOT EXISTS usage (
 """
 
 
-def current_month() -> str:
-    return datetime.now(UTC).strftime("%Y-%m")
+def current_month(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y-%m")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ class CountBuffer:
     def record(self, classified: int, trusted: int) -> None:
         if time.time() >= self._month_ends:
             now = datetime.now(UTC)
-            self._month = now.strftime("%Y-%m")
+            self._month = current_month(now)
             start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
             self._month_ends = (start + timedelta(days=32)).replace(day=1).timestamp()
         month = self._month
@@ -91,6 +93,16 @@ class CountBuffer:
         with self._lock:
             pending, self._pending = self._pending, {}
         return pending
+
+    @contextlib.contextmanager
+    def taken(self) -> Iterator[dict[str, list[int]]]:
+        """The counts, taken for a flush; put back for the next one if the flush fails."""
+        pending = self.take()
+        try:
+            yield pending
+        except BaseException:
+            self.put_back(pending)
+            raise
 
     def put_back(self, pending: dict[str, list[int]]) -> None:
         with self._lock:
@@ -131,10 +143,9 @@ class UsageCounter:
 
     def flush(self) -> None:
         """Add the buffered counts to the database; on failure they stay buffered."""
-        pending = self._buffer.take()
-        if not pending:
-            return
-        try:
+        with self._buffer.taken() as pending:
+            if not pending:
+                return
             with self._db_lock, self._connect() as db:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany(
@@ -142,9 +153,6 @@ class UsageCounter:
                     " classified = classified + excluded.classified, trusted = trusted + excluded.trusted",
                     [(month, c, t) for month, (c, t) in pending.items()],
                 )
-        except (sqlite3.Error, OSError):
-            self._buffer.put_back(pending)  # for the next flush rather than lost
-            raise
 
     def snapshot(self) -> UsageSnapshot:
         self.flush()

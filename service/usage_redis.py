@@ -52,18 +52,14 @@ class RedisUsageCounter:
 
     def flush(self) -> None:
         """Add the buffered counts in Redis; on failure they stay buffered and the error is raised."""
-        pending = self._buffer.take()
-        if not pending:
-            return
-        try:
+        with self._buffer.taken() as pending:
+            if not pending:
+                return
             with self._redis.pipeline(transaction=True) as pipe:
                 for month, (classified, trusted) in pending.items():
                     pipe.hincrby(self._classified_key, month, classified)
                     pipe.hincrby(self._trusted_key, month, trusted)
                 pipe.execute()
-        except redis.RedisError:
-            self._buffer.put_back(pending)  # for the next flush rather than lost
-            raise
 
     def snapshot(self) -> UsageSnapshot:
         """Figures of every worker (this one's buffer included); stale ones if Redis is down."""

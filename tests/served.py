@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -31,16 +32,23 @@ def start_service(data_dir: Path, *args: str, **env: str) -> tuple[subprocess.Po
     process = subprocess.Popen([sys.executable, "-m", "sdc", "serve", "--port", str(port), *args],
                                env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
+    if not wait_until_serving(process, base):
+        raise RuntimeError(f"sdc serve did not start: {process.communicate()[0]}")
+    return process, base
+
+
+def wait_until_serving(process: subprocess.Popen[Any], base: str, timeout: float = START_TIMEOUT) -> bool:
+    """True once ``/healthz`` answers 200; False (the process killed) if it exits or time runs out."""
+    deadline = time.monotonic() + timeout
     while True:
         try:
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return process, base
+                return True
         except httpx.TransportError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(f"sdc serve did not start: {process.communicate()[0]}")
+            return False
         time.sleep(0.1)
 
 

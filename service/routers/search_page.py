@@ -8,7 +8,6 @@ index's snippets, already escaped with ``<mark>`` highlights, are marked safe.
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -19,6 +18,7 @@ from service.deps import StateDep
 from service.errors import IndexUnavailable
 from service.models import MAX_PAGE, MAX_QUERY_LENGTH
 from service.state import ServiceState
+from service.unified import unified_view
 from service.verticals import ALL, BY_SLUG, Vertical, available, label
 from sources import parse_category
 
@@ -71,12 +71,8 @@ def facet_list(q: str, tab: Vertical, category: str | None, facets: dict[str, in
 
 
 async def unified_block(request: Request, q: str, results: Any) -> Any:
-    """The ranking engineer's unified view, when ``service.unified`` provides one."""
-    provider = getattr(request.app.state, "unified_provider", None)
-    if provider is None or not q:
-        return None
-    block = provider(request, q, results)
-    return await block if inspect.isawaitable(block) else block
+    """The unified view of ``service.unified`` (trusted web results, verticals), for a query."""
+    return await unified_view(request, q, results) if q else None
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -28,7 +28,7 @@ from crawler.farm import load_corpus
 from sdc.cli.run import ensure_index
 from sdc.settings import Settings
 from sources import Registry
-from tests.served import START_TIMEOUT, free_port
+from tests.served import START_TIMEOUT, free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = 30  # 10 per corpus site: a crawl of about a second
@@ -62,17 +62,10 @@ def start_run(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], 
         process = subprocess.Popen([sys.executable, "-m", "sdc", "run", "--port", str(port)], cwd=ROOT,
                                    env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return process, base, time.monotonic() - started
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() - started > START_TIMEOUT:
-            process.kill()
-            process.wait()
-            raise AssertionError(f"sdc run did not serve:\n{log.read_text()[-3000:]}")
-        time.sleep(0.1)
+    if not wait_until_serving(process, base, START_TIMEOUT):
+        process.wait()
+        raise AssertionError(f"sdc run did not serve:\n{log.read_text()[-3000:]}")
+    return process, base, time.monotonic() - started
 
 
 def stop_run(process: subprocess.Popen[bytes]) -> int:
