@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -43,13 +44,17 @@ DOCS = [
 ]
 
 
-@pytest.fixture()
-def index_dir(tmp_path: Path, classifier: Classifier) -> Path:
-    path = tmp_path / "index"
+def indexed(path: Path, classifier: Classifier, docs: Iterable[PageDocument]) -> Path:
+    """An index at ``path`` holding ``docs``, each of them newly added."""
     with IndexWriter(path, classifier) as writer:
-        for doc in DOCS:
+        for doc in docs:
             assert writer.add(doc) == "added"
     return path
+
+
+@pytest.fixture()
+def index_dir(tmp_path: Path, classifier: Classifier) -> Path:
+    return indexed(tmp_path / "index", classifier, DOCS)
 
 
 @pytest.fixture()

@@ -14,8 +14,8 @@ from index.query import parse
 from index.querybuild import QueryBuilder
 from index.searcher import Searcher
 from index.tuning import SearchTuning
-from index.writer import IndexWriter
 from sources import Classifier
+from tests.index.conftest import indexed
 
 LEGI = "https://www.legifrance.gouv.fr/codes/article_lc/"
 FICHE = "https://www.service-public.fr/particuliers/vosdroits/F990"
@@ -44,11 +44,7 @@ PAGES = [
 
 @pytest.fixture()
 def legal_index(tmp_path: Path, classifier: Classifier) -> Path:
-    path = tmp_path / "legal"
-    with IndexWriter(path, classifier) as writer:
-        for page in PAGES:
-            assert writer.add(page) == "added"
-    return path
+    return indexed(tmp_path / "legal", classifier, PAGES)
 
 
 def first(searcher: Searcher, query: str) -> str:

@@ -19,8 +19,8 @@ from index.query import parse
 from index.searcher import Searcher
 from index.synonyms import with_spelled_numbers
 from index.tuning import SearchTuning
-from index.writer import IndexWriter
 from sources import Classifier
+from tests.index.conftest import indexed
 
 LEGI = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI0000330"
 RULE = LEGI + "20918"  # L3131-1 states the rule, with the agent's words together
@@ -48,11 +48,7 @@ PAGES = [
 
 @pytest.fixture()
 def articles(tmp_path: Path, classifier: Classifier) -> Path:
-    path = tmp_path / "articles"
-    with IndexWriter(path, classifier) as writer:
-        for page in PAGES:
-            assert writer.add(page) == "added"
-    return path
+    return indexed(tmp_path / "articles", classifier, PAGES)
 
 
 def ranked(path: Path, query: str, **tuning: float) -> list[str]:
