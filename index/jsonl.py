@@ -11,7 +11,6 @@ that cannot be opened or decompressed at all is an error.
 from __future__ import annotations
 
 import gzip
-import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,21 +39,10 @@ def open_bytes(path: Path) -> IO[bytes]:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def open_text(path: Path) -> IO[str]:
-    """Open ``path`` as UTF-8 text, gunzipping it when it starts with the gzip magic."""
-    try:
-        raw = open(path, "rb")  # noqa: SIM115 - handed to the caller
-        if raw.peek(2)[:2] == b"\x1f\x8b":
-            return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8", errors="replace")
-        return io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
 def check_readable(path: Path) -> None:
     """Raise :class:`InputFileError` unless ``path`` opens and its start decodes (before any indexing)."""
     try:
-        with open_text(path) as stream:
+        with open_bytes(path) as stream:
             stream.read(4096)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputFileError(f"cannot read {path}: {exc}") from None

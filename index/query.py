@@ -37,7 +37,7 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class ParsedQuery:
-    """The parts of a query; ``text`` is the free text (words and phrases) without operators."""
+    """The parts of a query: free words, +required words, "phrases", -excluded, filters."""
 
     words: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
@@ -45,10 +45,6 @@ class ParsedQuery:
     excluded: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
-
-    @property
-    def text(self) -> str:
-        return " ".join((*self.words, *self.required, *self.phrases))
 
     @property
     def has_terms(self) -> bool:

@@ -24,7 +24,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Literal
 
 import tantivy
 
@@ -67,7 +67,6 @@ class IndexWriter:
         self._index.config_reader(reload_policy="manual")
         self._index.reload()
         self._searcher = self._index.searcher()
-        self._has_committed_docs = self._searcher.num_docs > 0
         self._pending: set[str] = set()  # URLs added since the last commit
         self._uncommitted = 0
         self._last_commit = time.monotonic()
@@ -75,7 +74,6 @@ class IndexWriter:
         self._closed = False
         self._failure: SearchIndexError | None = None
         self.counts: dict[str, int] = {"added": 0, "replaced": 0, "refused": 0, "deleted": 0}
-        self.last_commit_opstamp: int | None = None
         self._stop = threading.Event()
         self._timer: threading.Thread | None = None
         if commit_seconds > 0:
@@ -98,8 +96,8 @@ class IndexWriter:
         """Index ``doc`` (replacing any page with the same URL) unless its URL is untrusted."""
         classification = self._classifier.classify(doc.url)
         verdict = classification.verdict
-        host = _host_of(classification)
-        if not verdict.trusted or host is None:
+        host = classification.host
+        if not verdict.trusted or not host:
             with self._lock:
                 self.counts["refused"] += 1
             return "refused"
@@ -180,13 +178,11 @@ class IndexWriter:
 
     def _commit_locked(self) -> None:
         try:
-            self.last_commit_opstamp = self._writer.commit()
+            self._writer.commit()
         except ValueError as exc:
             raise SearchIndexError(f"cannot commit the index at {self.path}: {exc}") from None
         self._index.reload()
         self._searcher = self._index.searcher()
-        if self._pending:
-            self._has_committed_docs = True
         self._pending.clear()
         self._uncommitted = 0
         self._last_commit = time.monotonic()
@@ -205,12 +201,12 @@ class IndexWriter:
     def _exists(self, url: str) -> bool:
         if url in self._pending:
             return True
-        if not self._has_committed_docs or self._searcher.doc_freq(f.URL, url) == 0:
+        if self._searcher.doc_freq(f.URL, url) == 0:
             return False  # doc_freq also counts deleted copies: 0 is sure, more needs a search
-        return self._count(tantivy.Query.term_query(self._schema, f.URL, url), limit=1) > 0
+        return self._count(tantivy.Query.term_query(self._schema, f.URL, url)) > 0
 
-    def _count(self, query: tantivy.Query, limit: int = 1) -> int:
-        return int(self._searcher.search(query, limit, count=True).count)
+    def _count(self, query: tantivy.Query) -> int:
+        return int(self._searcher.search(query, 1, count=True).count)
 
     def _check_open(self) -> None:
         if self._failure is not None:
@@ -232,12 +228,6 @@ def site_terms(host: str) -> list[str]:
     """The host and each parent domain: ``a.b.fr`` -> ``a.b.fr``, ``b.fr``, ``fr``."""
     labels = host.split(".")
     return [".".join(labels[i:]) for i in range(len(labels))]
-
-
-def _host_of(classification: Any) -> str | None:
-    """The classified host (``Classification.host`` or, in older registries, ``Verdict.host``)."""
-    host = getattr(classification, "host", None) or getattr(classification.verdict, "host", None)
-    return host if isinstance(host, str) and host else None
 
 
 def _as_datetime(value: date | datetime) -> datetime:
