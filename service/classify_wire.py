@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from service.models import MAX_URL_LENGTH, MAX_URLS
+from sources.classifier import MAX_CACHED_HOST as LONGEST_HOST
 from sources.classifier import Classifier
 from sources.urls import match_plain, plain_host
 from sources.verdicts import Classification
@@ -34,8 +35,8 @@ except ImportError:  # pragma: no cover - an install without a C compiler
 #: hosts whose fragment is kept; beyond it the cache starts again (about 30 MB for real
 #: host names, 100 MB at most: longer written hosts are classified but never kept)
 MAX_HOSTS = 100_000
-#: the longest host name DNS allows (RFC 1035), plus a trailing dot
-MAX_CACHED_HOST = 254
+#: the classifier's bound, plus the trailing dot a written host may carry
+MAX_CACHED_HOST = LONGEST_HOST + 1
 _OPEN = b'{"results":['
 _ITEM = b'{"url":'
 

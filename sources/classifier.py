@@ -230,14 +230,11 @@ class Classifier:
             return Verdict(False, domain, None, None, f"platform:{platform}",
                            f"shared platform {platform}: its pages are not vouched for by the lists",
                            platform)
-        if candidate is None:
-            if is_mixed_script(host):
-                return Verdict(False, domain, None, None, None,
-                               "mixed-script host name (possible homoglyph)", None)
-            return Verdict(False, domain, None, None, None, NOT_LISTED, None)
         if is_mixed_script(host):
             return Verdict(False, domain, None, None, None,
                            "mixed-script host name (possible homoglyph)", None)
+        if candidate is None:
+            return Verdict(False, domain, None, None, None, NOT_LISTED, None)
         return Verdict(True, domain, candidate.category, candidate.name, candidate.rule,
                        candidate.reason, candidate.host)
 

@@ -73,6 +73,14 @@ def settings_of(ctx: click.Context) -> Settings:
     return settings
 
 
+def load_classifier(settings: Settings) -> Any:
+    """The registry under ``settings`` compiled into a ``sources.Classifier``."""
+    from sources import Registry  # commands import what they use, when they run
+
+    with Registry(settings.registry_dir) as registry:
+        return registry.classifier()
+
+
 def _user_errors() -> tuple[type[BaseException], ...]:
     found: list[type[BaseException]] = [OSError]
     for target in USER_ERROR_BASES:

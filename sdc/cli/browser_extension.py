@@ -22,8 +22,7 @@ from pathlib import Path
 
 import click
 
-from sdc.cli import settings_of
-from sources import Registry
+from sdc.cli import load_classifier, settings_of
 from sources.trustlist import SERVICE_PATH, write_trustlist
 
 EXTENSION_SRC = Path(__file__).resolve().parents[2] / "extension"
@@ -97,8 +96,7 @@ def build(ctx: click.Context, out: Path | None, service_url: str | None) -> None
     version = _extension_version()
     _node()
     out = out or settings.data_dir / "extension"
-    with Registry(settings.registry_dir) as registry:
-        classifier = registry.classifier()
+    classifier = load_classifier(settings)
     listing = out / "trustlist.json"
     document = write_trustlist(classifier, listing)
     click.echo(f"trust list {document['version']}: {classifier.entry_count} hosts, "

@@ -13,7 +13,7 @@ import click
 from tqdm import tqdm
 
 from index.stream import DEFAULT_GROUP, DEFAULT_STREAM
-from sdc.cli import settings_of
+from sdc.cli import load_classifier, settings_of
 
 
 @click.command("consume")
@@ -36,15 +36,13 @@ def consume(ctx: click.Context, redis_url: str | None, stream: str, group: str, 
     """
     from index.stream import StreamConsumer, connect
     from index.writer import IndexWriter
-    from sources import Registry
 
     settings = settings_of(ctx)
     url = redis_url or settings.redis_url
     if not url:
         raise click.UsageError("no Redis configured: set SDC_REDIS_URL or give --redis-url")
     client = connect(url)  # before the index is opened: a wrong URL leaves nothing behind
-    with Registry(settings.registry_dir) as registry:
-        classifier = registry.classifier()
+    classifier = load_classifier(settings)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -11,7 +11,8 @@ import click
 import orjson
 from tqdm import tqdm
 
-from sdc.cli import settings_of
+from sdc.cli import load_classifier, settings_of
+from sdc.cli.index_stream import consume
 
 #: keys of each result in ``sdc search`` JSON output (the documented contract)
 RESULT_KEYS = ("url", "title", "snippet", "domain", "category", "score")
@@ -40,7 +41,7 @@ def add(ctx: click.Context, file: Path, batch_size: int, threads: int, as_json: 
 
     settings = settings_of(ctx)
     check_readable(file)  # an unreadable file fails here, before the index is touched
-    classifier = _classifier(settings.registry_dir)
+    classifier = load_classifier(settings)
     invalid: list[InvalidLine] = []
     with IndexWriter(settings.index_dir, classifier, batch_size=batch_size, threads=threads) as writer:
         with tqdm(desc="indexing", unit=" docs", file=sys.stderr, mininterval=0.5,
@@ -104,7 +105,7 @@ def delete(ctx: click.Context, urls: tuple[str, ...], domains: tuple[str, ...]) 
         raise click.UsageError("give at least one --url or --domain")
     settings = settings_of(ctx)
     open_index(settings.index_dir, create=False)  # no index: a clear error, not an empty one
-    with IndexWriter(settings.index_dir, _classifier(settings.registry_dir), commit_seconds=0) as writer:
+    with IndexWriter(settings.index_dir, load_classifier(settings), commit_seconds=0) as writer:
         for url in urls:
             click.echo(f"{url}: {writer.delete_url(url)} deleted")
         for domain in domains:
@@ -177,20 +178,4 @@ def _lines(stream: Iterable[str]) -> Iterable[str]:
             yield line
 
 
-def _classifier(registry_dir: Path) -> Any:
-    from sources import Registry
-
-    with Registry(registry_dir) as registry:
-        return registry.classifier()
-
-
-def _register_consume() -> None:
-    """``sdc index consume`` (the Redis stream consumer) lives in its own module, when present."""
-    try:
-        from sdc.cli.index_stream import consume
-    except ImportError:
-        return
-    index.add_command(consume)
-
-
-_register_consume()
+index.add_command(consume)  # ``sdc index consume``, the Redis stream consumer

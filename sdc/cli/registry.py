@@ -10,9 +10,8 @@ import click
 import orjson
 from tqdm import tqdm
 
-from sdc.cli import settings_of
+from sdc.cli import load_classifier, settings_of
 from sources import Registry
-from sources.classifier import Classifier
 
 
 def open_registry(ctx: click.Context) -> Registry:
@@ -34,8 +33,7 @@ def check(ctx: click.Context, urls: tuple[str, ...]) -> None:
 
     Keys: url, trusted, domain, category, name, rule, reason.
     """
-    with open_registry(ctx) as registry:
-        classifier = registry.classifier()
+    classifier = load_classifier(settings_of(ctx))
     out = sys.stdout.buffer
     source = urls if urls else _lines(sys.stdin)
     for url in source:
@@ -196,8 +194,3 @@ def history(ctx: click.Context, limit: int) -> None:
     with open_registry(ctx) as registry:
         for row in registry.store.imports(limit):
             click.echo(orjson.dumps(row).decode())
-
-
-def load_classifier(ctx: click.Context) -> Classifier:
-    with open_registry(ctx) as registry:
-        return registry.classifier()
