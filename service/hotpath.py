@@ -98,8 +98,7 @@ def classify_json(state: ServiceState, raw: bytes) -> tuple[int, bytes]:
             errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
             return 422, orjson.dumps({"detail": validation_detail(errors)})
     body, trusted = state.classify_renderer().render(urls)
-    state.usage.record(len(urls), trusted)
-    state.metrics.count_classified(len(urls), trusted)
+    state.count_classified(len(urls), trusted)
     return 200, body
 
 

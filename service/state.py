@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.errors import SearchIndexError
+from ranking import TrustTable
 from service.classify_wire import ClassifyRenderer
 from service.errors import IndexUnavailable
 from service.metrics import Metrics
@@ -38,6 +39,7 @@ class ServiceState:
         self.usage = open_usage_counter(self.data_dir, redis_url)  # Redis when configured
         self.classifier = Classifier()
         self._renderer = ClassifyRenderer(self.classifier)
+        self._trust_table = TrustTable(self.classifier)
         self.registry_error: str | None = None
         self._registry_stamp: tuple[float, ...] = ()
         self._load_lock = threading.Lock()
@@ -86,6 +88,17 @@ class ServiceState:
         """The ``/api/classify`` renderer of the current classifier (new after a reload)."""
         self._renderer = self._renderer.for_classifier(self.classifier)
         return self._renderer
+
+    def trust_table(self) -> TrustTable:
+        """The re-ranking's trust look-ups for the current classifier (new after a reload)."""
+        if self._trust_table.classifier is not self.classifier:
+            self._trust_table = TrustTable(self.classifier)
+        return self._trust_table
+
+    def count_classified(self, classified: int, trusted: int) -> None:
+        """Count URLs classified, in the persisted usage figures and in this process's metrics."""
+        self.usage.record(classified, trusted)
+        self.metrics.count_classified(classified, trusted)
 
     def open_registry(self) -> Registry:
         return Registry(self.data_dir)

@@ -22,7 +22,7 @@ pure part, tested without HTTP.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -44,7 +44,7 @@ from ranking import (
 )
 from ranking.errors import ProviderError, ProviderRateLimited, ProviderTimeout
 from ranking.providers import Guarded, MarginaliaProvider, Provider, SearxngProvider
-from sources import LABELS, Category
+from service.verticals import label
 
 VIEWS: tuple[str, ...] = ("confiance", "tous", *VERTICALS)
 #: hits of our index fused in the trusted view and in the verticals
@@ -98,15 +98,6 @@ def summary_line(trusted: int, total: int) -> str:
     return f"{sources} {among}"
 
 
-def category_label(category: str | None) -> str:
-    if not category:
-        return "Source non vérifiée"
-    try:
-        return LABELS[Category(category)]
-    except ValueError:
-        return category
-
-
 def _item(result: RankedResult, published: Mapping[str, str] | None = None,
           own_snippets: Mapping[str, str] | None = None) -> Item:
     # our index's snippets are escaped HTML with <mark>; the engines' are plain text.  Decided
@@ -114,7 +105,7 @@ def _item(result: RankedResult, published: Mapping[str, str] | None = None,
     own = own_snippets is not None and own_snippets.get(result.url) == result.snippet
     snippet = Markup(result.snippet) if own else escape(result.snippet)
     return Item(result.url, result.title or result.url, snippet, result.trusted, result.category,
-                category_label(result.category) if result.trusted else "Source non vérifiée",
+                label(result.category) if result.trusted and result.category else "Source non vérifiée",
                 result.name, result.domain,
                 ["Sources de Confiance" if e == OWN_ENGINE else e for e in result.engines],
                 (published or {}).get(result.url))
@@ -216,42 +207,22 @@ def _providers(request: Request) -> list[Provider]:
     return found
 
 
-def trust_table(state: Any) -> TrustTable:
-    """The service's :class:`TrustTable` (on its state), rebuilt when the registry's
-    classifier is swapped (a curator's change, a re-import)."""
-    classifier = state.classifier
-    table: TrustTable | None = getattr(state, "trust_table", None)
-    if table is None or table.classifier is not classifier:
-        table = TrustTable(classifier)
-        state.trust_table = table
-    return table
-
-
-def _table(request: Request) -> TrustTable | None:
-    state = getattr(request.app.state, "sdc", None)
-    return trust_table(state) if getattr(state, "classifier", None) is not None else None
-
-
-def _searcher(request: Request) -> Any:
-    sdc = getattr(request.app.state, "sdc", None)
+async def own_hits(state: Any, query: str, *, sort: str = "relevance",
+                   sites: Iterable[str] = ()) -> list[Any]:
+    """Our index's first hits for ``query``, searched off the event loop; none without an index
+    or when it fails (the unified view and ``merge`` then go on with the engines alone)."""
+    kwargs: dict[str, Any] = {"limit": OWN_LIMIT, "sort": sort, "facets": False}
+    if sites:
+        kwargs["site"] = sorted(sites)  # the index ORs a list of sites
     try:
-        return sdc.searcher() if sdc is not None else getattr(request.app.state, "searcher", None)
-    except Exception:  # noqa: BLE001 - no index: the page already says so
-        return None
+        found = await asyncio.to_thread(state.searcher().search, query, **kwargs)
+    except Exception:  # noqa: BLE001 - our index's trouble must not fail the page or the API
+        return []
+    return list(found.results)
 
 
 async def _own_hits(request: Request, query: str, vertical: Vertical) -> list[Any]:
-    searcher = _searcher(request)
-    if searcher is None:
-        return []
-    kwargs: dict[str, Any] = {"limit": OWN_LIMIT, "sort": vertical.sort, "facets": False}
-    if vertical.hosts:
-        kwargs["site"] = sorted(vertical.hosts)  # the index ORs a list of sites
-    try:
-        found = await asyncio.to_thread(searcher.search, query, **kwargs)
-    except Exception:  # noqa: BLE001 - the vertical degrades to the engines' part
-        return []
-    hits = list(found.results)
+    hits = await own_hits(request.app.state.sdc, query, sort=vertical.sort, sites=vertical.hosts or ())
     return [h for h in hits if getattr(h, "published", None)] if vertical.dated_only else hits
 
 
@@ -259,9 +230,7 @@ async def unified_view(request: Request, q: str, results: Any) -> UnifiedView | 
     """The unified block for ``/recherche`` (first page only), or None when there is nothing to add."""
     if request.query_params.get("page", "1") not in ("", "1"):
         return None
-    table = _table(request)
-    if table is None:
-        return None
+    table = request.app.state.sdc.trust_table()
     requested = request.query_params.get("vue", "confiance")
     view = requested if requested in VIEWS else "confiance"
     vertical = VERTICALS.get(view)

@@ -71,8 +71,7 @@ async def classify_one(state: StateDep,
                        url: Annotated[str, Query(max_length=MAX_URL_LENGTH)]) -> Response:
     """Classify one URL."""
     item = state.classifier.classify(url).to_dict()
-    state.usage.record(1, int(item["trusted"]))
-    state.metrics.count_classified(1, int(item["trusted"]))
+    state.count_classified(1, int(item["trusted"]))
     return json_response(item)
 
 

@@ -16,7 +16,6 @@ a call; deny-listed results are removed and listed in ``removed``.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -28,13 +27,9 @@ from ranking import MAX_RESULTS, EngineResult, HitLike, Mode, RankingError, rera
 from service.bodies import read_body
 from service.responses import json_response
 from service.state import ServiceState
-from service.unified import trust_table
+from service.unified import own_hits
 
 router = APIRouter(prefix="/api", tags=["rerank"])
-
-#: our own hits fused in ``merge`` mode
-MERGE_OWN_LIMIT = 20
-
 
 class EngineResultIn(BaseModel):
     url: str = Field(min_length=1, max_length=8192)
@@ -84,14 +79,7 @@ class RerankPublic(BaseModel):
 
 async def _own_hits(state: ServiceState, query: str) -> list[HitLike]:
     """Our index's answer for ``merge``; without an index, merge fuses the engines only."""
-    if not query.strip():
-        return []
-    try:
-        searcher = state.searcher()
-        found = await asyncio.to_thread(searcher.search, query, limit=MERGE_OWN_LIMIT, facets=False)
-    except Exception:  # noqa: BLE001 - the index's trouble must not fail the re-ranking
-        return []
-    return list(found.results)
+    return await own_hits(state, query) if query.strip() else []
 
 
 def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
@@ -134,14 +122,13 @@ async def rerank_results(request: Request) -> Response:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
     state: ServiceState = request.app.state.sdc
-    table = trust_table(state)
+    table = state.trust_table()
     results = [EngineResult(r.url, r.title, r.snippet, r.engine, r.position) for r in body.results]
     own = await _own_hits(state, body.query) if body.mode is Mode.MERGE else []
     try:
         ranked = rerank(results, table, body.mode, own=own)
     except RankingError as exc:
         raise HTTPException(422, str(exc)) from None
-    state.usage.record(ranked.total, ranked.trusted_count)
-    state.metrics.count_classified(ranked.total, ranked.trusted_count)
+    state.count_classified(ranked.total, ranked.trusted_count)
     out: dict[str, Any] = ranked.to_dict()
     return json_response(out)
