@@ -21,15 +21,10 @@ class CrawlScope:
         self.classifier = classifier
         self.hosts = frozenset(h.lower().rstrip(".") for h in hosts) if hosts else None
         self.category = category
-        self._cache: dict[str, bool] = {}
 
     def allows(self, host: str | None) -> bool:
-        if not host:
-            return False
-        known = self._cache.get(host)
-        if known is None:
-            known = self._cache[host] = self._decide(host)
-        return known
+        # no cache of its own: classify_host's is bounded, a dict of every host ever linked is not
+        return bool(host) and self._decide(host)  # type: ignore[arg-type]
 
     def _decide(self, host: str) -> bool:
         verdict = self.classifier.classify_host(host)

@@ -44,10 +44,6 @@ def scrapy_settings(config: CrawlConfig) -> dict[str, Any]:
         "DOWNLOAD_MAXSIZE": config.max_size,
         "DOWNLOAD_WARNSIZE": 0,
         "DEPTH_LIMIT": config.depth_limit,
-        # FIFO queues per host already crawl breadth first; depth priorities only add a queue per
-        # host and depth to the scheduler
-        "DEPTH_PRIORITY": 0,
-        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "SCHEDULER_PRIORITY_QUEUE": "crawler.queues.HostRotationQueue",
         "REDIRECT_MAX_TIMES": 5,
         "RETRY_TIMES": 2,

@@ -212,8 +212,8 @@ class SharedFrontier:
 
     def enqueue(self, key: str, host: str, payload: bytes, fingerprint: str, *, front: bool,
              dont_filter: bool) -> bool:
-        item = key.encode() + b"\n" + host.encode() + b"\n" + payload
-        args = [self.prefix, key, host, item, "1" if front else "0", "1" if dont_filter else "0", fingerprint]
+        args = [self.prefix, key, host, _item(key, host, payload), "1" if front else "0",
+                "1" if dont_filter else "0", fingerprint]
         return bool(_guard(lambda: self._push(args=args)))
 
     def dequeue(self) -> tuple[str, str, bytes] | None:
@@ -269,8 +269,7 @@ class SharedFrontier:
         """Atomically drop ``key``'s in-flight entry and queue its request again at the end of its
         host's queue: True; or, after :data:`MAX_PUBLISH_FAILURES`, set it aside: False."""
         host, payload = self._unpublished[key]
-        item = key.encode() + b"\n" + host.encode() + b"\n" + payload
-        args = [self.prefix, self.worker, key, host, item, MAX_PUBLISH_FAILURES]
+        args = [self.prefix, self.worker, key, host, _item(key, host, payload), MAX_PUBLISH_FAILURES]
         requeued = bool(_guard(lambda: self._requeue(args=args)))
         del self._unpublished[key]
         return requeued
@@ -285,7 +284,7 @@ class SharedFrontier:
                 del self._cancelled[url]
             return
         self._held.discard(url)
-        _guard(lambda: self._release(args=[self.prefix, self.worker, url, "", "0", "1"]))
+        self.release(url, "", 0.0, forget=True)
 
     def push(self, url: str, depth: int) -> None:
         pass  # the scheduler queues it (the spider only records URLs for a local resume)
@@ -298,6 +297,11 @@ class SharedFrontier:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _item(key: str, host: str, payload: bytes) -> bytes:
+    """A queue item (module docstring): ``key \\n host \\n payload``."""
+    return key.encode() + b"\n" + host.encode() + b"\n" + payload
 
 
 def _guard(call: Callable[[], Any], what: str = "Redis (shared crawl)") -> Any:
