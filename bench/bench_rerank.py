@@ -68,10 +68,10 @@ def build_registry(data_dir: Path) -> tuple[Classifier, str]:
             registry.import_etalab(str(SHARED / "sources" / "etalab"))
             registry.import_universities(str(SHARED / "sources" / "universities" /
                                              "world_universities_and_domains.json"))
-            label = f"full registry ({registry.stats()['hosts']} hosts)"
-        else:
-            label = "built-in rules only (../shared/data absent)"
-        return registry.classifier(), label
+        classifier = registry.classifier()  # compiled once: stats() would compile its own
+        if (SHARED / "sources" / "etalab").is_dir():
+            return classifier, f"full registry ({registry.stats(classifier)['hosts']} hosts)"
+        return classifier, "built-in rules only (../shared/data absent)"
 
 
 def rate(work: Callable[[], object], seconds: float) -> float:
