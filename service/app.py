@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sdc.settings import Settings
+from service.settings import Settings
 from service import hotpath
 from service.errors import install_error_handlers
 from service.logs import install_privacy_filter

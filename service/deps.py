@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 
 from index.searcher import Searcher
-from sdc.settings import Settings
+from service.settings import Settings
 from service.errors import CuratorAuthError
 from service.models import MAX_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH
 from service.state import ServiceState

@@ -13,7 +13,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from sdc.settings import Settings
+from service.settings import Settings
 
 #: command name -> "module:attribute"
 COMMANDS: dict[str, str] = {
@@ -47,10 +47,8 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, _, attribute = target.partition(":")
-        try:
-            command: click.Command = getattr(importlib.import_module(module), attribute)
-        except (ImportError, AttributeError):
-            return None
+        # A broken import must fail loudly, never pass for an unknown command.
+        command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from sdc.cli import settings_of
-from sdc.settings import Settings
+from service.settings import Settings
 from sources import Registry
 from sources.errors import ImportSourceError
 

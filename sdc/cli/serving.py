@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from sdc.cli import settings_of
-from sdc.settings import Settings
+from service.settings import Settings
 
 
 @click.command()

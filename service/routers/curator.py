@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from sdc.settings import Settings
+from service.settings import Settings
 from service.deps import CuratorDep, SettingsDep, StateDep
 from service.models import CuratedPublic, CuratedRequest, ImportPublic, ImportRequest
 from service.responses import json_response

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from index.documents import PageDocument
 from index.writer import IndexWriter
 from ranking import EngineResult
-from sdc.settings import Settings
+from service.settings import Settings
 from service.app import create_app
 from sources import Registry
 

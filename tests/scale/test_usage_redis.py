@@ -13,7 +13,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from sdc.settings import Settings
+from service.settings import Settings
 from service.app import create_app
 from service.usage import UsageCounter, current_month, open_usage_counter
 from service.usage_redis import RedisUsageCounter

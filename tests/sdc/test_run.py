@@ -26,7 +26,7 @@ import tantivy
 from crawler.config import CrawlConfig
 from crawler.farm import load_corpus
 from sdc.cli.run import ensure_index
-from sdc.settings import Settings
+from service.settings import Settings
 from sources import Registry
 from tests.served import START_TIMEOUT, free_port, wait_until_serving
 

@@ -6,7 +6,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from sdc.settings import Settings
+from service.settings import Settings
 from service.app import create_app
 from sources import Registry
 
