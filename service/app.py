@@ -4,9 +4,10 @@
 
 Routers: the search page, the JSON API, OpenSearch, health and metrics, the
 curator endpoints (only with a curator token), re-ranking (``routers.rerank``).
-Middleware: security headers and metrics (pure ASGI); ``POST /api/classify``
-goes around them to ``service.hotpath``.  Background work: flushing the usage counters and
-noticing registry changes made by other workers.
+Middleware: security headers and metrics (pure ASGI), HEAD as GET; ``POST /api/classify``
+goes around them to ``service.hotpath``.  Background work: flushing the usage counters,
+noticing registry changes made by other workers and refreshing the index status every second
+(:meth:`ServiceState.upkeep`, in a thread).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from service.settings import Settings
 from service import hotpath
 from service.errors import install_error_handlers
+from service.head import HeadAsGetMiddleware
 from service.logs import install_privacy_filter
 from service.metrics import MetricsMiddleware
 from service.openapi import install_openapi
@@ -39,7 +41,8 @@ logger = logging.getLogger("sdc.service")
 
 STATIC = Path(__file__).parent / "static"
 USAGE_FLUSH = 1.0  # seconds between flushes of the usage counters
-REGISTRY_WATCH = 10.0  # seconds between checks for registry changes by other workers
+#: seconds between upkeep rounds: registry changes by other workers (two stat calls), index status
+UPKEEP = 1.0
 
 DESCRIPTION = """Recherche dans les sources publiques de confiance, classification d'URL
 et fournisseur OpenSearch. Snippets are HTML-escaped with `<mark>` highlights."""
@@ -81,7 +84,7 @@ def create_app(settings: Settings) -> ServiceApp:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(_every(USAGE_FLUSH, state.usage.flush)),
-                 asyncio.create_task(_every(REGISTRY_WATCH, state.refresh_registry))]
+                 asyncio.create_task(_every(UPKEEP, state.upkeep))]
         try:
             yield
         finally:
@@ -113,6 +116,7 @@ def create_app(settings: Settings) -> ServiceApp:
     # The extension calls the API and fetches its list from its own origin
     # (chrome-extension://, moz-extension://); nothing here uses cookies.
     app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
+    app.add_middleware(HeadAsGetMiddleware)  # outermost: every layer sees the GET it stands for
     app.include_router(search_page.router)
     app.include_router(api.router)
     app.include_router(opensearch.router)

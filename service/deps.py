@@ -1,7 +1,9 @@
 """Dependencies of the routes, named once as ``Annotated`` aliases.
 
 They are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in
-its thread pool, which costs more than the work they do.
+its thread pool, which costs more than the work they do.  There is no searcher
+dependency: routes search through ``ServiceState.search``, which checks every
+hit against the current registry and keeps tantivy off the event loop.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
-from index.searcher import Searcher
 from service.settings import Settings
 from service.errors import CuratorAuthError
 from service.models import MAX_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH
@@ -37,12 +38,7 @@ async def get_classifier(state: StateDep) -> Classifier:
     return state.classifier
 
 
-async def get_searcher(state: StateDep) -> Searcher:
-    return state.searcher()  # raises IndexUnavailable (503) with what is missing
-
-
 ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
-SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 
 
 async def require_curator(

@@ -2,6 +2,7 @@
 
     ServiceError
     ├── IndexUnavailable     the search index is absent or cannot be opened (503)
+    ├── Busy                 too many heavy requests in this worker (503 + Retry-After)
     └── CuratorAuthError     missing or wrong curator bearer token (401)
 
 Errors of the libraries map by class (most specific first, see ``STATUS``):
@@ -41,6 +42,16 @@ class IndexUnavailable(ServiceError):
     """The search index is absent or cannot be opened."""
 
     status = 503
+
+
+class Busy(ServiceError):
+    """Too many heavy requests (searches, large batches) are running or waiting in this worker."""
+
+    status = 503
+
+    def __init__(self, retry_after: int = 1) -> None:
+        super().__init__("the service is busy: retry in a moment")
+        self.retry_after = retry_after
 
 
 class CuratorAuthError(ServiceError):
@@ -102,6 +113,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = _render_error(request, exc.status, str(exc))
         if isinstance(exc, CuratorAuthError):
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, Busy):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     def library_error(status: int) -> Callable[[Request, Exception], object]:

@@ -6,25 +6,36 @@ and swapped atomically when a curator changes it, here or in another worker
 The index may be absent when the service starts: :meth:`searcher` retries at
 most every ``INDEX_RETRY`` seconds and raises :class:`IndexUnavailable` with
 a message saying what is missing.
+
+Every route that serves hits goes through :meth:`ServiceState.search` (the
+page, ``/api/search``, the unified view, ``merge``): it runs the query in the
+thread pool under the worker's heavy-work bound (:mod:`service.heavy`) and
+checks each hit against the registry as it is now, so a host denied or
+dropped since the page was indexed is never shown.  :meth:`upkeep` (run every
+second by the app, in a thread) notices registry changes and refreshes what
+``/healthz`` and the tabs read, so those never touch tantivy or SQLite.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.errors import SearchIndexError
 from ranking import TrustTable
 from service.classify_wire import ClassifyRenderer
 from service.errors import IndexUnavailable
+from service.heavy import HeavyLimiter
 from service.metrics import Metrics
 from service.usage import open_usage_counter
 from sources import Classifier, Registry
 from sources.errors import SourcesError
 
 if TYPE_CHECKING:
+    from index.results import SearchResults
     from index.searcher import Searcher
 
 INDEX_RETRY = 5.0
@@ -48,6 +59,9 @@ class ServiceState:
         self._index_error = "not opened yet"
         self._next_try = 0.0
         self._counts: tuple[float, dict[str, int] | None] | None = None
+        self._status: tuple[bool, str, int | None] = (False, "not opened yet", None)
+        self.heavy = HeavyLimiter()
+        self.upkeep()
 
     # -- registry ------------------------------------------------------------
 
@@ -131,20 +145,68 @@ class ServiceState:
             self._index_error = f"cannot open the search index at {self.index_dir}: {exc}"
             raise IndexUnavailable(self._index_error) from None
 
+    async def search(self, query: str, **kwargs: Any) -> SearchResults:
+        """``Searcher.search`` off the event loop, bounded, each hit checked against the registry.
+
+        Raises :class:`IndexUnavailable` (no index) and :class:`service.errors.Busy` (too many
+        heavy requests); keyword arguments go to ``Searcher.search`` unchanged.
+        """
+        return await self.heavy.run(self.search_now, query, **kwargs)
+
+    def search_now(self, query: str, **kwargs: Any) -> SearchResults:
+        """The same, in the calling thread (for code already off the event loop)."""
+        return self.served(self.searcher().search(query, **kwargs))
+
+    def served(self, results: SearchResults) -> SearchResults:
+        """``results`` without the hits the current registry no longer trusts; the others carry
+        the registry's current domain, category and name."""
+        classifier = self.classifier
+        kept = []
+        for hit in results.results:
+            verdict = classifier.classify(hit.url).verdict
+            if not verdict.trusted:
+                continue
+            category = verdict.category.value if verdict.category else hit.category
+            if (verdict.domain, category, verdict.name) != (hit.domain, hit.category, hit.name):
+                hit = dataclasses.replace(hit, domain=verdict.domain or hit.domain, category=category,
+                                          name=verdict.name or hit.name)
+            kept.append(hit)
+        dropped = len(results.results) - len(kept)
+        if not dropped and all(a is b for a, b in zip(kept, results.results, strict=True)):
+            return results
+        return dataclasses.replace(results, results=kept, total=max(0, results.total - dropped))
+
+    async def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """``Searcher.suggest`` off the event loop, bounded."""
+        return await self.heavy.run(lambda: self.searcher().suggest(prefix, limit=limit))
+
     def category_counts(self) -> dict[str, int] | None:
-        """Documents by category in the index (cached ``COUNTS_TTL`` s; ``None``: no index)."""
+        """Documents by category in the index (refreshed by :meth:`upkeep`; ``None``: no index)."""
+        return self._counts[1] if self._counts is not None else None
+
+    def _refresh_counts(self) -> None:
         now = time.monotonic()
         if self._counts is not None and now < self._counts[0]:
-            return self._counts[1]
+            return
         try:
             counts: dict[str, int] | None = dict(self.searcher().stats().get("by_category", {}))
         except (IndexUnavailable, SearchIndexError):
             counts = None
         self._counts = (now + COUNTS_TTL, counts)
-        return counts
+
+    def upkeep(self) -> None:
+        """Background round (in a thread, every second): registry changes, index status and counts."""
+        self.refresh_registry()
+        self._status = self._index_status()
+        if self._status[0] and self._counts is not None and self._counts[1] is None:
+            self._counts = None  # the index just appeared: count it now
+        self._refresh_counts()
 
     def index_status(self) -> tuple[bool, str, int | None]:
-        """(loaded, human detail, documents)."""
+        """(loaded, human detail, documents) as of the last :meth:`upkeep` (no I/O)."""
+        return self._status
+
+    def _index_status(self) -> tuple[bool, str, int | None]:
         try:
             searcher = self.searcher()
         except IndexUnavailable as exc:

@@ -215,7 +215,7 @@ async def own_hits(state: Any, query: str, *, sort: str = "relevance",
     if sites:
         kwargs["site"] = sorted(sites)  # the index ORs a list of sites
     try:
-        found = await asyncio.to_thread(state.searcher().search, query, **kwargs)
+        found = await state.search(query, **kwargs)  # off the loop, checked against the registry
     except Exception:  # noqa: BLE001 - our index's trouble must not fail the page or the API
         return []
     return list(found.results)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -13,7 +13,6 @@ from service.deps import (
     ClassifierDep,
     LimitParam,
     PageParam,
-    SearcherDep,
     SearchQuery,
     SiteParam,
     StateDep,
@@ -34,15 +33,22 @@ from sources import Category
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-UNAVAILABLE = {503: {"description": "the search index is not built or cannot be opened"}}
+UNAVAILABLE = {503: {"description": "the search index is not built or cannot be opened, or the "
+                      "worker is busy (then with Retry-After)"}}
+BUSY = {503: {"description": "the worker is busy with other heavy requests (Retry-After says when "
+                             "to retry)"}}
+BODY_TOO_LARGE = {413: {"description": "request body larger than 10 MB"}}
 
 
 @router.get("/search", response_model=SearchResultsPublic, responses=UNAVAILABLE)
-async def search(searcher: SearcherDep, q: SearchQuery, category: CategoryParam = None,
+async def search(state: StateDep, q: SearchQuery, category: CategoryParam = None,
                  site: SiteParam = None, page: PageParam = 1, limit: LimitParam = 10) -> Response:
-    """Full-text search of the trusted index; ``facets.category`` counts the whole result set."""
+    """Full-text search of the trusted index; ``facets.category`` counts the whole result set.
+
+    Each hit is checked against the registry as it is now (a source delisted since it was
+    indexed is not shown)."""
     categories = [c.value for c in category] if category else None
-    results = searcher.search(q, category=categories, site=site, page=page, limit=limit)
+    results = await state.search(q, category=categories, site=site, page=page, limit=limit)
     data = results.to_dict()
     data["facets"] = {"category": data["facets"]}
     return json_response(data)
@@ -54,7 +60,8 @@ CLASSIFY_BODY = {"required": True, "content": {"application/json": {
 
 @router.post("/classify", response_model=ClassificationsPublic,
              openapi_extra={"requestBody": CLASSIFY_BODY},
-             responses={422: {"description": "invalid JSON, wrong types or more than 1,000 URLs"}})
+             responses={422: {"description": "invalid JSON, wrong types or more than 1,000 URLs"},
+                        **BODY_TOO_LARGE, **BUSY})
 async def classify_many(request: Request) -> Response:
     """Classify up to 1,000 URLs; the results keep the request's order.
 
@@ -62,7 +69,7 @@ async def classify_many(request: Request) -> Response:
     stack with the same code; this route documents it and answers what reaches
     FastAPI's router.
     """
-    status, content = classify_json(request.app.state.sdc, await read_body(request))
+    status, content = await classify_json(request.app.state.sdc, await read_body(request))
     return Response(content, status_code=status, media_type="application/json")
 
 
@@ -75,21 +82,24 @@ async def classify_one(state: StateDep,
     return json_response(item)
 
 
-@router.get("/sources/{domain}", response_model=SourcePublic)
+@router.get("/sources/{domain}", response_model=SourcePublic, responses=BUSY)
 async def source(state: StateDep, classifier: ClassifierDep,
                  domain: Annotated[str, Path(min_length=1, max_length=253)]) -> Response:
     """What the registry knows of a host or domain and its subdomains, with provenance."""
-    with state.open_registry() as registry:
-        described = registry.describe(domain)  # InvalidHostError -> 422
+    def describe() -> dict[str, Any]:
+        with state.open_registry() as registry:
+            return registry.describe(domain)  # InvalidHostError -> 422
+
+    described = await state.heavy.run(describe)  # SQLite: off the event loop
     verdict = classifier.classify(f"https://{described['domain']}/").to_dict()
     return json_response({**described, "verdict": verdict})
 
 
-@router.get("/stats", response_model=StatsPublic)
+@router.get("/stats", response_model=StatsPublic, responses=BUSY)
 async def stats(state: StateDep) -> Response:
     """Documents indexed, registry size, URLs classified (counted, never stored)."""
     _, _, documents = state.index_status()
-    usage = state.usage.snapshot()
+    usage = await state.heavy.run(state.usage.snapshot)  # SQLite or Redis: off the event loop
     return json_response({
         "documents": documents,
         "registry_entries": state.classifier.entry_count,

@@ -4,7 +4,7 @@ They exist only when ``SDC_CURATOR_TOKEN`` is set (``create_app`` does not
 include this router otherwise) and every call needs
 ``Authorization: Bearer <token>``.  A change recompiles this worker's
 classifier at once; other workers notice the registry file changed within
-``REGISTRY_WATCH`` seconds (see ``service.app``).
+a second (``UPKEEP`` in ``service.app``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """OpenSearch: the description browsers install, and keystroke suggestions.
 
-Absolute URLs come from ``SDC_PUBLIC_BASE_URL`` when set (behind a reverse
-proxy the request's own host may be an internal name), else from the request.
+Absolute URLs come from ``SDC_PUBLIC_BASE_URL`` when set (it should be, behind
+a reverse proxy), else from the address the server listens on; never from the
+request's ``Host`` header.
 Suggestions are drawn only from our trusted index, never a third-party engine.
 """
 
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from service.deps import SettingsDep, StateDep
-from service.errors import IndexUnavailable
+from service.errors import Busy, IndexUnavailable
 from service.responses import json_response
 
 router = APIRouter(tags=["opensearch"])
@@ -26,9 +27,16 @@ SUGGESTIONS_SCHEMA = {
 
 
 def base_url(request: Request, configured: str | None) -> str:
+    """``SDC_PUBLIC_BASE_URL``, else the address the server listens on: never the request's
+    ``Host`` header, which any client can set (an agent's browser would install a provider
+    pointing at ``evil.example``)."""
     if configured:
         return configured.rstrip("/")
-    return str(request.base_url).rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    scheme = request.scope.get("scheme", "http")
+    shown = f"[{host}]" if ":" in str(host) else str(host)
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{shown}" + ("" if port in (None, default) else f":{port}")
 
 
 @router.get("/opensearch.xml", response_class=Response,
@@ -37,7 +45,7 @@ async def opensearch(request: Request, settings: SettingsDep) -> Response:
     """OpenSearch 1.1 description (search and suggestion URL templates, icon, self link)."""
     render = request.app.state.templates.get_template("opensearch.xml").render
     body = render(base=base_url(request, settings.public_base_url))
-    # built from the request's Host header when no public URL is configured: never share that
+    # without a public URL the listening address is a guess for local use: not for shared caches
     cache = "public, max-age=86400" if settings.public_base_url else "private, max-age=3600"
     return Response(body, media_type="application/opensearchdescription+xml; charset=utf-8",
                     headers={"cache-control": cache})
@@ -50,7 +58,7 @@ async def suggest(state: StateDep, q: Annotated[str, Query(max_length=200)] = ""
     completions: list[str] = []
     if q.strip():
         try:
-            completions = state.searcher().suggest(q, limit=8)
-        except IndexUnavailable:
+            completions = await state.suggest(q, limit=8)
+        except (IndexUnavailable, Busy):
             completions = []  # a keystroke never gets an error: no index, no suggestion
     return json_response([q, completions])

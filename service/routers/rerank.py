@@ -21,10 +21,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ranking import MAX_RESULTS, EngineResult, HitLike, Mode, RankingError, rerank
 from service.bodies import read_body
+from service.hotpath import INLINE_BODY_BYTES
 from service.responses import json_response
 from service.state import ServiceState
 from service.unified import own_hits
@@ -32,6 +33,8 @@ from service.unified import own_hits
 router = APIRouter(prefix="/api", tags=["rerank"])
 
 class EngineResultIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # "position": false or "1" is a client's bug: 422
+
     url: str = Field(min_length=1, max_length=8192)
     title: str = Field("", max_length=2000)
     snippet: str = Field("", max_length=10_000)
@@ -108,7 +111,10 @@ RERANK_BODY = {"required": True, "content": {"application/json": {
 
 @router.post("/rerank", response_model=RerankPublic, openapi_extra={"requestBody": RERANK_BODY},
              responses={422: {"description": "invalid JSON, wrong types, unknown mode or more "
-                              "than 500 results (detail names the problem)"}})
+                              "than 500 results (detail names the problem)"},
+                        413: {"description": "request body larger than 10 MB"},
+                        503: {"description": "the worker is busy with other heavy requests "
+                                            "(Retry-After says when to retry)"}})
 async def rerank_results(request: Request) -> Response:
     """Annotate, filter, boost, blend or merge up to 500 results of other engines.
 
@@ -116,17 +122,22 @@ async def rerank_results(request: Request) -> Response:
     ``/api/classify`` does: FastAPI's own body machinery would cost more than
     the re-ranking itself.
     """
+    state: ServiceState = request.app.state.sdc
+    raw = await read_body(request)
+    # a large body (up to 500 results) is validated and ranked in the thread pool, bounded
+    inline = len(raw) <= INLINE_BODY_BYTES
     try:
-        body = RerankRequest.model_validate_json(await read_body(request))
+        body = (RerankRequest.model_validate_json(raw) if inline else
+                await state.heavy.run(RerankRequest.model_validate_json, raw))
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
-    state: ServiceState = request.app.state.sdc
     table = state.trust_table()
     results = [EngineResult(r.url, r.title, r.snippet, r.engine, r.position) for r in body.results]
     own = await _own_hits(state, body.query) if body.mode is Mode.MERGE else []
     try:
-        ranked = rerank(results, table, body.mode, own=own)
+        ranked = (rerank(results, table, body.mode, own=own) if inline else
+                  await state.heavy.run(rerank, results, table, body.mode, own=own))
     except RankingError as exc:
         raise HTTPException(422, str(exc)) from None
     state.count_classified(ranked.total, ranked.trusted_count)

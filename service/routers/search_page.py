@@ -99,7 +99,7 @@ async def results_page(
     context: dict[str, Any] = {"q": query, "searched": True, "tab": tab, "category": category,
                                "category_label": label(category) if category else None}
     try:
-        results = state.searcher().search(query, category=filters, page=page, limit=PAGE_SIZE)
+        results = await state.search(query, category=filters, page=page, limit=PAGE_SIZE)
     except IndexUnavailable:
         context["unavailable"] = True
         return render(request, "search.html", context, status=503)

@@ -1,0 +1,66 @@
+"""Heavy work (tantivy, SQLite, large classification batches) off the event loop, bounded.
+
+A worker's event loop also answers ``/healthz`` and every cheap request; one
+search over a huge page or one 1,000-URL batch must not hold it.  So heavy work
+runs in the thread pool, at most ``limit`` at a time per worker; up to
+``queue`` more wait for a slot at most ``wait`` seconds; past that the request
+gets HTTP 503 with ``Retry-After`` (:class:`Busy`) instead of piling up.
+
+The bound is a counter and a per-loop semaphore: the service runs one event
+loop per worker, the tests one per client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from service.errors import Busy
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: heavy calls running at once per worker (asyncio's default pool has cores + 4 threads)
+HEAVY_LIMIT = 4
+#: heavy calls waiting for a slot before new ones are refused at once
+HEAVY_QUEUE = 64
+#: seconds a heavy call may wait for a slot
+HEAVY_WAIT = 5.0
+RETRY_AFTER = 1
+
+
+class HeavyLimiter:
+    """Runs callables in threads, ``limit`` at a time, refusing with :class:`Busy` past the queue."""
+
+    def __init__(self, limit: int = HEAVY_LIMIT, queue: int = HEAVY_QUEUE, wait: float = HEAVY_WAIT) -> None:
+        self.limit, self.queue, self.wait = limit, queue, wait
+        self.waiting = 0
+        self.refused = 0
+        self._semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        found = self._semaphores.get(loop)
+        if found is None:
+            self._semaphores = {lp: s for lp, s in self._semaphores.items() if not lp.is_closed()}
+            found = self._semaphores[loop] = asyncio.Semaphore(self.limit)
+        return found
+
+    async def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        semaphore = self._semaphore()
+        if semaphore.locked() and self.waiting >= self.queue:
+            self.refused += 1
+            raise Busy(RETRY_AFTER)
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(semaphore.acquire(), self.wait)
+        except TimeoutError:
+            self.refused += 1
+            raise Busy(RETRY_AFTER) from None
+        finally:
+            self.waiting -= 1
+        try:
+            return await asyncio.to_thread(work, *args, **kwargs)
+        finally:
+            semaphore.release()
