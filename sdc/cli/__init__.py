@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "policies": "sdc.cli.serving:policies",
     "extension": "sdc.cli.browser_extension:extension",
     "run": "sdc.cli.run:run",
+    "annuaire": "sdc.cli.annuaire:annuaire",
 }
 
 #: base classes of the errors a user can cause; each becomes exit 2 + one line

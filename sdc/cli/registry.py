@@ -194,3 +194,9 @@ def history(ctx: click.Context, limit: int) -> None:
     with open_registry(ctx) as registry:
         for row in registry.store.imports(limit):
             click.echo(orjson.dumps(row).decode())
+
+
+# `sdc sources coverage` lives with the Annuaire's commands (sdc/cli/annuaire.py)
+from sdc.cli.annuaire import coverage as _coverage  # noqa: E402
+
+sources.add_command(_coverage)
