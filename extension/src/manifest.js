@@ -21,7 +21,7 @@ export function manifest({ browser, version, engines, serviceOrigin = null, geck
     manifest_version: 3,
     name: "Sources de confiance",
     version,
-    description: "Signale les résultats issus de sources publiques de confiance sur Google, Bing, Qwant, DuckDuckGo, Ecosia et Startpage.",
+    description: "Signale les résultats issus de sources publiques de confiance sur Google, Bing, Qwant, DuckDuckGo, Ecosia, Startpage, Brave Search et Yahoo.",
     permissions: ["storage", "alarms"],
     // only the configured service is ever contacted; another one is asked for on the options page
     host_permissions: serviceOrigin ? [`${serviceOrigin}/*`] : [],

@@ -7,7 +7,7 @@ import { ENGINE_IDS } from "../engines/index.js";
 import { api } from "../shared/api.js";
 import { engineFor, isResultsPage } from "../shared/engines.js";
 import { MSG, ask } from "../shared/messages.js";
-import { findByFallback, findBySelectors, unmarked } from "./finder.js";
+import { findByFallback, findBySelectors, findResults, unmarked } from "./finder.js";
 import { ensureCounter, makeBadge, updateCounter } from "./ui.js";
 
 const RESCAN_DELAY_MS = 150;
@@ -42,10 +42,14 @@ class Annotator {
 
   find() {
     const href = this.doc.location.href;
-    const selected = findBySelectors(this.doc, this.engine, href);
-    if (selected.length) this.bySelectors = true;
-    if (selected.length || this.bySelectors) return unmarked(selected);
-    const fallback = unmarked(findByFallback(this.doc, this.engine, href));
+    if (this.bySelectors) return unmarked(findBySelectors(this.doc, this.engine, href));
+    if (this.fallback) return unmarked(findByFallback(this.doc, this.engine, href));
+    const { results, how } = findResults(this.doc, this.engine, href);
+    if (how === "selectors") {
+      if (results.length) this.bySelectors = true;
+      return unmarked(results);
+    }
+    const fallback = unmarked(results);
     if (fallback.length && !this.fallback) {
       this.fallback = true;
       ask(api, MSG.fallback, { engine: this.engine.id }).catch(() => {});

@@ -7,7 +7,7 @@ import { engineFor, isResultsPage, patternToRegExp, validateEngine } from "./eng
 const engines = ENGINE_IDS.map((id) => JSON.parse(readFileSync(new URL(`../engines/${id}.json`, import.meta.url), "utf-8")));
 
 test("every engine file is valid and named after its id", () => {
-  assert.deepEqual(ENGINE_IDS, ["google", "bing", "qwant", "duckduckgo", "ecosia", "startpage"]);
+  assert.deepEqual(ENGINE_IDS, ["google", "bing", "qwant", "duckduckgo", "ecosia", "startpage", "brave", "yahoo"]);
   engines.forEach((engine, i) => {
     assert.deepEqual(validateEngine(engine), [], engine.id);
     assert.equal(engine.id, ENGINE_IDS[i]);
@@ -23,6 +23,12 @@ test("results pages are matched to their engine, other pages to none", () => {
     "https://html.duckduckgo.com/html/?q=passeport": "duckduckgo",
     "https://www.ecosia.org/search?q=rsa": "ecosia",
     "https://www.startpage.com/sp/search?query=vitale": "startpage",
+    "https://search.brave.com/search?q=caf": "brave",
+    "https://search.yahoo.com/search?p=caf": "yahoo",
+    "https://fr.search.yahoo.com/search?p=caf": "yahoo",
+    "https://evil.com/.search.yahoo.com/search?p=caf": null,
+    "https://www.google.com.hk/search?q=x": "google",
+    "https://www.bing.com/images/search?q=x": "bing",
     "https://www.google.fr/maps": null,
     "https://www.google.fr.evil.com/search?q=x": null,
     "https://evil.com/?u=https://www.bing.com/search": null,
@@ -36,6 +42,7 @@ test("only pages with a query are results pages (Startpage posts its form)", () 
   assert.equal(isResultsPage("https://duckduckgo.com/", byId.duckduckgo), false);
   assert.equal(isResultsPage("https://www.qwant.com/?q=%20", byId.qwant), false);
   assert.equal(isResultsPage("https://www.startpage.com/sp/search", byId.startpage), true);
+  assert.equal(isResultsPage("https://search.yahoo.com/search?p=caf", byId.yahoo), true);
 });
 
 test("match patterns escape dots", () => {
@@ -43,8 +50,9 @@ test("match patterns escape dots", () => {
 });
 
 test("a broken engine file is reported", () => {
-  assert.deepEqual(validateEngine({ id: "x", name: "X", query: "q", container: "#a", main: "#b", matches: [], results: [{}], exclude: [] }), [
+  assert.deepEqual(validateEngine({ id: "x", name: "X", query: "q", container: "#a", main: "#b", matches: [], layouts: [{ name: "a", checked: ["2022"], results: [{}] }], exclude: [] }), [
     "matches must be a non-empty list",
+    "each layout needs checked: a list of YYYY-MM-DD dates",
     "each result needs root and link selectors",
   ]);
 });

@@ -10,12 +10,12 @@ test("later layers win: build defaults < user < administration", () => {
 });
 
 test("unknown keys, wrong types and unknown values are ignored", () => {
-  const merged = mergeSettings({ serviceUrl: 3, classification: "telemetry", engines: { google: false, bing: "no", yahoo: true }, extra: 1 });
+  const merged = mergeSettings({ serviceUrl: 3, classification: "telemetry", engines: { google: false, bing: "no", altavista: true }, extra: 1 });
   assert.equal(merged.serviceUrl, "");
   assert.equal(merged.classification, "local");
   assert.equal(merged.engines.google, false);
   assert.equal(merged.engines.bing, true);
-  assert.equal("yahoo" in merged.engines, false);
+  assert.equal("altavista" in merged.engines, false);
   assert.equal("extra" in merged, false);
   assert.equal(DEFAULTS.engines.google, true, "defaults are never mutated");
 });
