@@ -26,6 +26,15 @@ class EvalQuery:
     text: str
     expected_url: str
     kind: str
+    #: other pages that are as right (they hold the same copied span, or have the same title)
+    also: tuple[str, ...] = ()
+    #: "tuning" or "held-out" (decided before any ranking change: bench/relevance/generate.py)
+    part: str = ""
+    #: for a typo query, the clean query it was made from
+    source: str = ""
+
+    def right(self, url: str) -> bool:
+        return url == self.expected_url or url in self.also
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,20 @@ def load_queries(path: Path = QUERIES_FILE) -> list[EvalQuery]:
     return queries
 
 
+def load_generated(path: Path) -> list[EvalQuery]:
+    """Read a set written by ``bench/relevance/generate.py`` (six tab-separated columns)."""
+    queries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 6:
+            raise ValueError(f"{path.name}:{number}: expected six tab-separated columns")
+        text, url, kind, part, also, source = parts
+        queries.append(EvalQuery(text, url, kind, tuple(also.split()), part, source))
+    return queries
+
+
 def iter_corpus(path: Path) -> Iterator[dict[str, object]]:
     """The corpus records (``documents.jsonl.gz`` or plain ``.jsonl``), one dict each."""
     opener = gzip.open if path.suffix == ".gz" else open
@@ -57,21 +80,26 @@ def iter_corpus(path: Path) -> Iterator[dict[str, object]]:
                 yield orjson.loads(line)
 
 
-def reciprocal_rank(ranked: Sequence[str], expected: str, k: int = 10) -> float:
-    for position, url in enumerate(ranked[:k], start=1):
-        if url == expected:
+Ranked = Sequence[str | Sequence[str]]
+
+
+def reciprocal_rank(ranked: Ranked, expected: str | EvalQuery, k: int = 10) -> float:
+    """1/rank of the first right answer in ``ranked`` (a URL, or a result's URLs: it and its copies)."""
+    for position, item in enumerate(ranked[:k], start=1):
+        urls = (item,) if isinstance(item, str) else item
+        if any(url == expected if isinstance(expected, str) else expected.right(url) for url in urls):
             return 1.0 / position
     return 0.0
 
 
-def score(runs: Mapping[EvalQuery, Sequence[str]], k: int = 10) -> Scores:
+def score(runs: Mapping[EvalQuery, Ranked], k: int = 10) -> Scores:
     """MRR@k and recall@k of one engine's answers to every query."""
     if not runs:
         return Scores(0.0, 0.0, 0)
-    ranks = [reciprocal_rank(ranked, q.expected_url, k) for q, ranked in runs.items()]
+    ranks = [reciprocal_rank(ranked, q, k) for q, ranked in runs.items()]
     return Scores(sum(ranks) / len(ranks), sum(r > 0 for r in ranks) / len(ranks), len(ranks))
 
 
-def score_by_kind(runs: Mapping[EvalQuery, Sequence[str]], k: int = 10) -> dict[str, Scores]:
+def score_by_kind(runs: Mapping[EvalQuery, Ranked], k: int = 10) -> dict[str, Scores]:
     kinds = sorted({q.kind for q in runs})
     return {kind: score({q: r for q, r in runs.items() if q.kind == kind}, k) for kind in kinds}
