@@ -34,8 +34,11 @@ class SerpServer:
     """``pages``: host -> HTML; ``service_host`` answers /extension/trustlist.json and /api/classify."""
 
     def __init__(self, folder: Path, pages: dict[str, str], service_host: str, trustlist: dict[str, Any],
-                 classify: Callable[[str], dict[str, Any]]) -> None:
+                 classify: Callable[[str], dict[str, Any]],
+                 documents: dict[str, tuple[bytes, dict[str, str]]] | None = None) -> None:
         self.pages = dict(pages)
+        #: "host/path?query" -> (body, extra headers): several saved pages on one host
+        self.documents = dict(documents or {})
         self.classify = classify
         self.classified: list[str] = []
         self.service_host = service_host
@@ -47,9 +50,12 @@ class SerpServer:
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
 
-            def _answer(self, status: int, body: bytes, content_type: str) -> None:
+            def _answer(self, status: int, body: bytes, content_type: str,
+                        headers: dict[str, str] | None = None) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("Access-Control-Allow-Origin", "*")
                 self.end_headers()
@@ -58,7 +64,11 @@ class SerpServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 host = (self.headers.get("Host") or "").split(":")[0]
                 server.requests.append(("GET", host, self.path))
-                if host == server.service_host and self.path.startswith("/extension/trustlist.json"):
+                if f"{host}{self.path}" in server.documents:
+                    body, headers = server.documents[f"{host}{self.path}"]
+                    self._answer(200, body, headers.get("Content-Type", "text/html"),
+                                 {k: v for k, v in headers.items() if k != "Content-Type"})
+                elif host == server.service_host and self.path.startswith("/extension/trustlist.json"):
                     self._answer(200, server.trustlist, "application/json")
                 elif host in server.pages and not self.path.startswith("/favicon"):
                     self._answer(200, server.pages[host].encode(), "text/html; charset=utf-8")
@@ -77,7 +87,8 @@ class SerpServer:
                 else:
                     self._answer(404, b"not found", "text/plain")
 
-        cert, key = make_certificate(folder, [*pages, service_host])
+        hosts = {*pages, *(name.split("/")[0] for name in self.documents), service_host}
+        cert, key = make_certificate(folder, sorted(hosts))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)

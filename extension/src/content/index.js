@@ -29,15 +29,16 @@ class Annotator {
 
   start() {
     new MutationObserver(() => this.schedule()).observe(this.doc.documentElement, { childList: true, subtree: true });
-    this.schedule();
+    // the results are in the DOM when the script starts (document_end): no wait for the first scan
+    this.schedule(0);
   }
 
-  schedule() {
+  schedule(delay = RESCAN_DELAY_MS) {
     if (this.timer !== null) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.running = this.running.then(() => this.scan()).catch((error) => console.warn("Sources de confiance:", error));
-    }, RESCAN_DELAY_MS);
+    }, delay);
   }
 
   find() {
@@ -73,6 +74,7 @@ class Annotator {
       const verdict = verdicts[i];
       delete root.dataset.sdcPending;
       root.dataset.sdcTrusted = String(Boolean(verdict?.trusted));
+      link.dataset.sdcUrl = results[i].url;
       if (verdict?.trusted) {
         const label = labels[verdict.category] ?? verdict.category ?? "";
         link.after(makeBadge(this.doc, verdict, label, this.settings.badgeStyle));
