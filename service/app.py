@@ -32,7 +32,7 @@ from service.head import HeadAsGetMiddleware
 from service.logs import install_privacy_filter
 from service.metrics import MetricsMiddleware
 from service.openapi import install_openapi
-from service.routers import api, curator, extension, health, opensearch, rerank, search_page
+from service.routers import annuaire, api, curator, extension, health, opensearch, rerank, search_page
 from service.security import SecurityHeadersMiddleware
 from service.state import ServiceState
 from service.templating import Renderer, base_path, environment
@@ -125,6 +125,7 @@ def create_app(settings: Settings) -> ServiceApp:
     if settings.curator_token:
         app.include_router(curator.router)
     app.include_router(rerank.router)
+    app.include_router(annuaire.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # The extension's hot path skips the stack above (service/hotpath.py says why)
     cors_headers = CORSMiddleware(app.router, **CORS_OPTIONS).simple_headers

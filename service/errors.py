@@ -76,7 +76,10 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
 def wants_json(request: Request) -> bool:
     """API and machine paths answer JSON; the search pages answer HTML."""
     path = request.url.path
-    return not (path == "/" or path.startswith("/recherche"))
+    if path == "/" or path.startswith("/recherche"):
+        return False
+    # elsewhere a browser (it asks for text/html) gets the French page, API clients JSON
+    return path.startswith("/api") or "text/html" not in request.headers.get("accept", "")
 
 
 def _render_error(request: Request, status: int, detail: object) -> Response:

@@ -35,10 +35,17 @@ def nombre(value: int | float) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
-def date_fr(value: date | None) -> str:
-    if value is None:
+def date_fr(value: date | str | None) -> str:
+    """``3 décembre 2026`` (``1er`` for the first of a month) from a date or an ISO string."""
+    if value is None or value == "":
         return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def duration(ms: float) -> str:
@@ -74,10 +81,12 @@ class Renderer:
     def __call__(self, request: Request, name: str, context: dict[str, Any],
                  status: int = 200) -> HTMLResponse:
         prefix = self.prefix if self.prefix is not None else request.scope.get("root_path", "")
-        body = self.env.get_template(name).render({"base_path": prefix, "unified": None, **context})
+        body = self.env.get_template(name).render({"base_path": prefix, "unified": None,
+                                                   "request": request, **context})
         return HTMLResponse(body, status_code=status)
 
     def error(self, request: Request, status: int, detail: object) -> HTMLResponse:
         message = ERROR_MESSAGES.get(status, "Une erreur est survenue.")
-        return self(request, "error.html", {"status": status, "message": message, "q": ""},
+        return self(request, "error.html", {"status": status, "message": message,
+                                            "q": request.query_params.get("q", "")[:500]},
                     status=status)

@@ -18,6 +18,7 @@ from service.deps import StateDep
 from service.errors import IndexUnavailable
 from service.models import MAX_PAGE, MAX_QUERY_LENGTH
 from service.state import ServiceState
+from service.routers.annuaire import office_card
 from service.unified import unified_view
 from service.verticals import ALL, BY_SLUG, Vertical, available, label
 from sources import parse_category
@@ -110,5 +111,6 @@ async def results_page(
         pagination=pagination(query, tab.slug, category, page, results.total),
         clear_url=page_url(query),
         unified=await unified_block(request, query, results),
+        office=await office_card(request, query) if page == 1 and not category else None,
     )
     return render(request, "search.html", context)
