@@ -10,13 +10,25 @@ politeness test of ``tests/crawler`` checks it from the farm's request log.
 
 It also applies robots.txt ``Crawl-delay`` (set in :attr:`PoliteDownloader.crawl_delays` by the
 spider when RobotsTxtMiddleware has parsed a host's robots.txt) as a floor under the slot's delay.
+
+**Scrapy's private internals are used here and nowhere else.**  Scrapy has no public hook for
+either job above (AutoThrottle has no per-slot floor, and no setting bounds downloads that are
+started but not yet transferring), nor for two other needs of the crawler: pausing a host's slot
+for a ``Retry-After`` (:func:`pause_slot`, used by ``middlewares/retry_after.py``) and waking the
+engine when the shared Redis frontier has new requests (:func:`wake_engine`, used by
+``distributed/scheduler.py``).  Every private name they touch is listed in
+:data:`PRIVATE_NAMES`; ``tests/crawler/test_scrapy_internals.py`` checks that each still exists
+with the shape relied on, and fails on any Scrapy release other than :data:`SCRAPY_SERIES`
+(pyproject.toml pins ``scrapy>=2.19,<2.20``): before raising the pin, re-read
+``scrapy/core/downloader/__init__.py`` and ``scrapy/core/engine.py`` of the new release, adapt
+this module, then the series.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from time import monotonic
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.utils.asyncio import call_later
@@ -26,6 +38,34 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+#: the Scrapy release series whose private internals this module was written against
+SCRAPY_SERIES = "2.19"
+#: (owner, private name) this module relies on; the guard test checks each one
+PRIVATE_NAMES = (
+    ("scrapy.core.downloader.Downloader", "_get_slot"),
+    ("scrapy.core.downloader.Downloader", "_process_queue"),
+    ("scrapy.core.downloader.Downloader", "_latercall"),
+    ("scrapy.core.downloader.Downloader", "_download"),
+    ("scrapy.core.downloader.Downloader", "_wait_for_download"),
+    ("scrapy.utils.defer", "_schedule_coro"),
+    ("scrapy.core.engine.ExecutionEngine", "_slot"),
+)
+
+
+def pause_slot(downloader: Downloader, slot: Slot, seconds: float) -> None:
+    """Hold ``slot``'s queue for ``seconds``: a pending ``latercall`` blocks ``_process_queue``
+    until it fires, which is how Scrapy itself spaces requests by the download delay."""
+    if slot.latercall:
+        slot.latercall.cancel()
+    slot.latercall = call_later(seconds, downloader._latercall, slot)
+
+
+def wake_engine(engine: Any) -> None:
+    """Ask the engine for its next requests now rather than at its 5-second heartbeat."""
+    slot = getattr(engine, "_slot", None)
+    if slot is not None:
+        slot.nextcall.schedule()
 
 
 class PoliteDownloader(Downloader):

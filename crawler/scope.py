@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from sources import Category, Classifier
 from sources.hosts import under_any
+from sources.urls import host_of
 
 
 class CrawlScope:
@@ -19,7 +20,8 @@ class CrawlScope:
     def __init__(self, classifier: Classifier, hosts: Iterable[str] | None = None,
                  category: Category | None = None) -> None:
         self.classifier = classifier
-        self.hosts = frozenset(h.lower().rstrip(".") for h in hosts) if hosts else None
+        # ``https://x.gouv.fr/`` or ``X.gouv.fr.`` given for a host still means x.gouv.fr
+        self.hosts = frozenset(host_of(h) or h.lower().rstrip(".") for h in hosts) if hosts else None
         self.category = category
 
     def allows(self, host: str | None) -> bool:

@@ -11,9 +11,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from crawler.errors import CrawlStateError
+from sources.urls import host_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -46,12 +46,12 @@ class CrawlState:
     def known_urls(self, accept: Callable[[str | None], bool] | None = None) -> Iterator[str]:
         """URLs recorded by earlier crawls, those whose host ``accept`` allows (all without it)."""
         for url in list(self.validators):
-            if accept is None or accept(urlsplit(url).hostname):
+            if accept is None or accept(host_of(url)):
                 yield url
 
     def record(self, url: str, etag: str | None, last_modified: str | None, status: int = 200) -> None:
         self.validators[url] = (etag, last_modified)
-        self._pending.append((url, urlsplit(url).hostname or "", etag, last_modified, status, time.time()))
+        self._pending.append((url, host_of(url) or "", etag, last_modified, status, time.time()))
         if self.auto_flush and len(self._pending) >= BATCH:
             self.flush()
 

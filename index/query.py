@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import fold
+from sources.urls import host_of
 
 SITE_KEYS = frozenset({"site"})
 CATEGORY_KEYS = frozenset({"categorie", "category", "cat"})
@@ -89,7 +90,6 @@ def parse(query: str) -> ParsedQuery:
 
 def normalize_site(value: str) -> str:
     """``https://www.Paris.fr/x`` -> ``paris.fr``: the host a ``site:`` filter means."""
-    host = value.strip().lower()
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host)
-    host = re.split(r"[/?#:]", host, maxsplit=1)[0].strip(".")
+    # sources.urls reads it as a browser would; a bare label (``site:fr``) is kept as written
+    host = host_of(value.strip()) or value.strip().lower().strip(".")
     return host.removeprefix("www.")

@@ -4,7 +4,7 @@ Pure and typed: no HTTP (that is :mod:`ranking.providers`), no settings.  It
 depends on :mod:`sources` only.
 """
 
-from ranking.canonical import canonical_url
+from ranking.canonical import result_key
 from ranking.errors import InvalidResultsError, ProviderError, RankingError
 from ranking.fusion import reciprocal_rank_fusion
 from ranking.models import (
@@ -38,7 +38,7 @@ __all__ = [
     "Trust",
     "TrustTable",
     "Vertical",
-    "canonical_url",
+    "result_key",
     "collapse",
     "fuse",
     "parse_mode",

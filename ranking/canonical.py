@@ -3,72 +3,69 @@
 Two URLs get the same key when they differ only by what does not change the
 page an agent reads:
 
-* the scheme (``http`` and ``https``), a leading ``www.``, the host's case and
-  a default port (``:80``, ``:443``);
+* the scheme (``http`` and ``https``), a leading ``www.``, the host's case, a
+  trailing dot and a default port (``:80``, ``:443``);
 * a trailing slash (``/aides/`` and ``/aides``) and the fragment (``#top``);
-* tracking parameters: ``utm_*``, ``mtm_*`` and ``pk_campaign``... (Matomo), ``xtor``
-  (AT Internet, common on French public sites), ``gclid``, ``fbclid``,
-  ``msclkid`` and the others of :data:`TRACKING_PARAMETERS`; the remaining
-  parameters are sorted.
+* tracking parameters (:func:`sources.urls.is_tracking_parameter`: ``utm_*``,
+  ``mtm_*``, ``xtor``, ``gclid``...); the remaining parameters are sorted.
 
-The key is not a URL to visit: results keep the URL the engine gave.
-Removing parameters is left to w3lib's ``url_query_cleaner`` (Scrapy's URL
-toolkit), which keeps the rest of the query byte for byte.
+The key is not a URL to visit (that is :func:`sources.urls.canonical_url`):
+results keep the URL the engine gave.  The URL is read by the WHATWG parser of
+:func:`sources.urls.split_url`, as a browser would; removing parameters is left
+to w3lib's ``url_query_cleaner``, which keeps the rest of the query byte for byte.
 
->>> canonical_url("https://www.Service-Public.fr/particuliers/?utm_source=x&b=2&a=1#top")
+>>> result_key("https://www.Service-Public.fr/particuliers/?utm_source=x&b=2&a=1#top")
 'service-public.fr/particuliers?a=1&b=2'
->>> canonical_url("http://service-public.fr/particuliers?b=2&a=1")
+>>> result_key("http://service-public.fr/particuliers?b=2&a=1")
 'service-public.fr/particuliers?a=1&b=2'
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from w3lib.url import url_query_cleaner
 
-#: exact names of parameters that only say where a click came from
-TRACKING_PARAMETERS: frozenset[str] = frozenset({
-    "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "fbclid", "msclkid", "yclid", "twclid",
-    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "xtor", "srsltid", "ref_src",
-    "oly_anon_id", "oly_enc_id", "vero_id", "rb_clickid", "s_cid",
-    # Matomo's legacy names and AT Internet's campaign names (``pk`` alone is often a real id)
-    "pk_campaign", "pk_kwd", "pk_keyword", "pk_source", "pk_medium", "pk_content", "pk_cid",
-    "at_medium", "at_campaign", "at_platform", "at_creation", "at_variant", "at_send_date",
-})
-#: prefixes of tracking parameter families (utm_source, mtm_campaign...)
-TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "mtm_", "hsa_")
+from sources.urls import is_tracking_parameter, split_url
 
-_PARTS = re.compile(r"[ \t\n\r]*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:www\.)?([^/?#\s]*)([^?#]*)(\?[^#]*)?")
-_DEFAULT_PORT = re.compile(r":(?:80|443)$")
-
-
-def is_tracking_parameter(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
+__all__ = ["is_tracking_parameter", "result_key"]
 
 
 @lru_cache(maxsize=8192)
-def canonical_url(url: str) -> str:
-    """The deduplication key of ``url`` (pure; cached because engines repeat URLs)."""
-    match = _PARTS.match(url)
-    if match is None:
-        return url.strip()
-    host, path, query = match.groups()
-    host = _DEFAULT_PORT.sub("", host.lower().rstrip("."))
-    if host.startswith("www."):
-        host = host[4:]
-    path = path.rstrip("/")
-    if not query or len(query) == 1:
+def result_key(url: str) -> str:
+    """The deduplication key of ``url`` (pure; cached because engines repeat URLs).
+
+    Anything the WHATWG parser does not read as an http(s) URL with a host is its own key,
+    without its scheme and fragment.
+    """
+    parts = split_url(url)
+    if parts is None:
+        return _unparsed_key(url)
+    host = parts.host.removeprefix("www.")
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    path = parts.path.rstrip("/")
+    if not parts.query:
         return host + path
-    return host + path + _clean_query(query)
+    return host + path + _clean_query(parts.query)
+
+
+def _unparsed_key(url: str) -> str:
+    """What the parser refuses (``javascript:``, ``https://a.0/``) is its own key, less the scheme,
+    the fragment and the case of what stands for the host."""
+    text = url.strip()
+    scheme_end = text.find("://")
+    if not 0 < scheme_end < 12:
+        return text
+    rest = text[scheme_end + 3 :].split("#", 1)[0]
+    cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+    return rest[:cut].lower() + rest[cut:]
 
 
 def _clean_query(query: str) -> str:
-    pairs = [p for p in query[1:].split("&") if p]
+    pairs = [p for p in query.split("&") if p]
     tracking = [name for name in (p.split("=", 1)[0] for p in pairs) if is_tracking_parameter(name)]
     if tracking:
-        query = url_query_cleaner(query, tracking, remove=True, unique=False)
+        query = url_query_cleaner("?" + query, tracking, remove=True, unique=False)
         pairs = [p for p in query.lstrip("?").split("&") if p]
     return "?" + "&".join(sorted(pairs)) if pairs else ""

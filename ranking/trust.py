@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ranking.canonical import canonical_url
+from ranking.canonical import result_key
 from sources import Classifier, Verdict
 
 DENY_RULE = "curator:deny"
@@ -64,7 +64,7 @@ class TrustTable:
         classification = self.classifier.classify(url)
         host, verdict = classification.host, classification.verdict
         category = verdict.category.value if verdict.category is not None else None
-        found = Trust(canonical_url(url), host, verdict, category, removal_reason(host, verdict))
+        found = Trust(result_key(url), host, verdict, category, removal_reason(host, verdict))
         if len(self._seen) >= self.max_entries:
             self._seen = {}
         self._seen[url] = found

@@ -120,3 +120,111 @@ def parse_host_whatwg(url: str) -> ParsedHost:
     if "." not in host:
         return _new_tuple(ParsedHost, (None, "single-label host"))
     return _new_tuple(ParsedHost, (host, None))
+
+
+# -- the URL vocabulary every package uses (crawler, ranking, index, service) --
+#
+# host:              :func:`host_of` (the browser's host, lowercase ASCII, no trailing dot)
+# registrable domain: :func:`registrable_domain_of` (eTLD+1 by the Public Suffix List)
+# canonical URL:     :func:`canonical_url` (the one spelling of a page to fetch)
+# tracking list:     :data:`TRACKING_PARAMETERS`, :data:`TRACKING_PREFIXES`, :func:`is_tracking_parameter`
+
+#: exact names of query parameters that never change what a page says: where a click came from
+#: (ads, newsletters, Matomo's and AT Internet's campaign names, common on French public sites)
+#: and session ids (which make endless spellings of one page for a crawler)
+TRACKING_PARAMETERS: frozenset[str] = frozenset({
+    "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "fbclid", "msclkid", "yclid", "twclid",
+    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "xtor", "srsltid", "ref_src",
+    "oly_anon_id", "oly_enc_id", "vero_id", "rb_clickid", "s_cid",
+    # Matomo's legacy names and AT Internet's campaign names (``pk`` alone is often a real id)
+    "pk_campaign", "pk_kwd", "pk_keyword", "pk_source", "pk_medium", "pk_content", "pk_cid",
+    "at_medium", "at_campaign", "at_platform", "at_creation", "at_variant", "at_send_date",
+    # session ids
+    "phpsessid", "jsessionid", "sessionid", "sid", "aspsessionid",
+})
+#: prefixes of tracking parameter families (utm_source, mtm_campaign...)
+TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "mtm_", "hsa_")
+
+
+def is_tracking_parameter(name: str) -> bool:
+    """Whether a query parameter only says where a visit came from (case-insensitive)."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def host_of(url: str) -> str | None:
+    """The host a browser would connect to for ``url`` (``www.paris.fr.`` -> ``www.paris.fr``),
+    or None for anything that is not a web URL with a domain host."""
+    return parse_host(url).host
+
+
+def registrable_domain_of(url: str) -> str | None:
+    """The registrable domain (eTLD+1) of ``url``'s host, or None."""
+    from sources.psl import registrable_domain  # the PSL rules load on first use
+
+    host = host_of(url)
+    return None if host is None else registrable_domain(host)
+
+
+class WebURL(NamedTuple):
+    """An http(s) URL as a browser reads it: host (lowercase ASCII, no trailing dot; unlike
+    :func:`host_of`, an IP address is a host here), non-default port or "", path (``/`` at
+    least, dot segments resolved, percent-encoded) and query (without ``?``)."""
+
+    host: str
+    port: str
+    path: str
+    query: str
+
+
+_PARTS = ("protocol", "hostname", "port", "pathname", "search")
+
+
+def split_url(url: str) -> WebURL | None:
+    """``url`` cut into :class:`WebURL` parts by the WHATWG parser, or None (not a web URL,
+    no host, unparsable, too long).  Schemeless input is read as http, as :func:`parse_host`."""
+    if len(url) > MAX_URL_LENGTH:
+        return None
+    text = url.strip(_C0_OR_SPACE).translate(_TAB_OR_NEWLINE)
+    scheme = _SCHEME.match(text)
+    if scheme is None or "." in scheme.group(0) and not text[scheme.end() :].startswith("//"):
+        text = "http://" + text
+    try:
+        parts = ada_url.parse_url(text, attributes=_PARTS)
+    except ValueError:
+        return None
+    host = str(parts["hostname"]).rstrip(".")
+    if str(parts["protocol"]) not in _WEB_SCHEMES or not host:
+        return None
+    return WebURL(host, str(parts["port"]), str(parts["pathname"]) or "/", str(parts["search"])[1:])
+
+
+def canonical_url(url: str) -> str | None:
+    """The one spelling of the page ``url`` names, to fetch and store it once.
+
+    Tracking parameters (:func:`is_tracking_parameter`) are dropped, then w3lib's
+    ``canonicalize_url`` sorts the query, normalises percent-encoding and drops the fragment;
+    the host is lowercased and loses a trailing dot.  None for a link that cannot be a URL
+    (``https://host:80a/``, unbalanced brackets): pages in the wild carry such links.
+    """
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    from w3lib.url import canonicalize_url
+
+    if len(url) > MAX_URL_LENGTH:
+        return None
+    try:
+        # urllib only re-assembles the parts here; which host a URL names is host_of's answer
+        parts = urlsplit(url)
+        if parts.query:
+            kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                    if not is_tracking_parameter(k)]
+            parts = parts._replace(query=urlencode(kept))
+        netloc = _TRAILING_DOT.sub("", parts.netloc.lower())
+        return canonicalize_url(urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")))
+    except ValueError:
+        return None
+
+
+#: the trailing dot of a host, before an optional port
+_TRAILING_DOT = re.compile(r"\.(?=(?::\d*)?\Z)")

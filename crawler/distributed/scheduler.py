@@ -39,6 +39,7 @@ from twisted.internet import task
 
 from crawler.distributed.errors import SharedCrawlError
 from crawler.distributed.frontier import MAX_PUBLISH_FAILURES, SharedFrontier
+from crawler.downloader import wake_engine
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -235,8 +236,6 @@ class SharedScheduler:
                 if requeued:
                     self._inc("distributed/requeued", requeued)
                     logger.warning("re-queued %d requests of stopped workers", requeued)
-            slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None:
-                slot.nextcall.schedule()  # no public way to wake the engine earlier than 5 s
+            wake_engine(self.crawler.engine)  # no public way to wake it earlier than 5 s
         except SharedCrawlError as exc:
             self._error(exc, "tried again in a second")

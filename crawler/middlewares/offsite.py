@@ -17,7 +17,8 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spiders import Spider
-from scrapy.utils.httpobj import urlparse_cached
+
+from sources.urls import host_of
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class TrustedOffsiteMiddleware(OffsiteMiddleware):
         assert self.crawler.spider is not None
         if self.should_follow(request, self.crawler.spider):
             return
-        host = urlparse_cached(request).hostname or ""
+        host = host_of(request.url) or ""
         if request.meta.get("redirect_urls"):
             self.stats.inc_value("offsite/redirect_dropped")
             logger.info("Dropped a redirect off the list: %s -> %s", request.meta["redirect_urls"][0],
@@ -40,4 +41,4 @@ class TrustedOffsiteMiddleware(OffsiteMiddleware):
         raise IgnoreRequest(f"host not trusted: {host!r}")
 
     def should_follow(self, request: Request, spider: Spider) -> bool:
-        return bool(spider.scope.allows(urlparse_cached(request).hostname))  # type: ignore[attr-defined]
+        return bool(spider.scope.allows(host_of(request.url)))  # type: ignore[attr-defined]

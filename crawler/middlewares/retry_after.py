@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Self
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.asyncio import call_later
+
+from crawler.downloader import pause_slot
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -64,10 +65,7 @@ class RetryAfterMiddleware:
         slot = downloader.slots.get(key)
         if slot is None:
             return
-        # a pending "later call" blocks the slot's queue until it fires (Downloader._process_queue)
-        if slot.latercall:
-            slot.latercall.cancel()
-        slot.latercall = call_later(seconds, downloader._latercall, slot)
+        pause_slot(downloader, slot, seconds)  # Scrapy has no public pause: see crawler.downloader
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value("retry_after/paused")

@@ -32,7 +32,7 @@ from crawler.extract import decode_html, extract_page
 from crawler.frontier import Frontier
 from crawler.items import Gone, Page, Unchanged
 from crawler.state import CrawlState
-from crawler.urls import canonical_url, is_page_link, looks_like_trap
+from crawler.urls import canonical_url, host_of, is_page_link, looks_like_trap
 from index.documents import PageDocument
 
 PAGE_STATUSES = [304, 404, 410]
@@ -103,7 +103,7 @@ class AllowlistSpider(Spider):
         """The stopped crawl's URLs fill the seen-set and budgets; those not done are asked again."""
         for url, depth, done in frontier.saved():
             self.seen.add(url)
-            host = urlsplit(url).hostname or ""
+            host = host_of(url) or ""
             self.per_host[host] += 1
             self.scheduled += 1
             if not done:
@@ -114,7 +114,7 @@ class AllowlistSpider(Spider):
     def _seed_requests(self, seed: str) -> Iterator[Request]:
         parts = urlsplit(seed if "://" in seed else f"https://{seed}")
         root = f"{parts.scheme}://{parts.netloc}"
-        if not self.scope.allows(parts.hostname):
+        if not self.scope.allows(host_of(root)):
             self.crawler.stats.inc_value("crawler/seeds_refused")
             return
         page = self.follow_url(seed if "://" in seed else root + "/", depth=0)
@@ -138,7 +138,7 @@ class AllowlistSpider(Spider):
                 return None
             self.seen.add(canonical)
         stats = self.crawler.stats
-        host = urlsplit(canonical).hostname
+        host = host_of(canonical)
         if not self.scope.allows(host):
             stats.inc_value("crawler/links/offsite")
             return None
@@ -172,12 +172,13 @@ class AllowlistSpider(Spider):
     def parse(self, response: Response) -> Iterator[Any]:
         redirects = response.meta.get("redirect_urls")
         try:
-            yield from self._parse(response)
+            yield from self._page_items(response)
         finally:
             # after the pipelines took this page's items (Scrapy runs them as each is yielded)
             self._finished(redirects[0] if redirects else response.url)
 
-    def _parse(self, response: Response) -> Iterator[Any]:
+    def _page_items(self, response: Response) -> Iterator[Any]:
+        # not named ``_parse``: that is Scrapy's private default callback, which must stay its own
         stats = self.crawler.stats
         if response.status == 304:
             stats.inc_value("crawler/unchanged")
@@ -202,7 +203,7 @@ class AllowlistSpider(Spider):
         canonical = canonical_url(page.canonical) if page.canonical else None
         skipped = None
         if canonical and page.canonical != url:
-            if self.scope.allows(urlsplit(canonical).hostname):
+            if self.scope.allows(host_of(canonical)):
                 url = canonical
             else:
                 skipped = "canonical_offlist"
@@ -251,7 +252,7 @@ class AllowlistSpider(Spider):
         self.crawler.stats.inc_value(f"crawler/errors/{failure.type.__name__}")
 
     def _finished(self, url: str) -> None:
-        self.pending[urlsplit(url).hostname or ""] -= 1
+        self.pending[host_of(url) or ""] -= 1
         if self.frontier is not None:
             self.frontier.done(url)
 
@@ -270,7 +271,7 @@ class AllowlistSpider(Spider):
             self.crawler.stats.inc_value("crawler/robots_crawl_delay")
         parsed = getattr(robotparser, "rp", None)  # Protego, Scrapy's default parser
         for url in getattr(parsed, "sitemaps", None) or ():
-            if self.scope.allows(urlsplit(url).hostname):
+            if self.scope.allows(host_of(url)):
                 assert self.crawler.engine is not None
                 self.crawler.engine.crawl(Request(url, callback=self.parse_sitemap, errback=self.failed_aux,
                                                   priority=10))
@@ -296,7 +297,7 @@ class AllowlistSpider(Spider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                if self.scope.allows(urlsplit(loc).hostname):
+                if self.scope.allows(host_of(loc)):
                     yield Request(loc, callback=self.parse_sitemap, errback=self.failed_aux, priority=10)
             else:
                 request = self.follow_url(loc, response.meta.get("depth", 0) + 1)

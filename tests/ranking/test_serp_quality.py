@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ranking import EngineResult, Mode, TrustTable, canonical_url, rerank
+from ranking import EngineResult, Mode, TrustTable, rerank, result_key
 from sources import Classifier
 
 Serps = dict[str, list[EngineResult]]
@@ -17,7 +17,7 @@ def test_trusted_count_equals_the_classifiers(full_classifier: Classifier, serps
     for name, items in serps.items():
         distinct: dict[str, bool] = {}
         for item in items:
-            distinct.setdefault(canonical_url(item.url), full_classifier.classify(item.url).trusted)
+            distinct.setdefault(result_key(item.url), full_classifier.classify(item.url).trusted)
         ranked = rerank(items, table, Mode.ANNOTATE)
         assert ranked.trusted_count == sum(distinct.values()), name
         assert ranked.total == len(distinct), name
