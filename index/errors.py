@@ -3,7 +3,8 @@
     SearchIndexError
     ├── IndexLockedError       another writer holds the index directory
     ├── IndexOpenError         the directory is not a readable index of ours
-    └── InputFileError         an input file (JSONL) cannot be read at all
+    ├── InputFileError         an input file (JSONL) cannot be read at all
+    └── InvalidDocumentError   one page cannot be indexed (no usable URL, a field tantivy refuses)
 
 tantivy reports everything as ``ValueError``; this package wraps those at its
 boundary so callers (CLI, service) only ever see the classes above.  Each
@@ -28,3 +29,7 @@ class IndexOpenError(SearchIndexError):
 
 class InputFileError(SearchIndexError):
     """An input file cannot be opened or decompressed."""
+
+
+class InvalidDocumentError(SearchIndexError):
+    """One page cannot be indexed; the message names its URL and why."""

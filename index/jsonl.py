@@ -4,8 +4,9 @@ Each line is an object with at least ``url``, ``title`` and ``body``;
 ``description``, ``headings``, ``date`` (published, ``YYYY-MM-DD`` or ISO
 8601), ``fetched`` and ``lang`` are optional.  Any ``domain``, ``site``,
 ``category`` or ``name`` in the file is ignored: the registry decides those.
-A bad line is reported with its number and the reading goes on; only a file
-that cannot be opened or decompressed at all is an error.
+A bad line is reported with its number and the reading goes on; a bad date
+drops the date, not the page; only a file that cannot be opened or
+decompressed at all is an error.
 """
 
 from __future__ import annotations
@@ -90,13 +91,17 @@ def _loads(line: str | bytes) -> Any:
 
 
 def to_document(record: dict[str, Any]) -> PageDocument:
+    """The page of a decoded JSON object; ``ValueError`` only without text ``url``, ``title`` and
+    ``body``.  A date that cannot be read is dropped and named in ``notes``, the page kept
+    (its ranges and sizes are checked by :func:`index.documents.normalise` in the writer)."""
     for key in ("url", "title", "body"):
         if not isinstance(record.get(key), str) or (key == "url" and not record[key].strip()):
             raise ValueError(f"missing or non-text '{key}'")
     headings = record.get("headings") or []
     if not isinstance(headings, list):
         raise ValueError("'headings' must be a list of strings")
-    published = record.get("date", record.get("published"))
+    notes: list[str] = []
+    published = _date(record.get("date", record.get("published")), "date", notes)
     return PageDocument(
         url=record["url"].strip(),
         title=record["title"],
@@ -104,8 +109,9 @@ def to_document(record: dict[str, Any]) -> PageDocument:
         description=_text(record.get("description")),
         headings=[h for h in headings if isinstance(h, str)],
         lang=_text(record.get("lang")) or None,
-        published=_date(published, "date"),
-        fetched=_datetime(record.get("fetched")),
+        published=published,
+        fetched=_datetime(record.get("fetched"), notes),
+        notes=notes,
     )
 
 
@@ -113,23 +119,25 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _date(value: Any, key: str) -> date | None:
+def _date(value: Any, key: str, notes: list[str]) -> date | None:
     if value in (None, ""):
         return None
-    if not isinstance(value, str):
-        raise ValueError(f"'{key}' must be a date like 2024-05-31")
     try:
+        if not isinstance(value, str):
+            raise ValueError
         return date.fromisoformat(value[:10])
     except ValueError:
-        raise ValueError(f"'{key}' is not a date: {value[:40]!r}") from None
+        notes.append(f"'{key}' is not a date: {str(value)[:40]!r}, dropped")
+        return None
 
 
-def _datetime(value: Any) -> datetime | None:
+def _datetime(value: Any, notes: list[str]) -> datetime | None:
     if value in (None, ""):
         return None
-    if not isinstance(value, str):
-        raise ValueError("'fetched' must be an ISO 8601 date-time")
     try:
-        return datetime.fromisoformat(value)
+        if not isinstance(value, str):
+            raise ValueError
+        return datetime.fromisoformat(value[:64])
     except ValueError:
-        raise ValueError(f"'fetched' is not a date-time: {value[:40]!r}") from None
+        notes.append(f"'fetched' is not a date-time: {str(value)[:40]!r}, dropped")
+        return None

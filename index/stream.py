@@ -18,8 +18,12 @@ Only one consumer may run per index: the writer's directory lock enforces it
 (:class:`index.errors.IndexLockedError`).  Readers (the service's
 ``Searcher``) follow the new commits on their own.
 
-An entry that cannot be decoded is moved to ``<stream>:dead`` with the reason
-(never silently dropped) and counted.
+An entry that cannot be decoded or indexed is moved to ``<stream>:dead`` with
+the reason (never silently dropped) and counted, and the consumer goes on.  An
+entry that crashed the consumer itself is found on restart by its delivery
+count: taken-back entries already delivered before are applied and committed
+one at a time (so the others of its batch get through), and one delivered
+more than ``MAX_DELIVERIES`` times goes to the dead-letter stream unapplied.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import orjson
 import redis
 
 from index.documents import PageDocument
-from index.errors import SearchIndexError
+from index.errors import InvalidDocumentError, SearchIndexError
 from index.jsonl import to_document
 from index.writer import IndexWriter
 
@@ -41,6 +45,8 @@ DEFAULT_STREAM = "sdc:pages"
 DEFAULT_GROUP = "sdc-index"
 CONSUMER = "indexer"  # one consumer per index: a fixed name lets a restart find its own entries
 READ_COUNT = 500
+#: deliveries of one entry (each a consumer that stopped before committing it) before it is buried
+MAX_DELIVERIES = 3
 BLOCK_MS = 1000
 
 
@@ -104,7 +110,7 @@ class ConsumeSummary:
 
     def line(self) -> str:
         return (f"{self.added} added, {self.replaced} replaced, {self.refused} refused as untrusted, "
-                f"{self.deleted} deleted, {self.dead} undecodable (moved to the dead-letter stream), "
+                f"{self.deleted} deleted, {self.dead} not indexable (moved to the dead-letter stream), "
                 f"{self.commits} commits, {self.reclaimed} taken back from a stopped consumer")
 
 
@@ -176,17 +182,44 @@ class StreamConsumer:
     def _reclaim(self) -> None:
         """Take back every entry a stopped consumer read but did not commit, and apply it."""
         start = "0-0"
+        first_suspect = True
         while True:
             reply = _guard(lambda start=start: self.client.xautoclaim(
                 self.stream, self.group, CONSUMER, min_idle_time=0, start_id=start, count=READ_COUNT))
             start, entries = reply[0], reply[1]
             self.summary.reclaimed += len(entries)
-            self._apply([e for e in entries if e[1] is not None])  # None: deleted meanwhile
+            entries = [e for e in entries if e[1] is not None]  # None: deleted meanwhile
+            deliveries = self._deliveries(entries)
+            for entry in entries:
+                times = deliveries.get(entry[0], 1)
+                # suspects go one at a time, in order: the first one left is the one that stopped
+                # the last consumer, the later ones were not tried alone yet
+                if times > MAX_DELIVERIES and first_suspect:
+                    self._bury(entry[0], entry[1], f"not indexed after {times - 1} deliveries")
+                    self._uncommitted.append(entry[0])
+                    first_suspect = False
+                elif times > 1:  # it was in a batch a consumer did not finish: alone this time
+                    first_suspect = False
+                    self.commit()
+                    self._apply([entry])
+                    self.commit()
+                else:
+                    self._apply([entry])
             if len(self._uncommitted) >= self.batch_size:
                 self.commit()
             if start in (b"0-0", "0-0"):
                 break
         self.commit()
+
+    def _deliveries(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> dict[bytes, int]:
+        """How many times each entry was delivered (the claim that took it back included)."""
+        if not entries:
+            return {}
+        ids = [e[0] for e in entries]
+        reply = _guard(lambda: self.client.xpending_range(
+            self.stream, self.group, min=min(ids, key=_id_order), max=max(ids, key=_id_order),
+            count=len(ids) + READ_COUNT, consumername=CONSUMER))
+        return {_as_bytes(item["message_id"]): int(item["times_delivered"]) for item in reply}
 
     def _apply(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
         if entries and not self._uncommitted:
@@ -198,8 +231,12 @@ class StreamConsumer:
                 self._bury(entry_id, fields, str(exc))
             else:
                 if isinstance(payload, PageDocument):
-                    outcome = self.writer.add(payload)
-                    setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+                    try:
+                        outcome = self.writer.add(payload)
+                    except InvalidDocumentError as exc:
+                        self._bury(entry_id, fields, str(exc))
+                    else:
+                        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
                 else:
                     self.summary.deleted += self.writer.delete_url(payload)
             self._uncommitted.append(entry_id)
@@ -208,6 +245,15 @@ class StreamConsumer:
         self.summary.dead += 1
         dead: dict[Any, Any] = {**fields, b"reason": reason.encode(), b"id": entry_id}
         _guard(lambda: self.client.xadd(f"{self.stream}:dead", dead))
+
+
+def _as_bytes(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode()
+
+
+def _id_order(entry_id: bytes | str) -> tuple[int, int]:
+    milliseconds, _, sequence = _as_bytes(entry_id).partition(b"-")
+    return int(milliseconds), int(sequence or 0)
 
 
 def connect(url: str) -> redis.Redis:

@@ -14,6 +14,13 @@ Policy:
   (even ``kill -9``) leaves the last committed state, which opens normally.
 * **One writer per directory.**  tantivy's lock file enforces it across
   processes; a second writer gets :class:`IndexLockedError`.
+* **One boundary.**  Every page goes through :func:`index.documents.normalise`
+  (dates in a sane range, texts within bounds) before it is indexed; a page
+  that still cannot be indexed raises :class:`InvalidDocumentError` and
+  leaves the batch as it was.
+* **All or nothing on failure.**  Leaving the ``with`` block by an exception
+  rolls back everything added since the last commit (``sdc index add``
+  commits a file once, at its end, so a bad file leaves the index as it was).
 """
 
 from __future__ import annotations
@@ -29,8 +36,8 @@ from typing import Literal
 import tantivy
 
 from index import schema as f
-from index.documents import PageDocument
-from index.errors import IndexLockedError, SearchIndexError
+from index.documents import InvalidPage, PageDocument, normalise
+from index.errors import IndexLockedError, InvalidDocumentError, SearchIndexError
 from sources import Classifier
 
 AddOutcome = Literal["added", "replaced", "refused"]
@@ -74,6 +81,8 @@ class IndexWriter:
         self._closed = False
         self._failure: SearchIndexError | None = None
         self.counts: dict[str, int] = {"added": 0, "replaced": 0, "refused": 0, "deleted": 0}
+        #: pages indexed with a field dropped or cut (see ``PageDocument.notes``)
+        self.amended = 0
         self._stop = threading.Event()
         self._timer: threading.Thread | None = None
         if commit_seconds > 0:
@@ -88,12 +97,22 @@ class IndexWriter:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self.close()
+        if exc is None:
+            self.close()
+        else:
+            self.abandon()
 
     # -- writing -----------------------------------------------------------
 
     def add(self, doc: PageDocument) -> AddOutcome:
-        """Index ``doc`` (replacing any page with the same URL) unless its URL is untrusted."""
+        """Index ``doc`` (replacing any page with the same URL) unless its URL is untrusted.
+
+        :class:`InvalidDocumentError` when the page cannot be indexed even after
+        :func:`normalise` (nothing of it is written then)."""
+        try:
+            doc = normalise(doc)
+        except InvalidPage as exc:
+            raise InvalidDocumentError(f"{doc.url[:200]!r}: {exc}") from None
         classification = self._classifier.classify(doc.url)
         verdict = classification.verdict
         host = classification.host
@@ -101,9 +120,12 @@ class IndexWriter:
             with self._lock:
                 self.counts["refused"] += 1
             return "refused"
-        document = _to_document(doc, host, verdict.domain or host,
-                                verdict.category.value if verdict.category else "",
-                                verdict.name or "")
+        try:
+            document = _to_document(doc, host, verdict.domain or host,
+                                    verdict.category.value if verdict.category else "",
+                                    verdict.name or "")
+        except (ValueError, OverflowError, UnicodeError) as exc:  # tantivy refuses a field
+            raise InvalidDocumentError(f"{doc.url[:200]!r}: {exc}") from None
         with self._lock:
             self._check_open()
             outcome: AddOutcome = "replaced" if self._exists(doc.url) else "added"
@@ -112,6 +134,7 @@ class IndexWriter:
             self._writer.add_document(document)
             self._pending.add(doc.url)
             self.counts[outcome] += 1
+            self.amended += bool(doc.notes)
             self._uncommitted += 1
             if self._uncommitted >= self._batch_size:
                 self._commit_locked()
@@ -172,6 +195,25 @@ class IndexWriter:
             except ValueError as exc:
                 raise SearchIndexError(f"cannot finish writing the index at {self.path}: {exc}") from None
             finally:
+                self._closed = True
+
+    def abandon(self) -> None:
+        """Drop everything added or deleted since the last commit and release the lock (idempotent)."""
+        self._stop.set()
+        if self._timer is not None and self._timer is not threading.current_thread():
+            self._timer.join()
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                self._writer.rollback()
+                self._writer.garbage_collect_files()  # the segments written since the last commit
+                self._writer.wait_merging_threads()
+            except ValueError as exc:
+                raise SearchIndexError(f"cannot roll back the index at {self.path}: {exc}") from None
+            finally:
+                self._pending.clear()
+                self._uncommitted = 0
                 self._closed = True
 
     # -- internals ---------------------------------------------------------
@@ -258,5 +300,7 @@ def _to_document(doc: PageDocument, host: str, domain: str, category: str, name:
         out.add_date(f.PUBLISHED, _as_datetime(doc.published))
     if doc.fetched is not None:
         out.add_date(f.FETCHED, _as_datetime(doc.fetched))
-    out.add_text(f.HASH, content_hash(doc))
+    digest = content_hash(doc)
+    out.add_text(f.HASH, digest)
+    out.add_unsigned(f.SAME, f.same_id(digest))
     return out

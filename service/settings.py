@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     public_base_url: str | None = Field(None, description="absolute URL the service is reached at")
+    header_timeout: float = Field(10.0, gt=0, description="seconds a client has to send its request headers")
+    body_timeout: float = Field(30.0, gt=0, description="seconds a client has to send its request body")
+    keep_alive_timeout: int = Field(5, ge=1, description="seconds an idle keep-alive connection is kept")
     curator_token: str | None = Field(None, description="bearer token enabling curator endpoints")
     log_queries: bool = Field(False, description="log query strings (off: privacy by default)")
     searxng_url: str | None = Field(None, description="SearXNG instance used as upstream engine")

@@ -26,16 +26,24 @@ def index() -> None:
 
 @index.command("add")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--batch-size", default=20_000, show_default=True, help="documents per commit")
-@click.option("--threads", default=2, show_default=True, help="indexing threads")
+@click.option("--batch-size", default=20_000, hidden=True,
+              help="ignored: a file is committed once, at its end (all or nothing)")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="indexing threads")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 @click.pass_context
 def add(ctx: click.Context, file: Path, batch_size: int, threads: int, as_json: bool) -> None:
     """Index FILE (JSON Lines, gzip accepted): one page a line with url, title, body.
 
     Domain, category and source name come from the registry; untrusted URLs
-    are refused and counted, invalid lines are reported with their numbers.
+    are refused and counted, invalid lines are reported with their numbers,
+    a date out of range is dropped (the page kept) and reported.  All or
+    nothing: the file is committed once, at its end; if it cannot be read to
+    its end (a truncated .gz) or the command is interrupted, the index stays
+    as it was.
     """
+    from index.documents import InvalidPage, normalise
+    from index.errors import InvalidDocumentError, SearchIndexError
     from index.jsonl import InvalidLine, check_readable, read_documents
     from index.writer import IndexWriter
 
@@ -43,16 +51,28 @@ def add(ctx: click.Context, file: Path, batch_size: int, threads: int, as_json: 
     check_readable(file)  # an unreadable file fails here, before the index is touched
     classifier = load_classifier(settings)
     invalid: list[InvalidLine] = []
-    with IndexWriter(settings.index_dir, classifier, batch_size=batch_size, threads=threads) as writer:
-        with tqdm(desc="indexing", unit=" docs", file=sys.stderr, mininterval=0.5,
-                  disable=None) as bar:
-            for _, item in read_documents(file):
-                if isinstance(item, InvalidLine):
-                    invalid.append(item)
-                else:
-                    writer.add(item)
-                bar.update()
-        counts = dict(writer.counts)
+    amended: list[InvalidLine] = []  # kept, with a field dropped or cut
+    try:
+        with IndexWriter(settings.index_dir, classifier, batch_size=sys.maxsize, commit_seconds=0,
+                         threads=threads) as writer:
+            with tqdm(desc="indexing", unit=" docs", file=sys.stderr, mininterval=0.5,
+                      disable=None) as bar:
+                for number, item in read_documents(file):
+                    bar.update()
+                    if isinstance(item, InvalidLine):
+                        invalid.append(item)
+                        continue
+                    try:
+                        doc = normalise(item)
+                        writer.add(doc)
+                    except (InvalidPage, InvalidDocumentError) as exc:
+                        invalid.append(InvalidLine(number, str(exc)))
+                        continue
+                    if doc.notes:
+                        amended.append(InvalidLine(number, "; ".join(doc.notes)))
+            counts = dict(writer.counts)
+    except SearchIndexError as exc:
+        raise type(exc)(f"{exc}; nothing from {file} was indexed (the index is as it was)") from None
     summary = {
         "file": str(file),
         "added": counts["added"],
@@ -60,16 +80,20 @@ def add(ctx: click.Context, file: Path, batch_size: int, threads: int, as_json: 
         "refused_untrusted": counts["refused"],
         "invalid": len(invalid),
         "invalid_lines": [{"line": i.line, "reason": i.reason} for i in invalid],
+        "amended": len(amended),
+        "amended_lines": [{"line": i.line, "reason": i.reason} for i in amended],
     }
     if as_json:
         click.echo(orjson.dumps(summary).decode())
         return
     click.echo(f"{file}: {counts['added']} added, {counts['replaced']} replaced, "
-               f"{counts['refused']} refused as untrusted, {len(invalid)} invalid lines")
-    for item in invalid[:SHOWN_INVALID]:
-        click.echo(f"  line {item.line}: {item.reason}")
-    if len(invalid) > SHOWN_INVALID:
-        click.echo(f"  ... and {len(invalid) - SHOWN_INVALID} more (use --json for all)")
+               f"{counts['refused']} refused as untrusted, {len(invalid)} invalid lines, "
+               f"{len(amended)} kept with a field dropped or cut")
+    for kind, items in (("", invalid), ("kept, ", amended)):
+        for item in items[:SHOWN_INVALID]:
+            click.echo(f"  line {item.line}: {kind}{item.reason}")
+        if len(items) > SHOWN_INVALID:
+            click.echo(f"  ... and {len(items) - SHOWN_INVALID} more (use --json for all)")
 
 
 @index.command("stats")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,7 +38,7 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
     click.echo(f"sdc: serving {settings.public_base_url or f'http://{shown}:{port}/'} "
                f"({workers} worker{'s' if workers > 1 else ''}, data in {settings.data_dir})", err=True)
     common = {"host": host, "port": port, "access_log": access_log, "proxy_headers": True,
-              "server_header": False, "log_level": "info"}
+              "server_header": False, "log_level": "info", **server_limits(settings)}
     if workers == 1:
         from service.app import create_app
 
@@ -46,6 +48,22 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
     os.environ.setdefault("SDC_DATA_DIR", str(settings.data_dir))
     uvicorn.run("service.app:create_app_from_env", factory=True, workers=workers,
                 **common)  # type: ignore[arg-type]
+
+
+#: connections and requests in flight per worker before uvicorn answers 503
+CONCURRENCY_LIMIT = 1000
+
+
+def server_limits(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options against slow and greedy clients (docs/deploy.md, "Timeouts")."""
+    from service.server import GuardedHttpProtocol
+
+    return {
+        "http": functools.partial(GuardedHttpProtocol, header_timeout=settings.header_timeout,
+                                  body_timeout=settings.body_timeout),
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        "limit_concurrency": CONCURRENCY_LIMIT,
+    }
 
 
 def _check_can_listen(host: str, port: int) -> None:

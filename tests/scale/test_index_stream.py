@@ -107,6 +107,62 @@ def test_undecodable_entries_go_to_the_dead_letter_stream(redis_client: redis.Re
     assert PageStream(redis_client).backlog() == 0
 
 
+def test_a_page_dated_out_of_range_is_indexed_without_its_date(redis_client: redis.Redis,
+                                                                tmp_path: Path) -> None:
+    stream = PageStream(redis_client)
+    for day, i in ((date(202, 5, 12), 1), (date(9999, 12, 31), 2)):  # a real <meta name="date"> typo
+        doc = page(i)
+        doc.published = day
+        stream.publish(doc)
+    stream.publish(page(3))
+    work, writer = consumer(redis_client, tmp_path / "index")
+    with writer:
+        summary = work.run(until_empty=True)
+    assert (summary.added, summary.dead) == (3, 0)
+    assert writer.amended == 2
+    assert PageStream(redis_client).backlog() == 0
+
+
+class _Crash(Exception):
+    """What an indexing bug that stops the consumer looks like to the stream."""
+
+
+class _CrashingWriter(IndexWriter):
+    """The real writer, but the consumer process dies on one URL (a bug, not a bad field)."""
+
+    poison = ""
+
+    def add(self, doc: PageDocument):  # type: ignore[override]
+        if doc.url == self.poison:
+            raise _Crash(doc.url)
+        return super().add(doc)
+
+
+def test_a_page_that_stops_the_consumer_goes_to_the_dead_letter_stream(redis_client: redis.Redis,
+                                                                       tmp_path: Path) -> None:
+    from index.stream import MAX_DELIVERIES
+
+    stream = PageStream(redis_client)
+    pages = [page(i) for i in range(6)]
+    for doc in pages:
+        stream.publish(doc)
+    _CrashingWriter.poison = pages[2].url
+    crashes = 0
+    for _ in range(MAX_DELIVERIES + 3):  # each round: a consumer (re)started on the same stream
+        writer = _CrashingWriter(tmp_path / "index", Classifier(), commit_seconds=0)
+        try:
+            with writer:
+                StreamConsumer(redis_client, writer).run(until_empty=True)
+            break
+        except _Crash:
+            crashes += 1
+    assert crashes == MAX_DELIVERIES
+    assert sorted(indexed_urls(tmp_path / "index")) == sorted(p.url for i, p in enumerate(pages) if i != 2)
+    dead = redis_client.xrange(f"{DEFAULT_STREAM}:dead")
+    assert len(dead) == 1 and b"deliveries" in dead[0][1][b"reason"]
+    assert stream.backlog() == 0
+
+
 def test_killed_consumer_loses_nothing(redis_client: redis.Redis, redis_url: str, tmp_path: Path) -> None:
     stream = PageStream(redis_client)
     with redis_client.pipeline(transaction=False) as pipe:
