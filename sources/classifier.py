@@ -28,7 +28,7 @@ from collections.abc import Iterable
 
 from sources import psl
 from sources.builtin import DENIED_PLATFORMS, PLATFORM_OWN_LABELS, SHARED_SUFFIXES, ZONES
-from sources.hosts import is_mixed_script
+from sources.hosts import MAX_HOST_LENGTH, dns_problem, is_mixed_script
 from sources.urls import fast_host, parse_host_whatwg
 from sources.verdicts import NOT_A_STRING, NOT_LISTED, Classification, Entry, Verdict
 
@@ -36,8 +36,8 @@ __all__ = ["Classification", "Classifier", "Entry", "Verdict"]
 
 #: hosts whose verdict is kept; about 10 MB when full
 HOST_CACHE_SIZE = 65_536
-#: the longest host name DNS allows (RFC 1035)
-MAX_CACHED_HOST = 253
+#: the longest host name DNS allows (RFC 1035): nothing longer is walked or cached
+MAX_CACHED_HOST = MAX_HOST_LENGTH
 #: building NamedTuples through tuple.__new__ skips a Python frame on the hot path
 _new_tuple = tuple.__new__
 
@@ -72,7 +72,9 @@ class Classifier:
         denies: Iterable[Entry] = (),
         builtin: bool = True,
         rules: dict[str, int] | None = None,
+        generation: int = 0,
     ) -> None:
+        self._generation = generation
         self._rules = psl.bundled_rules() if rules is None else rules
         nodes: dict[str, _Node] = {}
 
@@ -143,12 +145,20 @@ class Classifier:
         cache = self._cache
         verdict = cache.get(host)
         if verdict is None:
+            # a host DNS cannot hold is refused before any walk, and never cached (8 KB keys
+            # would fill memory): a 1 MB host costs one length comparison
+            problem = dns_problem(host)
+            if problem is not None:
+                return _new_tuple(Verdict, (False, None, None, None, None, problem, None))
             verdict = self._lookup(host)
-            if len(host) <= MAX_CACHED_HOST:  # no real host is longer: 8 KB keys would fill memory
-                if len(cache) >= HOST_CACHE_SIZE:
-                    cache.clear()
-                cache[host] = verdict
+            if len(cache) >= HOST_CACHE_SIZE:
+                cache.clear()
+            cache[host] = verdict
         return verdict
+
+    def is_trusted(self, host: str) -> bool:
+        """True when ``host`` (ASCII lowercase, as the index stores it) is trusted now."""
+        return self.classify_host(host).trusted
 
     def _lookup(self, host: str) -> Verdict:
         """The first node above the host usually answers; else the full walk."""
@@ -244,6 +254,11 @@ class Classifier:
 
     def is_trusted_host(self, host: str) -> bool:
         return self.classify_host(host).trusted
+
+    @property
+    def generation(self) -> int:
+        """The registry generation this classifier was compiled from (0: not from a registry)."""
+        return self._generation
 
     # -- URLs --------------------------------------------------------------
 

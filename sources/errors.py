@@ -5,7 +5,8 @@
     ├── UnknownCategoryError    a category name outside :class:`sources.Category`
     ├── ImportSourceError       an import could not read its input
     │   ├── FetchError          the http(s) download failed
-    │   └── FormatError         the file is not in the expected format
+    │   ├── FormatError         the file is not in the expected format
+    │   └── ImportRefusedError  the import would shrink an origin or misses a file
     └── StoreError              the SQLite registry cannot be opened or written
 
 Each carries a one-line, user-facing message: the CLI prints it as is and the
@@ -37,6 +38,14 @@ class FetchError(ImportSourceError):
 
 class FormatError(ImportSourceError):
     """An import file is not in the format its importer expects."""
+
+
+class ImportRefusedError(ImportSourceError):
+    """The import would remove too many hosts or misses an expected file; nothing was changed."""
+
+
+class NotFoundError(SourcesError):
+    """A curator, report or entry that the registry does not hold."""
 
 
 class StoreError(SourcesError):

@@ -18,6 +18,32 @@ from sources.errors import InvalidHostError
 _PLAIN_HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*")
 _IPV4_LAST_LABEL = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
 
+#: RFC 1035: a name of at most 253 characters (255 octets on the wire), labels of 1 to 63
+MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+#: letters, digits, ``-`` and ``_`` (found in real hosts, e.g. SRV-style names), 1-63 per label
+_DNS_LABELS = re.compile(r"[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63})*")
+#: a pasted URL may carry a path; nothing longer is read as a host
+MAX_PASTED_LENGTH = 8192
+HOST_TOO_LONG = f"host name longer than DNS allows ({MAX_HOST_LENGTH} characters)"
+
+
+def dns_problem(host: str) -> str | None:
+    """Why an ASCII lowercase host cannot exist in DNS, or None when it can.
+
+    Checked before any walk over the labels: the length first (constant time),
+    then one linear scan, so a 1 MB host costs one comparison.
+    """
+    if len(host) > MAX_HOST_LENGTH:
+        return HOST_TOO_LONG
+    if _DNS_LABELS.fullmatch(host) is None:
+        if any(len(label) > MAX_LABEL_LENGTH for label in host.split(".")):
+            return f"a label is longer than DNS allows ({MAX_LABEL_LENGTH} characters)"
+        if "" in host.split("."):
+            return "empty label in host name"
+        return "host name with characters DNS does not allow (letters, digits, '-' and '_' only)"
+    return None
+
 
 def to_ascii_host(value: str) -> str:
     """ASCII lowercase form of a host or PSL rule, without validating it."""
@@ -42,6 +68,8 @@ def normalize_host(value: str) -> str:
     raw = value.strip()
     if not raw:
         raise InvalidHostError("empty host name")
+    if len(raw) > MAX_PASTED_LENGTH:  # before any pattern: bounded work whatever is pasted
+        raise InvalidHostError(f"{HOST_TOO_LONG}: {raw[:80]!r}...")
     lowered = raw.lower().rstrip(".")
     if _PLAIN_HOST.fullmatch(lowered) and "xn--" not in lowered and "." in lowered:
         host = lowered
@@ -59,6 +87,9 @@ def normalize_host(value: str) -> str:
     last = host.rsplit(".", 1)[1]
     if _IPV4_LAST_LABEL.fullmatch(last):
         raise InvalidHostError(f"an IP address is not a source: {value!r}")
+    problem = dns_problem(host)
+    if problem is not None:
+        raise InvalidHostError(f"{problem}: {value[:80]!r}")
     return host
 
 

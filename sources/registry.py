@@ -8,18 +8,26 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import re
+
+from sources import psl
+from sources.builtin import SHARED_SUFFIXES
 from sources.categories import Category, parse_category
 from sources.classifier import Classifier, Entry
+from sources.curation import Curation
 from sources.errors import FormatError
 from sources.hosts import normalize_host
 from sources.importers import read_etalab, read_plain_list, read_universities
 from sources.importers.etalab import Progress
 from sources.importers.fetch import content_version, decode_text, read_bytes
-from sources.store import ImportReport, Store
+from sources.national import NATIONAL, NATIONAL_PRIORITY
+from sources.store import ImportGuard, ImportReport, Row, Store
 
-#: when two origins list the same host, the lower number gives its category
-PRIORITY = {"etalab": 10, "universities": 20}
+#: when several origins list a host, the lower number gives its name and category:
+#: the curated national table (built in) > the Annuaire > universities > Etalab > plain lists
+PRIORITY = {"annuaire": 5, "universities": 8, "etalab": 10}
 LIST_PRIORITY = 30
+_COMMIT = re.compile(r"/([0-9a-f]{40})(?:/|$)")
 
 
 @dataclass
@@ -30,14 +38,18 @@ class ImportResult:
     missing: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, hosts: bool = False) -> dict[str, Any]:
         r = self.report
-        return {
+        data: dict[str, Any] = {
             "origin": r.origin, "version": r.version, "location": self.location,
             "entries": r.total, "added": r.added, "removed": r.removed, "changed": r.changed,
             "unchanged": r.unchanged, "files": self.files, "missing": self.missing,
-            "rejected": len(self.rejected),
+            "rejected": len(self.rejected), "dry_run": r.dry_run, "import": r.import_id,
         }
+        if hosts:
+            data["hosts"] = {"added": list(r.added_hosts), "removed": list(r.removed_hosts),
+                             "changed": list(r.changed_hosts)}
+        return data
 
 
 class Registry:
@@ -58,62 +70,97 @@ class Registry:
 
     # -- imports -----------------------------------------------------------
 
+    def _replace(self, origin: str, kind: str, location: str, version: str, rows: list[Row],
+                 guard: ImportGuard | None, files: list[str], missing: list[str]) -> ImportReport:
+        guard = guard or ImportGuard()
+        commit = _COMMIT.search(location)
+        if commit and not version.startswith("git:"):
+            version = f"git:{commit.group(1)} {version}"
+        priority = PRIORITY.get(origin, LIST_PRIORITY)
+        guard = ImportGuard(guard.max_shrink, guard.allow_shrink, guard.dry_run,
+                            tuple(files), tuple(missing), guard.actor)
+        return self.store.replace_origin(origin, kind, location, version, priority, rows, guard)
+
     def import_etalab(self, location: str, version: str | None = None,
-                      progress: Progress | None = None) -> ImportResult:
+                      progress: Progress | None = None,
+                      guard: ImportGuard | None = None) -> ImportResult:
         lists = read_etalab(location, progress)
-        report = self.store.replace_origin("etalab", "etalab", location, version or lists.version,
-                                           PRIORITY["etalab"], lists.rows)
+        report = self._replace("etalab", "etalab", location, version or lists.version, lists.rows,
+                               guard, lists.files, lists.missing)
         return ImportResult(report, location, lists.files, lists.missing, lists.rejected)
 
-    def import_universities(self, location: str, version: str | None = None) -> ImportResult:
+    def import_universities(self, location: str, version: str | None = None,
+                            guard: ImportGuard | None = None) -> ImportResult:
         data = read_bytes(location)
         rejected: list[str] = []
         rows = read_universities(decode_text(data, location), rejected)
-        report = self.store.replace_origin("universities", "universities", location,
-                                           version or content_version(data),
-                                           PRIORITY["universities"], rows)
+        report = self._replace("universities", "universities", location,
+                               version or content_version(data), rows, guard, [], [])
         return ImportResult(report, location, [location], [], rejected)
 
+    def import_rows(self, origin: str, kind: str, location: str, version: str, rows: list[Row],
+                    guard: ImportGuard | None = None) -> ImportResult:
+        """Replace ``origin`` with ``rows`` read by an importer elsewhere (the Annuaire's)."""
+        report = self._replace(origin, kind, location, version, rows, guard, [], [])
+        return ImportResult(report, location, [location], [], [])
+
     def import_list(self, location: str, category: str, origin: str,
-                    version: str | None = None) -> ImportResult:
+                    version: str | None = None, guard: ImportGuard | None = None) -> ImportResult:
         origin = origin.strip()
-        if not origin or origin in PRIORITY:
+        if not origin or origin in PRIORITY or origin == "national":
             raise FormatError(f"origin name {origin!r} is reserved or empty")
         cat = parse_category(category)
         data = read_bytes(location)
         rejected: list[str] = []
         rows = read_plain_list(decode_text(data, location), cat.value, origin, rejected)
-        report = self.store.replace_origin(origin, "list", location, version or content_version(data),
-                                           LIST_PRIORITY, rows)
+        report = self._replace(origin, "list", location, version or content_version(data), rows,
+                               guard, [], [])
         return ImportResult(report, location, [location], [], rejected)
 
     # -- curator overlay ---------------------------------------------------
 
     def allow(self, host: str, reason: str, category: str | None = None,
-              name: str | None = None) -> str:
+              name: str | None = None, *, actor: str = "cli", report: int | None = None) -> str:
         normal = normalize_host(host)
         cat = parse_category(category).value if category else Category.AUTRE_PUBLIC.value
-        self.store.set_curated(normal, "allow", reason, cat, name)
+        self.store.set_curated(normal, "allow", reason, cat, name, actor=actor, report=report)
         return normal
 
-    def deny(self, host: str, reason: str) -> str:
+    def deny(self, host: str, reason: str, *, actor: str = "cli", report: int | None = None) -> str:
         normal = normalize_host(host)
-        self.store.set_curated(normal, "deny", reason)
+        self.store.set_curated(normal, "deny", reason, actor=actor, report=report)
         return normal
 
-    def forget(self, host: str) -> bool:
-        return self.store.remove_curated(normalize_host(host))
+    def forget(self, host: str, *, actor: str = "cli", reason: str = "",
+               report: int | None = None) -> bool:
+        return self.store.remove_curated(normalize_host(host), actor=actor, reason=reason,
+                                         report=report)
+
+    @property
+    def curation(self) -> Curation:
+        return Curation(self.store)
+
+    def generation(self) -> int:
+        """Changes whenever a verdict may have changed (imports, curator actions)."""
+        return self.store.generation()
 
     # -- compiled view -----------------------------------------------------
 
     def _entries(self) -> Iterator[Entry]:
+        """One entry per host: name and category from the highest-precedence origin that gives
+        them (``autre-public`` yields to a more specific category further down), then, for a
+        host still unnamed or ``autre-public``, from its nearest listed parent (same body)."""
         rules: dict[tuple[str, str | None], tuple[str, str]] = {}
         merged: dict[str, list[Any]] = {}
-        for host, category, name, origin, list_ in self.store.iter_entries():
+        autre = Category.AUTRE_PUBLIC.value
+        national = ((e.host, e.category.value, e.name, "national", None) for e in NATIONAL)
+        for host, category, name, origin, list_ in (*national, *self.store.iter_entries()):
             slot = merged.get(host)
             if slot is not None:
                 if slot[2] is None and name:
                     slot[2] = name
+                if slot[1] == autre and category != autre:
+                    slot[1] = category
                 continue
             key = (origin, list_ if origin == "etalab" else None)
             texts = rules.get(key)
@@ -121,6 +168,13 @@ class Registry:
                 rule = f"{origin}:{list_}" if key[1] else origin
                 texts = rules[key] = (rule, f"listed by {rule}")
             merged[host] = [host, category, name, texts]
+        for slot in merged.values():
+            if slot[2] is None or slot[1] == autre:
+                parent = _named_parent(slot[0], merged)
+                if parent is not None:
+                    slot[2] = slot[2] or parent[2]
+                    if slot[1] == autre:
+                        slot[1] = parent[1]
         for host, category, name, (rule, reason) in merged.values():
             yield Entry(host, Category(category), name, rule, reason)
 
@@ -134,7 +188,9 @@ class Registry:
             else:
                 denies.append(Entry(c.host, None, None, "curator:deny",
                                     f"denied by a curator: {c.reason}"))
-        return Classifier(self._entries(), allows=allows, denies=denies, builtin=builtin)
+        generation = self.generation()
+        return Classifier(self._entries(), allows=allows, denies=denies, builtin=builtin,
+                          generation=generation)
 
     def stats(self, classifier: Classifier | None = None) -> dict[str, Any]:
         """Trusted hosts, their registrable domains, counts by category and by origin."""
@@ -177,3 +233,19 @@ class Registry:
             "curated": [asdict(c) for c in self.store.curated()
                         if c.host == host or c.host.endswith("." + host)],
         }
+
+
+def _named_parent(host: str, merged: dict[str, list[Any]]) -> list[Any] | None:
+    """The nearest listed parent with a name, within the host's registrable domain's
+    listed ancestors (``lannuaire.service-public.fr`` -> ``service-public.fr``)."""
+    level = host
+    while True:
+        dot = level.find(".")
+        if dot < 0 or level.count(".") < 2:
+            return None  # stop at the registrable level: ``fr`` names nothing
+        level = level[dot + 1 :]
+        if level in SHARED_SUFFIXES or psl.is_public_suffix(level, psl.bundled_rules()):
+            return None  # never across a public suffix or a hosting platform: another body
+        slot = merged.get(level)
+        if slot is not None and slot[2]:
+            return slot

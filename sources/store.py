@@ -11,11 +11,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sources.errors import StoreError
+from sources import journal
+from sources.errors import ImportRefusedError, StoreError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -80,10 +81,31 @@ class ImportReport:
     removed: int
     changed: int
     unchanged: int
+    added_hosts: tuple[str, ...] = ()
+    removed_hosts: tuple[str, ...] = ()
+    changed_hosts: tuple[str, ...] = ()
+    #: how many hosts the origin held before
+    before: int = 0
+    dry_run: bool = False
+    import_id: int | None = None
 
     @property
     def total(self) -> int:
         return self.added + self.changed + self.unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class ImportGuard:
+    """What an import may do to its origin (``sdc sources import --allow-shrink``, ``--dry-run``)."""
+
+    #: refuse when more than this share of the origin's hosts would go (0.02: 2 %)
+    max_shrink: float = 0.02
+    allow_shrink: bool = False
+    dry_run: bool = False
+    #: files this import read, and files the previous import read that it did not find
+    files: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    actor: str = "import"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +135,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            self._db.executescript(journal.SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the registry at {self.path}: {exc}") from None
 
@@ -142,9 +165,15 @@ class Store:
 
     def replace_origin(
         self, origin: str, kind: str, location: str, version: str, priority: int,
-        rows: Iterable[Row],
+        rows: Iterable[Row], guard: ImportGuard | None = None,
     ) -> ImportReport:
-        """Make ``rows`` the whole content of ``origin``, keeping ``added_at`` of kept hosts."""
+        """Make ``rows`` the whole content of ``origin``, keeping ``added_at`` of kept hosts.
+
+        Refused (:class:`ImportRefusedError`, nothing changed) when the guard says the
+        origin would shrink too much or a file the previous import read is missing;
+        a dry run computes the same report and changes nothing.
+        """
+        guard = guard or ImportGuard()
         stamp = now()
         with self._transaction() as db:
             old = {
@@ -162,7 +191,14 @@ class Store:
                 r for h, r in new.items()
                 if h in old and old[h] != (r.category, r.name, r.list, r.comment)
             ]
-            removed = [h for h in old if h not in new]
+            removed = sorted(h for h in old if h not in new)
+            report = ImportReport(origin, version, len(added), len(removed), len(changed),
+                                  len(new) - len(added) - len(changed),
+                                  tuple(sorted(r.host for r in added)), tuple(removed),
+                                  tuple(sorted(r.host for r in changed)), len(old), guard.dry_run)
+            self._check_guard(db, origin, report, guard)
+            if guard.dry_run:
+                return report  # nothing written: the transaction commits empty
             db.executemany(
                 "DELETE FROM entries WHERE origin = ? AND host = ?", ((origin, h) for h in removed)
             )
@@ -175,19 +211,65 @@ class Store:
                 " WHERE origin = ? AND host = ?",
                 ((r.category, r.name, r.list, r.comment, origin, r.host) for r in changed),
             )
-            report = ImportReport(origin, version, len(added), len(removed), len(changed),
-                                  len(new) - len(added) - len(changed))
             db.execute(
                 "INSERT OR REPLACE INTO origins VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (origin, kind, location, version, priority, stamp, len(new)),
             )
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO imports (origin, kind, location, version, finished_at, added,"
                 " removed, changed, unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (origin, kind, location, version, stamp, report.added, report.removed,
                  report.changed, report.unchanged),
             )
-        return report
+            import_id = int(cursor.lastrowid or 0)
+            db.executemany("INSERT INTO import_hosts VALUES (?, ?, ?)",
+                           [(import_id, "added", h) for h in report.added_hosts]
+                           + [(import_id, "removed", h) for h in removed])
+            if guard.files:
+                db.execute("DELETE FROM origin_files WHERE origin = ?", (origin,))
+                db.executemany("INSERT INTO origin_files VALUES (?, ?)",
+                               ((origin, f) for f in guard.files))
+            journal.queue_purges(db, stamp, removed, f"removed by the {origin} import #{import_id}")
+            journal.append_audit(db, stamp, guard.actor, "import", origin,
+                                 f"{location} (version {version})",
+                                 {"import": import_id, "added": report.added,
+                                  "removed": report.removed, "changed": report.changed,
+                                  "allow_shrink": guard.allow_shrink,
+                                  "missing": list(guard.missing)})
+            if added or removed or changed:
+                journal.bump_generation(db)
+        return replace(report, import_id=import_id)
+
+    @staticmethod
+    def _check_guard(db: sqlite3.Connection, origin: str, report: ImportReport,
+                     guard: ImportGuard) -> None:
+        if guard.allow_shrink:
+            return
+        before = {f for (f,) in db.execute("SELECT file FROM origin_files WHERE origin = ?",
+                                           (origin,))}
+        lost = sorted(before & set(guard.missing)) if before else []
+        if lost:
+            raise ImportRefusedError(
+                f"{origin}: refused, {', '.join(lost)} read by the previous import"
+                f" {'is' if len(lost) == 1 else 'are'} missing (nothing changed; --allow-shrink"
+                " to import anyway)")
+        if report.before and report.removed > guard.max_shrink * report.before:
+            raise ImportRefusedError(
+                f"{origin}: refused, it would remove {report.removed} of {report.before} hosts"
+                f" ({report.removed / report.before:.1%}, more than {guard.max_shrink:.0%};"
+                " nothing changed; --dry-run lists them, --allow-shrink imports anyway)")
+
+    def previous_files(self, origin: str) -> set[str]:
+        return {f for (f,) in self._db.execute("SELECT file FROM origin_files WHERE origin = ?",
+                                               (origin,))}
+
+    def import_hosts(self, import_id: int) -> dict[str, list[str]]:
+        changes: dict[str, list[str]] = {"added": [], "removed": []}
+        for change, host in self._db.execute(
+                "SELECT change, host FROM import_hosts WHERE import_id = ? ORDER BY host",
+                (import_id,)):
+            changes[change].append(host)
+        return changes
 
     def iter_entries(self) -> Iterator[tuple[str, str, str | None, str, str | None]]:
         """``(host, category, name, origin, list)``, highest-priority origin first per host."""
@@ -220,16 +302,60 @@ class Store:
     # -- curator overlay ---------------------------------------------------
 
     def set_curated(self, host: str, action: str, reason: str,
-                    category: str | None = None, name: str | None = None) -> None:
+                    category: str | None = None, name: str | None = None, *,
+                    actor: str = "cli", report: int | None = None) -> int:
+        """Record a curator's allow or deny (replacing an earlier one: the log keeps it)."""
+        stamp = now()
         with self._transaction() as db:
+            previous = db.execute("SELECT action, reason FROM curated WHERE host = ?",
+                                  (host,)).fetchone()
             db.execute(
                 "INSERT OR REPLACE INTO curated VALUES (?, ?, ?, ?, ?, ?)",
-                (host, action, reason, category, name, now()),
+                (host, action, reason, category, name, stamp),
             )
+            detail: dict[str, object] = {"category": category, "name": name}
+            if previous:
+                detail["replaces"] = {"action": previous[0], "reason": previous[1]}
+            if report is not None:
+                detail["report"] = report
+            line = journal.append_audit(db, stamp, actor, action, host, reason, detail)
+            if action == "deny":
+                journal.queue_purges(db, stamp, [host], f"denied by {actor}: {reason}")
+            if report is not None:
+                journal.close_report(db, report, stamp, actor, line)
+            journal.bump_generation(db)
+        return line
 
-    def remove_curated(self, host: str) -> bool:
+    def remove_curated(self, host: str, *, actor: str = "cli", reason: str = "",
+                       report: int | None = None) -> bool:
+        stamp = now()
         with self._transaction() as db:
-            return db.execute("DELETE FROM curated WHERE host = ?", (host,)).rowcount > 0
+            previous = db.execute("SELECT action, reason FROM curated WHERE host = ?",
+                                  (host,)).fetchone()
+            if previous is None:
+                return False
+            db.execute("DELETE FROM curated WHERE host = ?", (host,))
+            line = journal.append_audit(db, stamp, actor, "forget", host, reason,
+                                        {"replaces": {"action": previous[0], "reason": previous[1]},
+                                         "report": report})
+            if report is not None:
+                journal.close_report(db, report, stamp, actor, line)
+            journal.bump_generation(db)
+            return True
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, for :mod:`sources.journal`'s readers and writers."""
+        return self._db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._transaction() as db:
+            yield db
+
+    def generation(self) -> int:
+        """Bumped by every change that can alter a verdict: one indexed read."""
+        return journal.generation(self._db)
 
     def curated(self) -> list[CuratedEntry]:
         return [CuratedEntry(*row) for row in self._db.execute(

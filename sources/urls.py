@@ -21,9 +21,15 @@ from typing import NamedTuple
 
 import ada_url
 
-#: input longer than this is refused before parsing (browsers cap URLs at 2 MB,
-#: but nothing a search result links to comes near this)
+from sources.hosts import HOST_TOO_LONG
+
+#: an authority (userinfo, host, port) longer than this is refused before parsing.
+#: Only the authority counts, on both paths: the path, query and fragment never
+#: decide the host, so a 9,000-character path gets the same answer whether the
+#: host is written ``www.`` (fast path) or ``WWW.`` (WHATWG parser).
 MAX_URL_LENGTH = 8192
+#: where a special URL's authority ends (WHATWG: ``\`` counts as ``/`` for http(s))
+_AUTHORITY_END = re.compile(r"[/\\?#]")
 
 #: lowercase only: the rare uppercase host takes the full parser, which lowercases it.
 #: Group 1 is the only part of the URL ``fast_host`` looks at, so callers that
@@ -91,8 +97,6 @@ def parse_host(url: str) -> ParsedHost:
 def parse_host_whatwg(url: str) -> ParsedHost:
     if not isinstance(url, str):
         return _new_tuple(ParsedHost, (None, "not a string"))
-    if len(url) > MAX_URL_LENGTH:
-        return _new_tuple(ParsedHost, (None, f"longer than {MAX_URL_LENGTH} characters"))
     # WHATWG: strip leading/trailing C0 controls and spaces, delete tabs and newlines anywhere
     text = url.strip(_C0_OR_SPACE)
     if "\t" in text or "\n" in text or "\r" in text:
@@ -107,6 +111,15 @@ def parse_host_whatwg(url: str) -> ParsedHost:
         protocol = scheme.group(0).lower()
         if protocol not in _WEB_SCHEMES:
             return _new_tuple(ParsedHost, (None, f"not a web URL ({protocol})"))
+    # only the authority decides the host: cut the rest, bound the authority
+    start = text.index(":") + 1
+    while start < len(text) and text[start] in "/\\":
+        start += 1
+    found = _AUTHORITY_END.search(text, start)
+    end = len(text) if found is None else found.start()
+    if end - start > MAX_URL_LENGTH:
+        return _new_tuple(ParsedHost, (None, HOST_TOO_LONG))
+    text = text[:end]
     try:
         host = str(ada_url.parse_url(text, attributes=_HOSTNAME)["hostname"]).rstrip(".")
     except ValueError:

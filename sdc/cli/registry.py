@@ -10,7 +10,7 @@ import click
 import orjson
 from tqdm import tqdm
 
-from sdc.cli import load_classifier, settings_of
+from sdc.cli import fail, load_classifier, settings_of
 from sources import Registry
 
 
@@ -18,9 +18,15 @@ def open_registry(ctx: click.Context) -> Registry:
     return Registry(settings_of(ctx).registry_dir)
 
 
-def _lines(values: Iterable[str]) -> Iterable[str]:
-    for value in values:
-        value = value.rstrip("\r\n")
+def _lines(values: Iterable[bytes]) -> Iterable[str]:
+    """Lines of stdin as text; a line that is not UTF-8 text ends the command (exit 2)."""
+    for number, raw in enumerate(values, start=1):
+        try:
+            value = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            fail(f"stdin line {number} is not UTF-8 text (one URL per line expected)")
+        if "\x00" in value:
+            fail(f"stdin line {number} holds a NUL byte: binary input, not URLs")
         if value.strip():
             yield value
 
@@ -35,7 +41,7 @@ def check(ctx: click.Context, urls: tuple[str, ...]) -> None:
     """
     classifier = load_classifier(settings_of(ctx))
     out = sys.stdout.buffer
-    source = urls if urls else _lines(sys.stdin)
+    source = urls if urls else _lines(sys.stdin.buffer)
     for url in source:
         out.write(orjson.dumps(classifier.classify(url).to_dict()) + b"\n")
     out.flush()

@@ -1,13 +1,24 @@
 """Etalab's public-sector domain lists (noms-de-domaine-organismes-secteur-public).
 
-Upstream: https://github.com/etalab/noms-de-domaine-organismes-secteur-public,
-Licence Ouverte 2.0.  One file per category (``communes.txt``...), lines
-``host  # comment``; plus ``urls.txt`` (``https://host`` per line), whose hosts
-that no category file names are imported as ``autre-public``.
+Upstream: https://github.com/etalab/noms-de-domaine-organismes-secteur-public
+(since 2025 maintained at gitlab.adullact.net/dinum/...), Licence Ouverte 2.0.
+Two layouts are read, found by what the location holds:
+
+* **today's** (since January 2023): at the repository root, ``domains.csv``
+  (``name,http_status,https_status,SIREN,type,sources,script``) and ``urls.txt``
+  (``https://host`` per line);
+* **the 2023 one**: one file per category under ``sources/`` (``communes.txt``...,
+  lines ``host  # comment``), with ``urls.txt`` at the repository root (the parent
+  of ``sources/``), or beside the category files in a local copy.
+
+Hosts that no category file names are imported as ``autre-public`` (or by the
+CSV's ``type`` column where it says more).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +55,18 @@ ETALAB_CATEGORIES: dict[str, Category] = {
     "universites": Category.ENSEIGNEMENT_SUPERIEUR,
 }
 URLS_FILE = "urls"
+DOMAINS_CSV = "domains.csv"
+#: words of domains.csv's free-text ``type`` column -> category (first match wins)
+CSV_TYPES: tuple[tuple[str, Category], ...] = (
+    ("gouvernement", Category.ETAT), ("prefecture", Category.PREFECTURE),
+    ("commune", Category.COMMUNE), ("mairie", Category.COMMUNE),
+    ("intercommunal", Category.INTERCOMMUNALITE), ("epci", Category.INTERCOMMUNALITE),
+    ("departement", Category.DEPARTEMENT), ("région", Category.REGION), ("region", Category.REGION),
+    ("ambassade", Category.AMBASSADE), ("universit", Category.ENSEIGNEMENT_SUPERIEUR),
+    ("academie", Category.ACADEMIE), ("lycée", Category.ETABLISSEMENT_SCOLAIRE),
+    ("college", Category.ETABLISSEMENT_SCOLAIRE), ("hôpital", Category.SANTE),
+    ("hopital", Category.SANTE), ("santé", Category.SANTE),
+)
 
 
 @dataclass
@@ -55,19 +78,50 @@ class EtalabLists:
     rejected: list[str] = field(default_factory=list)
 
 
-def _load(location: str, stem: str) -> bytes | None:
+def _load(location: str, name: str) -> bytes | None:
     if is_url(location):
-        return fetch_url(f"{location.rstrip('/')}/{stem}.txt", missing_ok=True)
-    path = Path(location) / f"{stem}.txt"
+        return fetch_url(f"{location.rstrip('/')}/{name}", missing_ok=True)
+    path = Path(location) / name
     return path.read_bytes() if path.is_file() else None
+
+
+def _parent(location: str) -> str | None:
+    """Where ``urls.txt`` is in the 2023 layout: the parent of a ``sources`` folder."""
+    trimmed = location.rstrip("/")
+    if is_url(trimmed):
+        return trimmed.rsplit("/", 1)[0] if trimmed.endswith("/sources") else None
+    path = Path(trimmed)
+    return str(path.parent) if path.name == "sources" else None
 
 
 #: called after each file with its name and the number of hosts it gave
 Progress = Callable[[str, int], None]
 
 
+def csv_category(kind: str) -> Category:
+    lowered = kind.strip().lower()
+    for word, category in CSV_TYPES:
+        if word in lowered:
+            return category
+    return Category.AUTRE_PUBLIC
+
+
+def parse_domains_csv(text: str, rejected: list[str]) -> list[Row]:
+    """Rows of today's ``domains.csv`` (every known domain, reachable or not)."""
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "name" not in reader.fieldnames:
+        raise FormatError(f"{DOMAINS_CSV} has no 'name' column (header: {reader.fieldnames})")
+    lines = "\n".join(f"{row.get('name') or ''}  # {csv_category(row.get('type') or '').value}"
+                      for row in reader)
+    rows = []
+    for row in parse_host_lines(lines, Category.AUTRE_PUBLIC, "domains", rejected):
+        category = row.comment or Category.AUTRE_PUBLIC.value
+        rows.append(Row(row.host, category, None, "domains", None))
+    return rows
+
+
 def read_etalab(location: str, progress: Progress | None = None) -> EtalabLists:
-    """Read every known category file and ``urls.txt`` from a directory or URL base."""
+    """Read the lists from a directory or URL base, in whichever layout it holds."""
     if not is_url(location) and not Path(location).is_dir():
         raise FormatError(f"{location} is not a directory of Etalab lists")
     rows: list[Row] = []
@@ -76,34 +130,43 @@ def read_etalab(location: str, progress: Progress | None = None) -> EtalabLists:
     missing: list[str] = []
     blobs: list[bytes] = []
     named: set[str] = set()
-    for stem, category in ETALAB_CATEGORIES.items():
-        data = _load(location, stem)
-        if data is None:
-            missing.append(f"{stem}.txt")
-            continue
-        blobs.append(data)
-        files.append(f"{stem}.txt")
+
+    def take(name: str, new_rows: list[Row]) -> None:
         before = len(rows)
-        for row in parse_host_lines(decode_text(data, f"{stem}.txt"), category, stem, rejected):
+        for row in new_rows:
             if row.host not in named:
                 named.add(row.host)
                 rows.append(row)
         if progress:
-            progress(f"{stem}.txt", len(rows) - before)
-    data = _load(location, URLS_FILE)
+            progress(name, len(rows) - before)
+
+    table = _load(location, DOMAINS_CSV)
+    if table is not None:  # today's layout
+        blobs.append(table)
+        files.append(DOMAINS_CSV)
+        take(DOMAINS_CSV, parse_domains_csv(decode_text(table, DOMAINS_CSV), rejected))
+    else:
+        for stem, category in ETALAB_CATEGORIES.items():
+            data = _load(location, f"{stem}.txt")
+            if data is None:
+                missing.append(f"{stem}.txt")
+                continue
+            blobs.append(data)
+            files.append(f"{stem}.txt")
+            take(f"{stem}.txt", list(parse_host_lines(decode_text(data, f"{stem}.txt"), category,
+                                                      stem, rejected)))
+    data = _load(location, f"{URLS_FILE}.txt")
+    parent = _parent(location)
+    if data is None and parent is not None:
+        data = _load(parent, f"{URLS_FILE}.txt")
     if data is None:
         missing.append(f"{URLS_FILE}.txt")
     else:
         blobs.append(data)
         files.append(f"{URLS_FILE}.txt")
-        before = len(rows)
-        for row in parse_host_lines(decode_text(data, "urls.txt"), Category.AUTRE_PUBLIC,
-                                    URLS_FILE, rejected):
-            if row.host not in named:
-                named.add(row.host)
-                rows.append(row)
-        if progress:
-            progress(f"{URLS_FILE}.txt", len(rows) - before)
+        take(f"{URLS_FILE}.txt", list(parse_host_lines(decode_text(data, "urls.txt"),
+                                                       Category.AUTRE_PUBLIC, URLS_FILE, rejected)))
     if not files:
-        raise FormatError(f"no Etalab list found at {location} (expected communes.txt, urls.txt...)")
+        raise FormatError(f"no Etalab list found at {location} (expected domains.csv and urls.txt,"
+                          " or communes.txt...)")
     return EtalabLists(rows, content_version(*blobs), files, missing, rejected)

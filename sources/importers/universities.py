@@ -21,6 +21,8 @@ def read_universities(text: str, rejected: list[str] | None = None) -> list[Row]
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"universities list is not valid JSON: {exc}") from None
+    except RecursionError:  # the list is flat: deep nesting is not the upstream format
+        raise FormatError("universities list is nested too deeply to be the upstream format") from None
     if not isinstance(data, list):
         raise FormatError("universities list must be a JSON array of objects")
     rows: list[Row] = []

@@ -83,3 +83,20 @@ def test_invalid_settings_exit_2_with_one_line(tmp_path: Path, name: str, value:
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and name in done.stderr
+
+
+def test_check_on_binary_input_is_exit_2_and_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "SDC_DATA_DIR": str(tmp_path)}
+    for data in (b"https://www.paris.fr/\n\xff\xfe\x00binary\n", b"https://a.fr/\n\x00\x01\x02\n"):
+        done = subprocess.run([sys.executable, "-m", "sdc", "check"], input=data, capture_output=True,
+                              env=env, timeout=120)
+        assert done.returncode == 2
+        assert len(done.stderr.decode().strip().splitlines()) == 1 and b"Traceback" not in done.stderr
+
+
+def test_universities_nested_100000_deep_is_exit_2(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    done = sdc(tmp_path, "sources", "import", "universities", str(deep))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
