@@ -1,12 +1,14 @@
 """The ``sdc`` command: one group whose subcommands live in their own modules.
 
 Subcommands are imported lazily (``sdc check`` does not import Scrapy), and
-every user error ends the same way: exit code 2 and one line on stderr.
+every user error ends the same way: exit code 2 and one line on stderr; a bug
+of ours is one line and exit 1 (``SDC_DEBUG=1`` shows its traceback).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -92,10 +94,20 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(found)
 
 
-def fail(message: str) -> None:
+#: errors that only input can cause (undecodable bytes, nesting past the stack, numbers out of
+#: range): still the user's, exit 2, even when a command did not foresee them
+INPUT_ERRORS: tuple[type[BaseException], ...] = (UnicodeError, RecursionError, OverflowError,
+                                                 MemoryError, ValueError)
+MAX_MESSAGE = 500
+
+
+def fail(message: str, status: int = 2) -> None:
     """Print one line on stderr and exit 2 (the CLI's contract for bad input)."""
-    click.echo(f"sdc: error: {' '.join(str(message).split())}", err=True)
-    sys.exit(2)
+    line = " ".join(str(message).split())
+    if len(line) > MAX_MESSAGE:
+        line = line[:MAX_MESSAGE] + "..."
+    click.echo(f"sdc: error: {line}", err=True)
+    sys.exit(status)
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -116,4 +128,10 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if isinstance(exc, _user_errors()):
             fail(str(exc))
-        raise
+        if isinstance(exc, INPUT_ERRORS):
+            fail(f"invalid input ({type(exc).__name__}): {exc}")
+        if os.environ.get("SDC_DEBUG"):
+            raise
+        # a bug of ours: one line all the same, the traceback on demand
+        fail(f"internal error ({type(exc).__name__}: {exc}); run again with SDC_DEBUG=1 for "
+             "the traceback and report it", status=1)
