@@ -4,16 +4,46 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 
 from sdc.cli import settings_of
+from service.settings import Settings
 from sources import Category, Registry, parse_category
+from sources.urls import host_of
+
+if TYPE_CHECKING:
+    from crawler.config import CrawlConfig
+    from crawler.scope import CrawlScope
+
+
+def crawl_config(settings: Settings, scope: CrawlScope, seeds: list[str], **overrides: Any) -> CrawlConfig:
+    """The one CrawlConfig of ``sdc crawl`` and ``sdc run``: the ``SDC_CRAWL_*`` settings, then
+    what the command decides (``overrides``: any other CrawlConfig field).
+
+    AutoThrottle follows the delay: with ``SDC_CRAWL_DELAY=0`` nothing throttles (AutoThrottle
+    would otherwise raise the delay again from its own start delay).
+    """
+    from crawler.config import CrawlConfig
+
+    delay = float(overrides.pop("delay", settings.crawl_delay))
+    fields: dict[str, Any] = {
+        "crawl_dir": settings.crawl_dir, "index_dir": settings.index_dir,
+        "proxy": settings.crawl_proxy, "delay": delay, "autothrottle": delay > 0,
+        "concurrency": settings.crawl_concurrency, "timeout": settings.crawl_timeout,
+        "contact_url": settings.crawl_contact_url,
+    }
+    fields.update(overrides)
+    return CrawlConfig(scope=scope, seeds=seeds, **fields)
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
-    return [v.strip().lower() for value in values for v in value.replace(",", " ").split() if v.strip()]
+    """Hosts given on the command line; a URL stands for its host (``https://x.gouv.fr/`` is
+    ``x.gouv.fr``, read as sources.urls reads any URL)."""
+    given = [v.strip() for value in values for v in value.replace(",", " ").split() if v.strip()]
+    return [host_of(v) or v.lower().rstrip(".") for v in given]
 
 
 def _is_proxy_url(value: str) -> bool:
@@ -67,7 +97,6 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
     Seeds are the home pages of the given hosts, of the registry's hosts (of CATEGORY), or the
     URLs of the seed file; each host's robots.txt sitemaps and /sitemap.xml are read too.
     """
-    from crawler.config import CrawlConfig
     from crawler.errors import SeedError
     from crawler.run import run_crawl
     from crawler.scope import CrawlScope
@@ -89,20 +118,16 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
         if seeds_file is not None:
             seeds = _read_seeds(seeds_file)
         elif host_list:
-            seeds = [f"https://{h}/" if "://" not in h else h for h in host_list]
+            seeds = [f"https://{h}/" for h in host_list]
         else:
             seeds = [f"https://{h}/" for h in _registry_hosts(registry, chosen)]
     scope = CrawlScope(classifier, host_list or None, chosen)
     untrusted = [h for h in host_list if not classifier.classify_host(h).trusted]
     if untrusted:
         raise SeedError(f"not trusted by the registry: {', '.join(untrusted)} (see `sdc check`)")
-    config = CrawlConfig(
-        scope=scope, seeds=seeds, crawl_dir=settings.crawl_dir,
-        index_dir=None if no_index else settings.index_dir,
-        proxy=proxy, resume=resume, max_pages=max_pages,
-        max_pages_per_host=max_pages_per_host, delay=settings.crawl_delay,
-        autothrottle=settings.crawl_delay > 0, concurrency=settings.crawl_concurrency,
-        timeout=settings.crawl_timeout, contact_url=settings.crawl_contact_url,
+    config = crawl_config(
+        settings, scope, seeds, index_dir=None if no_index else settings.index_dir,
+        proxy=proxy, resume=resume, max_pages=max_pages, max_pages_per_host=max_pages_per_host,
         redis_url=settings.redis_url if worker else None,
     )
     if config.redis_url and _shared_crawl_finished(config.redis_url, new_crawl):

@@ -63,9 +63,9 @@ def _index_exists(index_dir: Path) -> bool:
 
 
 def ensure_index(settings: Settings) -> None:
-    from crawler.config import CrawlConfig
     from crawler.run import run_crawl
     from crawler.scope import CrawlScope
+    from sdc.cli.crawling import crawl_config  # the one builder of sdc crawl and sdc run
 
     if _index_exists(settings.index_dir):
         _say(f"index already built ({settings.index_dir})")
@@ -73,17 +73,13 @@ def ensure_index(settings: Settings) -> None:
     with Registry(settings.registry_dir) as registry:
         classifier = registry.classifier()
         listed = sorted({host for host, *_ in registry.store.iter_entries()})
-    common = {"crawl_dir": settings.crawl_dir, "index_dir": settings.index_dir,
-              "max_pages": settings.run_max_pages, "contact_url": settings.crawl_contact_url}
     if settings.crawl_target == "web":
         if not listed:
             _say("no imported list to take seeds from: the index stays empty")
             return
         _say(f"crawling {len(listed)} registry hosts on the web (at most {settings.run_max_pages} pages)")
-        config = CrawlConfig(scope=CrawlScope(classifier, None, None),
-                             seeds=[f"https://{h}/" for h in listed], proxy=settings.crawl_proxy,
-                             delay=settings.crawl_delay, concurrency=settings.crawl_concurrency,
-                             timeout=settings.crawl_timeout, **common)
+        config = crawl_config(settings, CrawlScope(classifier, None, None), [f"https://{h}/" for h in listed],
+                              max_pages=settings.run_max_pages)
         _report(run_crawl(config))
         return
     corpus = settings.shared_dir / "corpus" / "documents.jsonl.gz"
@@ -102,9 +98,9 @@ def ensure_index(settings: Settings) -> None:
              f"{len(farm.hosts)} sites, proxy {farm.proxy_url}) into {settings.index_dir}")
         # our own loopback farm: no politeness delay and no per-host budget are owed to it, and
         # the default budget (5,000 a host) would index 10,260 of the corpus's 19,256 pages
-        config = CrawlConfig(scope=CrawlScope(classifier, farm.hosts, None), seeds=farm.home_urls(),
-                             proxy=farm.proxy_url, delay=0.0, autothrottle=False,
-                             max_pages_per_host=settings.run_max_pages, **common)
+        config = crawl_config(settings, CrawlScope(classifier, farm.hosts, None), farm.home_urls(),
+                              proxy=farm.proxy_url, delay=0.0, max_pages=settings.run_max_pages,
+                              max_pages_per_host=settings.run_max_pages)
         _report(run_crawl(config))
 
 
