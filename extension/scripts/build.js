@@ -2,6 +2,7 @@
 // Assemble the unpacked extension for one browser:
 //   node scripts/build.js --browser chromium|firefox --out DIR [--version V]
 //                         [--service-url URL] [--trustlist FILE]
+//                         [--public-key BASE64-DER] [--gecko-id ID]
 // `sdc extension build` runs this for both browsers, then zips the folders.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     version: { type: "string" },
     "service-url": { type: "string" },
     trustlist: { type: "string" },
+    "public-key": { type: "string" },
+    "gecko-id": { type: "string" },
   },
 });
 if (!values.browser || !values.out) {
@@ -37,7 +40,11 @@ if (serviceUrl) {
 }
 let generated;
 try {
-  generated = manifest({ browser: values.browser, version: values.version ?? pkg.version, engines, serviceOrigin });
+  generated = manifest({
+    browser: values.browser, version: values.version ?? pkg.version, engines, serviceOrigin,
+    serviceUrl: serviceUrl || null, publicKey: values["public-key"] ?? null,
+    ...(values["gecko-id"] ? { geckoId: values["gecko-id"] } : {}),
+  });
 } catch (error) {
   console.error(`build.js: ${error.message}`);
   process.exit(2);

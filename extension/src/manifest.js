@@ -12,7 +12,7 @@ export const GECKO_ID = "sources-de-confiance@sdc.extension";
 /**
  * @param {{browser: string, version: string, engines: {matches: string[]}[], serviceOrigin?: string|null, geckoId?: string}} context
  */
-export function manifest({ browser, version, engines, serviceOrigin = null, geckoId = GECKO_ID }) {
+export function manifest({ browser, version, engines, serviceOrigin = null, geckoId = GECKO_ID, serviceUrl = null, publicKey = null }) {
   if (!BROWSERS.includes(browser)) throw new Error(`unknown browser ${browser} (known: ${BROWSERS.join(", ")})`);
   const matches = [...new Set(engines.flatMap((engine) => engine.matches))];
   // web-accessible resources take origins only (a path other than /* is refused)
@@ -32,17 +32,22 @@ export function manifest({ browser, version, engines, serviceOrigin = null, geck
     // the loader imports the content module and reads the engines' selectors
     web_accessible_resources: [{ resources: ["content/*.js", "shared/*.js", "engines/*"], matches: origins }],
   };
+  // a self-hosted deployment: the service publishes the packages and their update manifests
+  const updates = serviceUrl ? `${serviceUrl.replace(/\/+$/, "")}/extension/updates` : null;
   if (browser === "firefox") {
+    const gecko = { id: geckoId, strict_min_version: "128.0", data_collection_permissions: { required: ["none"] } };
+    if (updates) gecko.update_url = `${updates}.json`;
     return {
       ...common,
       background: { scripts: ["background/index.js"], type: "module" },
-      browser_specific_settings: {
-        gecko: { id: geckoId, strict_min_version: "128.0", data_collection_permissions: { required: ["none"] } },
-      },
+      browser_specific_settings: { gecko },
     };
   }
   return {
     ...common,
+    // the deployer's public key: the extension ID is the same unpacked, packed and force-installed
+    ...(publicKey ? { key: publicKey } : {}),
+    ...(updates ? { update_url: `${updates}.xml` } : {}),
     minimum_chrome_version: "111",
     background: { service_worker: "background/index.js", type: "module" },
     storage: { managed_schema: "managed_schema.json" },

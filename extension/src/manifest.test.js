@@ -26,3 +26,12 @@ test("Firefox gets an event page, its add-on id, and no host permission without 
 test("an unknown browser is refused", () => {
   assert.throws(() => manifest({ browser: "safari", version: "1", engines }), /unknown browser/);
 });
+
+test("a self-hosted deployment: the deployer's key, and update URLs on the service", () => {
+  const chromium = manifest({ browser: "chromium", version: "1.2.3.4", engines, serviceUrl: "https://sdc.example.fr/", publicKey: "MIIB" });
+  assert.equal(chromium.key, "MIIB");
+  assert.equal(chromium.update_url, "https://sdc.example.fr/extension/updates.xml");
+  const firefox = manifest({ browser: "firefox", version: "1.2.3.4", engines, serviceUrl: "https://sdc.example.fr" });
+  assert.equal(firefox.browser_specific_settings.gecko.update_url, "https://sdc.example.fr/extension/updates.json");
+  assert.equal(firefox.key, undefined);
+});
