@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -26,7 +27,7 @@ from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.settings import Settings
-from service import hotpath
+from service import hotpath, startup
 from service.errors import install_error_handlers
 from service.head import HeadAsGetMiddleware
 from service.logs import install_privacy_filter
@@ -102,6 +103,8 @@ def create_app(settings: Settings) -> ServiceApp:
     # the footer says where a query goes: nowhere, or to the configured upstream engines,
     # and whether the access log keeps it
     render.env.globals["requetes_journalisees"] = settings.log_queries
+    # what `sdc run` started from: a demonstration index, or a first crawl under way
+    render.env.globals["demarrage"] = functools.partial(startup.notice, settings.data_dir)
     render.env.globals["moteurs_tiers"] = [
         name for name, on in (("SearXNG", settings.searxng_url), ("Marginalia", settings.marginalia_api_key))
         if on]

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     crawl_contact_url: str = Field("https://github.com/villes-internet/sources-de-confiance",
                                    description="contact URL sent in the crawler's user agent")
     run_max_pages: int = Field(25_000, description="pages `sdc run` crawls when it builds the index")
+    run_seeds: str = Field(
+        "www.service-public.fr,www.legifrance.gouv.fr,travail-emploi.gouv.fr,www.impots.gouv.fr,"
+        "www.collectivites-locales.gouv.fr,www.interieur.gouv.fr",
+        description="national sites `sdc run` crawls first on a connected machine (hosts, commas)")
     redis_url: str | None = Field(None, description="Redis for the distributed crawl and shared stats")
     crawl_delay: float = Field(1.0, description="minimum seconds between two requests to one host")
     crawl_concurrency: int = Field(64, description="requests in flight across all hosts (one per host)")

@@ -1,75 +1,215 @@
-"""``sdc run``: what ``make run`` does on a fresh machine.
+"""``sdc run``: what ``make run`` does, on whichever machine it finds itself.
 
-1. the registry: the lists of ``SDC_SHARED_DIR`` when present, else (with
-   ``SDC_CRAWL_TARGET=web``, on a connected machine) their upstream URLs, else
-   the built-in rules alone;
-2. the index, when none exists yet: a crawl of the local site farm of real
-   public-service pages (``SDC_CRAWL_TARGET=farm``, the default), or of the
-   registry's sites on the real web (``web``), capped by ``SDC_RUN_MAX_PAGES``; the farm is our
-   own loopback server, so its crawl has that cap as its per-host budget too (the crawler's
-   default of 5,000 pages a host would leave out half of the 19,256-page corpus), while a web
-   crawl keeps the crawler's polite per-host default;
-3. the search service on ``SDC_HOST:SDC_PORT`` (http://127.0.0.1:8000).
+Three starts, told apart by what is there (each step is skipped when its result exists, so a
+second ``make run`` serves at once):
 
-Each step is skipped when its result already exists, so a second ``make run``
-starts serving at once.
+* **local copies** (``SDC_SHARED_DIR``, ``../shared/data`` on CI and dev machines): the registry
+  from their lists, the Annuaire when the ``annuaire`` command is there, and the index from a crawl
+  of the local site farm of real public-service pages (``SDC_CRAWL_TARGET=web``: of the registry's
+  sites on the real web), capped by ``SDC_RUN_MAX_PAGES``; the farm is our own loopback server, so
+  that cap is its per-host budget too;
+* **connected** (no local copy): the registry from its upstreams (Etalab, the universities list,
+  the Annuaire at ``SDC_ANNUAIRE_URL`` when set), downloaded through ``SDC_CRAWL_PROXY`` when set;
+  then a polite crawl of a few national sites (``SDC_RUN_SEEDS``, at most ``SDC_RUN_MAX_PAGES``
+  pages) in the background, and the service as soon as its first pages are in;
+* **offline** (a download failed or was refused): the embedded demo (:mod:`sdc.demo`), 500 real
+  pages, so that the search page answers at once and says it is a demonstration.  The next
+  ``make run`` on a connected machine replaces it.
+
+What happened and what to run next is printed at the end, and told by the pages
+(:mod:`service.startup`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import click
 
+from sdc import demo
 from sdc.cli import settings_of
+from sdc.cli.first_crawl import FirstCrawl
 from service.settings import Settings
+from service.startup import clear_status, read_status, write_status
 from sources import Registry
-from sources.errors import ImportSourceError
+from sources.errors import SourcesError
+
+#: how the registry was made: kept from a previous run, local copies, built-in rules alone (local
+#: copies without lists), downloaded from upstream, or not (offline)
+RegistryStart = Literal["existing", "shared", "builtin", "upstream", "offline"]
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
 
 
 def _say(message: str) -> None:
     click.echo(f"sdc run: {message}", err=True)
 
 
-def ensure_registry(settings: Settings) -> None:
+def has_shared_copies(settings: Settings) -> bool:
+    shared = settings.shared_dir
+    return (shared / "sources" / "etalab").is_dir() or (shared / "corpus" / "documents.jsonl.gz").is_file()
+
+
+@contextlib.contextmanager
+def _downloads_through(proxy: str | None) -> Iterator[None]:
+    """The list downloads go through ``SDC_CRAWL_PROXY`` unless the environment names a proxy."""
+    if not proxy or any(os.environ.get(name) for name in PROXY_VARIABLES):
+        yield
+        return
+    os.environ.update({name: proxy for name in PROXY_VARIABLES})
+    try:
+        yield
+    finally:
+        for name in PROXY_VARIABLES:
+            os.environ.pop(name, None)
+
+
+def ensure_registry(settings: Settings) -> RegistryStart:
     with Registry(settings.registry_dir) as registry:
-        if registry.store.origins():
+        if [o for o in registry.store.origins() if o["origin"] != demo.ORIGIN]:
             _say(f"registry already imported ({settings.registry_dir})")
-            return
+            return "existing"
         etalab = settings.shared_dir / "sources" / "etalab"
         universities = settings.shared_dir / "sources" / "universities"
         universities /= "world_universities_and_domains.json"
         if etalab.is_dir():
             locations = (str(etalab), str(universities) if universities.is_file() else None)
-        elif settings.crawl_target == "web":
-            locations = (settings.etalab_url, settings.universities_url)
-        else:
+            start: RegistryStart = "shared"
+        elif has_shared_copies(settings) and settings.crawl_target == "farm":
             curated = len(registry.store.curated())  # the farm's hosts, after a first run
             _say(f"no lists in {settings.shared_dir}: built-in rules only (gouv.fr, .gov, .edu...)"
                  + (f", and {curated} curator entries" if curated else ""))
-            return
+            return "builtin"
+        else:
+            locations, start = (settings.etalab_url, settings.universities_url), "upstream"
         try:
-            report = registry.import_etalab(locations[0]).to_dict()
-            _say(f"imported {report['entries']} Etalab hosts from {locations[0]}")
-            if locations[1]:
-                report = registry.import_universities(locations[1]).to_dict()
-                _say(f"imported {report['entries']} university domains from {locations[1]}")
-        except ImportSourceError as exc:
+            with _downloads_through(settings.crawl_proxy):
+                _say(f"importing the Etalab lists from {locations[0]}")
+                report = registry.import_etalab(
+                    locations[0], progress=lambda name, n: _say(f"  {name}: {n} hosts")).to_dict()
+                _say(f"imported {report['entries']} Etalab hosts from {locations[0]}")
+                if locations[1]:
+                    _say(f"importing the universities list from {locations[1]}")
+                    report = registry.import_universities(locations[1]).to_dict()
+                    _say(f"imported {report['entries']} university domains from {locations[1]}")
+        except SourcesError as exc:
+            if start == "upstream":
+                _say(f"could not download the lists ({exc}): offline start, with the embedded demo")
+                return "offline"
             _say(f"could not import the lists ({exc}): built-in rules only")
+            return "builtin"
+    return start
+
+
+def ensure_annuaire(settings: Settings, start: RegistryStart) -> None:
+    """``sdc annuaire import`` (its own command, with its progress) when it exists and has no data yet."""
+    from sdc.cli import COMMANDS
+
+    if "annuaire" not in COMMANDS or start in ("existing", "offline"):
+        return
+    local = settings.shared_dir / "annuaire" / "annuaire-2019.csv.gz"
+    location = str(local) if local.is_file() else getattr(settings, "annuaire_url", None)
+    if not location:
+        return
+    from sources.annuaire import AnnuaireStore
+    from sources.annuaire.errors import AnnuaireError
+
+    with contextlib.suppress(AnnuaireError), AnnuaireStore(settings.data_dir, readonly=True) as store:
+        if store.count():
+            _say("Annuaire already imported")
+            return
+    _say(f"importing the Annuaire from {location}")
+    with _downloads_through(settings.crawl_proxy):
+        done = subprocess.run([sys.executable, "-m", "sdc", "annuaire", "import", str(location)],
+                              env={**os.environ, "SDC_DATA_DIR": str(settings.data_dir.resolve())})
+    if done.returncode:
+        _say("could not import the Annuaire (above): the search goes on without it")
 
 
 def _index_exists(index_dir: Path) -> bool:
     return (index_dir / "meta.json").is_file()
 
 
-def ensure_index(settings: Settings) -> None:
+def build_demo(settings: Settings) -> None:
+    """The embedded demo's pages in the index, their sites trusted; the pages say it is a demo."""
+    with Registry(settings.registry_dir) as registry:
+        demo.register(registry)
+        classifier = registry.classifier()
+    _say(f"indexing the embedded demo ({demo.PAGES.name}: real pages of {', '.join(demo.SITES)}, "
+         "Licence Ouverte)")
+    pages = demo.build_index(settings.index_dir, classifier)
+    write_status(settings.data_dir, {"mode": "demo", "pages": pages, "sites": list(demo.SITES)})
+    _say(f"demo index built: {pages} pages in {settings.index_dir}")
+
+
+def start_first_crawl(settings: Settings, resume: bool = False) -> FirstCrawl | None:
+    """The crawl of ``SDC_RUN_SEEDS`` in the background once its first pages are in; None (and
+    the demo instead, when there is no index) if it gets none."""
+    with Registry(settings.registry_dir) as registry:
+        classifier = registry.classifier()
+    seeds = [h.strip().lower() for h in settings.run_seeds.split(",") if h.strip()]
+    hosts = [h for h in seeds if classifier.classify_host(h).trusted]
+    if len(hosts) < len(seeds):
+        _say(f"not in the registry, left out of the first crawl: {', '.join(sorted(set(seeds) - set(hosts)))}")
+    if not hosts:
+        _say("no trusted seed site to crawl (SDC_RUN_SEEDS): starting with the embedded demo")
+        if not _index_exists(settings.index_dir):
+            build_demo(settings)
+        return None
+    crawl = FirstCrawl(settings, hosts, settings.run_max_pages, _say, resume=resume)
+    _say(f"{'resuming' if resume else 'starting'} the first crawl of {', '.join(hosts)} in the background "
+         f"(at most {settings.run_max_pages} pages, one request a host every {settings.crawl_delay:g} s; "
+         f"log {crawl.log}); serving once its first pages are in")
+    if crawl.wait_first_pages():
+        _say(f"first pages in ({crawl.pages}): serving while the crawl goes on")
+        crawl.follow()
+        return crawl
+    crawl.stop()
+    for line in crawl.last_lines():
+        _say(f"  crawl: {line}")
+    if _index_exists(settings.index_dir) and not resume:
+        shutil.rmtree(settings.index_dir)  # an empty index made by the failed crawl
+    _say("the first crawl got no page (its log above): starting with the embedded demo")
+    if not _index_exists(settings.index_dir):
+        build_demo(settings)
+    return None
+
+
+def ensure_index(settings: Settings, start: RegistryStart | None = None) -> FirstCrawl | None:
+    """The index, by the start of the registry (``None``: today's start from local copies)."""
+    status = read_status(settings.data_dir) or {}
+    if _index_exists(settings.index_dir):
+        if status.get("mode") == "demo" and start in ("upstream", "existing") and not has_shared_copies(settings):
+            _say("the lists are in: the demo index gives way to a crawl of national sites")
+            shutil.rmtree(settings.index_dir)
+            clear_status(settings.data_dir)
+        elif status.get("mode") == "crawling" and start in ("upstream", "existing"):
+            return start_first_crawl(settings, resume=True)
+        else:
+            _say(f"index already built ({settings.index_dir})"
+                 + (" (the embedded demo)" if status.get("mode") == "demo" else ""))
+            return None
+    if start is None or start in ("shared", "builtin") or has_shared_copies(settings):
+        crawl_shared(settings)
+        return None
+    if start == "offline":
+        build_demo(settings)
+        return None
+    return start_first_crawl(settings)
+
+
+def crawl_shared(settings: Settings) -> None:
+    """Today's index of a machine with ``../shared``: the site farm (or the registry's sites on the web)."""
     from crawler.run import run_crawl
     from crawler.scope import CrawlScope
     from sdc.cli.crawling import crawl_config  # the one builder of sdc crawl and sdc run
 
-    if _index_exists(settings.index_dir):
-        _say(f"index already built ({settings.index_dir})")
-        return
     with Registry(settings.registry_dir) as registry:
         classifier = registry.classifier()
         listed = sorted({host for host, *_ in registry.store.iter_entries()})
@@ -109,6 +249,27 @@ def _report(summary: object) -> None:
         _say(line)
 
 
+def next_steps(settings: Settings, start: RegistryStart, crawl: FirstCrawl | None) -> list[str]:
+    """What happened, and what to run next (the README tells the same)."""
+    status = read_status(settings.data_dir) or {}
+    if status.get("mode") == "demo":
+        return [f"started from the embedded DEMO index ({status.get('pages', 0)} real pages of "
+                f"{', '.join(demo.SITES)}): no network, or the download was refused",
+                "next: run `make run` again on a connected machine (set SDC_CRAWL_PROXY=http://proxy:port "
+                "behind a proxy): it imports the lists and replaces the demo by a crawl of national sites"]
+    if crawl is not None:
+        return [f"started from the upstream lists; the first crawl of {len(crawl.hosts)} national sites "
+                f"goes on in the background ({crawl.pages} pages so far, at most {crawl.budget})",
+                "next: `sdc crawl` crawls every site of the registry (hours: see docs/deploy.md for a "
+                "scheduled crawl); `sdc sources stats` shows the registry"]
+    if has_shared_copies(settings):
+        return [f"started from the local copies in {settings.shared_dir}",
+                "next: `SDC_CRAWL_TARGET=web make run` (fresh data dir) crawls the real web; docs/deploy.md "
+                "for a server"]
+    return [f"started from the data in {settings.data_dir} (registry: {start})",
+            "next: `sdc crawl` refreshes the index; `sdc sources stats` shows the registry"]
+
+
 @click.command()
 @click.option("--host", help="interface to listen on (default SDC_HOST)")
 @click.option("--port", type=click.IntRange(0, 65535), help="port (default SDC_PORT)")
@@ -119,10 +280,19 @@ def run(ctx: click.Context, host: str | None, port: int | None, no_serve: bool) 
     from sdc.cli.serving import run_server
 
     settings = settings_of(ctx)
-    ensure_registry(settings)
-    ensure_index(settings)
-    if no_serve:
-        return
-    host = host or settings.host
-    port = settings.port if port is None else port
-    run_server(settings, host, port, settings.workers)
+    start = ensure_registry(settings)
+    ensure_annuaire(settings, start)
+    crawl = ensure_index(settings, start)
+    try:
+        for line in next_steps(settings, start, crawl):
+            _say(line)
+        if no_serve:
+            if crawl is not None:
+                crawl.wait()
+            return
+        host = host or settings.host
+        port = settings.port if port is None else port
+        run_server(settings, host, port, settings.workers)
+    finally:
+        if crawl is not None:
+            crawl.stop()
