@@ -37,8 +37,12 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m bench
 
+# ruff, then mypy (strict on sources/, index/, ranking/; see [tool.mypy]), then the layers
+# contract of docs/architecture.md (import-linter, [tool.importlinter])
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var .pytest_cache extension/node_modules

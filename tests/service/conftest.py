@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from index.documents import PageDocument
 from index.writer import IndexWriter
-from service.settings import Settings
 from service.app import create_app
+from service.settings import Settings
 from sources import Registry
 
 XSS_TITLE = "<script>alert(1)</script>"
@@ -86,10 +86,21 @@ CURATOR_TOKEN = "jeton-de-test-curateur"
 
 
 @pytest.fixture(scope="session")
-def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Registry + index built once per session; tests that write copy it."""
-    data_dir = tmp_path_factory.mktemp("service-data")
+def pristine_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Registry + index built once per session and never served: what ``writable_data`` copies.
+
+    A served data directory is written to (``usage.sqlite3``, the classified-URL count), so a copy
+    of the served one would carry whatever tests ran before (order-dependent results)."""
+    data_dir = tmp_path_factory.mktemp("service-pristine")
     build(data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def built_data(pristine_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data the read-only clients share (a copy of ``pristine_data``)."""
+    data_dir = tmp_path_factory.mktemp("service-data") / "data"
+    shutil.copytree(pristine_data, data_dir)
     return data_dir
 
 
@@ -105,9 +116,9 @@ def client(built_data: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture()
-def writable_data(built_data: Path, tmp_path: Path) -> Path:
+def writable_data(pristine_data: Path, tmp_path: Path) -> Path:
     target = tmp_path / "data"
-    shutil.copytree(built_data, target)
+    shutil.copytree(pristine_data, target)
     return target
 
 

@@ -29,9 +29,9 @@ from tests.service.hotpath_support import (
 # -- over real HTTP ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def served(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(pristine_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("hotpath-served") / "data"
-    shutil.copytree(built_data, data_dir)
+    shutil.copytree(pristine_data, data_dir)
     for leftover in data_dir.glob("usage.sqlite3*"):
         leftover.unlink()
     process, base = start_service(data_dir, "--no-access-log")
