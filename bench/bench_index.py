@@ -40,6 +40,8 @@ SHARED = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data"))
 CORPUS = SHARED / "corpus" / "documents.jsonl.gz"
 SYNTHETIC_HOSTS = 5000
 FTS5_QUERIES = 150
+#: one synthetic page in this many is a copy of the one before under another URL
+DUPLICATE_EVERY = 25
 CATEGORIES = list(Category)
 
 
@@ -74,10 +76,18 @@ def synthetic(corpus: list[PageDocument], count: int, seed: int = 3) -> Iterator
     paragraphs = [p for d in corpus for p in d.body.split("\n") if len(p) > 40]
     titles = [d.title for d in corpus]
     descriptions = [d.description for d in corpus if d.description]
+    previous: PageDocument | None = None
     for n in range(count):
+        published = date(2000 + n % 26, 1 + n % 12, 1 + n % 28)
+        if previous is not None and n % DUPLICATE_EVERY == 1:
+            # the same page under another address (a fiche under two audience paths): collapsed
+            yield PageDocument(f"https://site{n % SYNTHETIC_HOSTS}.fr/copie/{n}", previous.title,
+                               previous.body, previous.description, published=previous.published)
+            continue
         body = "\n".join(rng.choices(paragraphs, k=rng.randint(3, 6)))
-        yield PageDocument(f"https://site{n % SYNTHETIC_HOSTS}.fr/page/{n}", rng.choice(titles), body,
-                           rng.choice(descriptions), published=date(2000 + n % 26, 1 + n % 12, 1 + n % 28))
+        previous = PageDocument(f"https://site{n % SYNTHETIC_HOSTS}.fr/page/{n}", rng.choice(titles), body,
+                                rng.choice(descriptions), published=published)
+        yield previous
 
 
 # -- measuring -----------------------------------------------------------------

@@ -23,21 +23,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from bench.relevance.baselines import EnglishTantivy, Fts5
+from bench.relevance.baselines import EnglishTantivy, Fts5, PlainBM25
 from bench.relevance.evalset import (
     QUERIES_FILE,
     EvalQuery,
-    Scores,
     iter_corpus,
-    load_queries,
+    load_generated,
+    reciprocal_rank,
     score,
-    score_by_kind,
 )
 
 SHARED = Path(os.environ.get("SDC_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 DEFAULT_CORPUS = SHARED / "corpus" / "documents.jsonl.gz"
 SITES = ("www.service-public.fr", "travail-emploi.gouv.fr", "www.legifrance.gouv.fr")
-Engine = Callable[[str], list[str]]
+Engine = Callable[[str], Sequence[object]]
 #: the agent names the law: "code du travail", "article", or an article number like L3121-27
 
 
@@ -62,9 +61,10 @@ def ours(path: Path, **changes: object) -> Engine:
 
     searcher = Searcher(path, tuning=replace(SearchTuning(), **changes))
 
-    def search(text: str) -> list[str]:
+    def search(text: str) -> list[object]:
         found = searcher.search(text, limit=10, snippets=False, facets=False)
-        return [hit.url for hit in found.results]
+        # a result stands for its page and the copies of it collapsed under it
+        return [(hit.url, *getattr(hit, "duplicates", ())) for hit in found.results]
 
     return search
 
@@ -100,9 +100,9 @@ def tuning_variants() -> dict[str, dict[str, object]]:
     }
 
 
-def run(engine: Engine, queries: Sequence[EvalQuery]) -> tuple[dict[EvalQuery, list[str]], float]:
+def run(engine: Engine, queries: Sequence[EvalQuery]) -> tuple[dict[EvalQuery, list[object]], float]:
     """Every query's top 10, and the median latency in milliseconds."""
-    runs: dict[EvalQuery, list[str]] = {}
+    runs: dict[EvalQuery, list[object]] = {}
     took: list[float] = []
     for query in queries:
         started = time.perf_counter()
@@ -111,98 +111,160 @@ def run(engine: Engine, queries: Sequence[EvalQuery]) -> tuple[dict[EvalQuery, l
     return runs, statistics.median(took)
 
 
+def duplicates_in_top(runs: dict[EvalQuery, list[object]], same: dict[str, str]) -> int:
+    """How many top-10 lists show one document twice (same title and body under two URLs)."""
+    count = 0
+    for ranked in runs.values():
+        keys = [same.get(item if isinstance(item, str) else item[0], "") for item in ranked]
+        keys = [k for k in keys if k]
+        count += len(keys) != len(set(keys))
+    return count
+
+
+SETS = ("hand", "phrases", "titles", "typos")
+
+
+def load_sets(names: Sequence[str] = SETS, queries: Path = QUERIES_FILE) -> dict[str, list[EvalQuery]]:
+    """The hand-written set (even lines tuning, odd lines held out) and the generated ones."""
+    from bench.relevance.generate import HERE, hand_written
+
+    sets = {"hand": hand_written(queries)} if "hand" in names else {}
+    for name in names:
+        if name != "hand":
+            sets[name] = load_generated(HERE / f"{name}.tsv")
+    return sets
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench_relevance", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--queries", type=Path, default=QUERIES_FILE)
-    parser.add_argument("--misses", action="store_true", help="list the queries ours does not rank first")
+    parser.add_argument("--queries", type=Path, default=QUERIES_FILE, help="the hand-written set")
+    parser.add_argument("--sets", default=",".join(SETS), help="which sets, comma-separated")
+    parser.add_argument("--misses", default=None, help="list the queries of this set ours misses")
     parser.add_argument("--quick", action="store_true", help="accepted for `python -m bench --quick`")
+    parser.add_argument("--keep", type=Path, default=None, help="build the indexes here and reuse them")
+    parser.add_argument("--ours-only", action="store_true", help="no baselines (tuning runs)")
+    parser.add_argument("--variants", action="store_true", help="also the one-knob variants of ours")
+    parser.add_argument("--tuning", default="", help="changes to SearchTuning, as a Python dict literal")
+    parser.add_argument("--no-generate", action="store_true", help="use the sets as they are on disk")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     if not args.corpus.is_file():
         print(f"skipped: no corpus at {args.corpus}")
         return
-    queries = load_queries(args.queries)
+    names = [n for n in args.sets.split(",") if n in SETS]
+    if not args.no_generate and set(names) - {"hand"}:
+        from bench.relevance.generate import generate, write
+
+        write(generate(args.corpus))  # seeded: the same files every time, rebuilt from the corpus
+    sets = load_sets(names, args.queries)
     records = list(iter_corpus(args.corpus))
+    same = {str(r["url"]): " ".join(f"{r.get('title')} {r.get('body')}".split()) for r in records}
+    print(f"{len(records)} documents; " + ", ".join(f"{n}: {len(q)} queries" for n, q in sets.items())
+          + "; ranks counted in the top 10")
+    root = args.keep or Path(tempfile.mkdtemp(prefix="bench-relevance-"))
+    try:
+        _run_all(args, records, sets, same, root)
+    finally:
+        if args.keep is None:
+            import shutil
+
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _run_all(args: argparse.Namespace, records: list[dict[str, object]], sets: dict[str, list[EvalQuery]],
+             same: dict[str, str], root: Path) -> None:
+    import ast
+
     from index.tuning import SearchTuning
 
     boosts = SearchTuning().field_boosts
-    print(f"{len(queries)} queries, {len(records)} documents; ranks counted in the top 10")
-    with tempfile.TemporaryDirectory(prefix="bench-relevance-") as tmp:
-        root = Path(tmp)
-        builds: dict[str, float] = {}
-        started = time.perf_counter()
+    if not (root / "ours" / "meta.json").is_file():
         build_ours(records, root / "ours")
-        builds["ours"] = time.perf_counter() - started
+    changes = ast.literal_eval(args.tuning) if args.tuning else {}
+    engines: dict[str, Engine] = {"ours": ours(root / "ours", **changes)}
+    if not args.ours_only:
+        engines["plain BM25 (French analysis)"] = PlainBM25(root / "ours").search
+        fresh = not (root / "english" / "meta.json").is_file()
         english = EnglishTantivy(root / "english", boosts)
-        started = time.perf_counter()
-        english.build(records)
-        builds["english"] = time.perf_counter() - started
+        if fresh:
+            english.build(records)
+        engines["tantivy en_stem"] = english.search
+        fresh = not (root / "fts5.db").is_file()
         fts = Fts5(root / "fts5.db", boosts)
-        started = time.perf_counter()
-        fts.build(records)
-        builds["fts5"] = time.perf_counter() - started
-
-        engines: dict[str, tuple[Engine, str]] = {
-            "ours (defaults)": (ours(root / "ours"), "ours"),
-            "baseline: tantivy en_stem": (english.search, "english"),
-            "baseline: SQLite FTS5 unicode61": (fts.search, "fts5"),
-        }
-        for name, changes in tuning_variants().items():
-            engines[name] = (ours(root / "ours", **changes), "ours")
-        results: dict[str, tuple[Scores, float, dict[EvalQuery, list[str]]]] = {}
-        for name, (engine, _) in engines.items():
+        if fresh:
+            fts.build(records)
+        engines["SQLite FTS5"] = fts.search
+    if args.variants:
+        for name, variant in tuning_variants().items():
+            engines[name] = ours(root / "ours", **{**changes, **variant})
+    results: dict[str, dict[str, dict[EvalQuery, list[object]]]] = {}
+    p50s: dict[str, float] = {}
+    for name, engine in engines.items():
+        results[name] = {}
+        took = []
+        for set_name, queries in sets.items():
             runs, p50 = run(engine, queries)
-            results[name] = (score(runs), p50, runs)
-        fts.close()
-
-    print("\n| engine | MRR@10 | recall@10 | query p50 (ms) | index build (s) |\n|---|---|---|---|---|")
-    for name, (scores, p50, _) in results.items():
-        build = builds[engines[name][1]]
-        print(f"| {name} | {scores.mrr:.3f} | {scores.recall:.3f} | {p50:.2f} | {build:.1f} |")
-    best = max(results["baseline: tantivy en_stem"][0].mrr, results["baseline: SQLite FTS5 unicode61"][0].mrr)
-    print(f"\nours / best baseline (MRR@10): {results['ours (defaults)'][0].mrr / best:.2f}x")
-    defaults = results["ours (defaults)"][2]
-    halves = [score({q: defaults[q] for q in queries[start::2]}).mrr for start in (0, 1)]
-    print(f"ours (defaults), MRR@10 on the half used for tuning (even lines): {halves[0]:.3f}, "
-          f"on the held-out half (odd lines): {halves[1]:.3f}")
-    _print_by_site(results, ["ours (defaults)", "ours: first defaults (boosts 3/1.5, proximity 2)",
-                             "baseline: tantivy en_stem", "baseline: SQLite FTS5 unicode61",
-                             "ours: legal-reference handling off"])
-    _print_by_kind(results, ["ours (defaults)", "ours: synonyms off", "baseline: tantivy en_stem",
-                             "baseline: SQLite FTS5 unicode61"])
+            results[name][set_name] = runs
+            took.append(p50)
+        p50s[name] = statistics.median(took)
+    _report(results, sets, same, p50s)
     if args.misses:
-        _print_misses(results["ours (defaults)"][2])
+        _print_misses(results["ours"][args.misses])
 
 
-def _print_by_kind(results: dict[str, tuple[Scores, float, dict[EvalQuery, list[str]]]],
-                   names: Sequence[str]) -> None:
-    tables = {name: score_by_kind(results[name][2]) for name in names}
-    kinds = sorted(next(iter(tables.values())))
-    print("\nMRR@10 by kind of query\n\n| kind | queries | " + " | ".join(names) + " |")
-    print("|---|---|" + "---|" * len(names))
-    for kind in kinds:
-        cells = " | ".join(f"{tables[name][kind].mrr:.3f}" for name in names)
-        print(f"| {kind} | {tables[names[0]][kind].count} | {cells} |")
+def _report(results: dict[str, dict[str, dict[EvalQuery, list[object]]]], sets: dict[str, list[EvalQuery]],
+            same: dict[str, str], p50s: dict[str, float]) -> None:
+    names = list(results)
+    print("\nMRR@10 (recall@10) by set and part\n")
+    print("| set | part | queries | " + " | ".join(names) + " |\n|---|---|---|" + "---|" * len(names))
+    for set_name, queries in sets.items():
+        for part in ("all", "tuning", "held-out"):
+            chosen = [q for q in queries if part == "all" or q.part == part]
+            cells = []
+            for name in names:
+                scores = score({q: results[name][set_name][q] for q in chosen})
+                cells.append(f"{scores.mrr:.3f} ({scores.recall:.3f})")
+            print(f"| {set_name} | {part} | {len(chosen)} | " + " | ".join(cells) + " |")
+    print("\nMRR@10 by kind, held-out part (whole set in brackets)\n")
+    print("| set | kind | queries | " + " | ".join(names) + " |\n|---|---|---|" + "---|" * len(names))
+    for set_name, queries in sets.items():
+        for kind in sorted({q.kind for q in queries}):
+            chosen = [q for q in queries if q.kind == kind]
+            held = [q for q in chosen if q.part == "held-out"]
+            cells = [f"{score({q: results[n][set_name][q] for q in held}).mrr:.3f} "
+                     f"({score({q: results[n][set_name][q] for q in chosen}).mrr:.3f})" for n in names]
+            print(f"| {set_name} | {kind} | {len(held)}/{len(chosen)} | " + " | ".join(cells) + " |")
+    if "typos" in sets:
+        print("\nTypos: MRR@10 with one typo / MRR@10 of the same queries without it (held-out, whole)\n")
+        print("| source set | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
+        for source in sorted({q.kind for q in sets["typos"]}):
+            cells = []
+            for name in names:
+                ratios = []
+                for part in ("held-out", "all"):
+                    typo = [q for q in sets["typos"] if q.kind == source and part in ("all", q.part)]
+                    clean_runs = {q.text: r for s in results[name].values() for q, r in s.items()
+                                  if s is not results[name]["typos"]}
+                    clean = {q: clean_runs[q.source] for q in typo if q.source in clean_runs}
+                    mrr_clean = score(clean).mrr
+                    mrr_typo = score({q: results[name]["typos"][q] for q in typo}).mrr
+                    ratios.append(mrr_typo / mrr_clean if mrr_clean else 0.0)
+                cells.append(f"{ratios[0]:.3f} ({ratios[1]:.3f})")
+            print(f"| {source} | " + " | ".join(cells) + " |")
+    print("\nTop-10 lists showing one document twice (all sets), median query ms\n")
+    for name in names:
+        dup = sum(duplicates_in_top(runs, same) for runs in results[name].values())
+        print(f"- {name}: {dup} lists with a duplicate; p50 {p50s[name]:.2f} ms")
 
 
-def _print_by_site(results: dict[str, tuple[Scores, float, dict[EvalQuery, list[str]]]],
-                   names: Sequence[str]) -> None:
-    print("\nMRR@10 by site of the expected page\n\n| site | queries | " + " | ".join(names) + " |")
-    print("|---|---|" + "---|" * len(names))
-    for site in SITES:
-        runs = {name: {q: r for q, r in results[name][2].items() if q.expected_url.split("/")[2] == site}
-                for name in names}
-        cells = " | ".join(f"{score(runs[name]).mrr:.3f}" for name in names)
-        print(f"| {site} | {len(runs[names[0]])} | {cells} |")
-
-
-def _print_misses(runs: dict[EvalQuery, list[str]]) -> None:
-    print("\nQueries whose expected page is not first (ours, defaults):")
+def _print_misses(runs: dict[EvalQuery, list[object]]) -> None:
+    print("\nQueries whose expected page is not first (ours):")
     for query, ranked in runs.items():
-        if not ranked or ranked[0] != query.expected_url:
-            rank = ranked.index(query.expected_url) + 1 if query.expected_url in ranked else "-"
-            first = ranked[0] if ranked else None
-            print(f"  [{rank}] {query.text!r} -> {query.expected_url}  (first: {first})")
+        if reciprocal_rank(ranked, query) < 1:
+            rr = reciprocal_rank(ranked, query)
+            first = ranked[0][0] if ranked else None
+            print(f"  [{round(1 / rr) if rr else '-'}] {query.part} {query.text!r} -> {query.expected_url}"
+                  f"  (first: {first})")
 
 
 if __name__ == "__main__":

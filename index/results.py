@@ -20,6 +20,8 @@ class Hit:
     score: float
     published: date | None
     host: str
+    #: the other addresses of the same document (copies collapsed under this result)
+    duplicates: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -42,6 +44,8 @@ class SearchResults:
     limit: int
     results: list[Hit] = field(default_factory=list)
     facets: dict[str, int] = field(default_factory=dict)
+    #: the query with its unknown words corrected, when they were ("Résultats pour ...")
+    corrected_query: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,4 +56,5 @@ class SearchResults:
             "limit": self.limit,
             "results": [hit.to_dict() for hit in self.results],
             "facets": dict(self.facets),
+            "corrected_query": self.corrected_query,
         }

@@ -34,6 +34,9 @@ PUBLISHED = "published"
 FETCHED = "fetched"
 HASH = "content_hash"
 SUGGEST = "suggest"
+#: 64 bits of ``content_hash``, a fast field: the copies of one page under several URLs share it, so
+#: results show them once and totals and facets count them once (``index.collapse``)
+SAME = "same"
 
 #: the analysed text fields a query searches
 TEXT_FIELDS = (TITLE, HEADINGS, DESCRIPTION, NAME, BODY)
@@ -57,6 +60,7 @@ def build_schema() -> tantivy.Schema:
         .add_date_field(PUBLISHED, stored=True, indexed=True, fast=True)
         .add_date_field(FETCHED, stored=True)
         .add_text_field(HASH, stored=True, tokenizer_name="raw", index_option="basic")
+        .add_unsigned_field(SAME, fast=True)
         .add_text_field(SUGGEST, tokenizer_name=analysis.SUGGEST)
         .build()
     )
@@ -66,6 +70,11 @@ def url_id(url: str) -> int:
     """The ``uid`` of ``url``: the first 8 bytes of its BLAKE2b digest, as an unsigned integer."""
     digest = hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
+
+
+def same_id(content_hash: str) -> int:
+    """The ``same`` value of a page whose ``content_hash`` (hex) is given."""
+    return int(content_hash[:16], 16)
 
 
 def open_index(path: Path | None, *, create: bool = True) -> tantivy.Index:

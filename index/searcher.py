@@ -7,9 +7,11 @@ share between threads.  It notices new commits by the writer (a ``stat`` of
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -17,9 +19,10 @@ from typing import Any, Literal
 
 import tantivy
 
-from index import analysis, legal, snippets
+from index import analysis, collapse, legal, snippets
 from index import schema as f
 from index.errors import SearchIndexError
+from index.fuzzy import Corrector
 from index.query import ParsedQuery, fold, normalize_site, parse
 from index.querybuild import QueryBuilder
 from index.rescoring import rescored
@@ -31,6 +34,8 @@ MAX_LIMIT = 100
 MAX_PAGE = 1000
 #: a single word shorter than this only completes words (a title search on "p" would match everything)
 MIN_TITLE_PREFIX = 3
+#: documents read beyond the page, so that a near copy merged away still leaves it full
+NEAR_COPY_SPARE = 1
 Sort = Literal["relevance", "date"]
 
 
@@ -45,6 +50,7 @@ class Searcher:
         self._schema = self._index.schema
         self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
         self._suggest_analyzer = analysis.suggest_analyzer()
+        self._corrector = Corrector(analysis.french_analyzer(), self._suggest_analyzer)
         self._expand = expand_query  # an attribute: tests give it other phrasings
         self._lock = threading.Lock()
         self._meta = self.path / "meta.json"
@@ -64,7 +70,10 @@ class Searcher:
         sort: Sort = "relevance",
         snippets: bool = True,
         facets: bool = True,
+        fuzzy: bool = True,
+        collapse: bool = True,
     ) -> SearchResults:
+        """One page of results; ``fuzzy`` corrects unknown words, ``collapse`` shows a page's copies once."""
         started = time.perf_counter()
         page = min(max(1, int(page)), MAX_PAGE)
         limit = min(max(1, int(limit)), MAX_LIMIT)
@@ -74,6 +83,7 @@ class Searcher:
         categories = [fold(c).strip() for c in categories if c and c.strip()]
         sites = [s for s in (normalize_site(s) for s in sites) if s]
         searcher = self.searcher()
+        parsed, corrected = self._corrected(searcher, query or "", parsed) if fuzzy else (parsed, None)
 
         # a query naming the law scores without its marker words ("article", "code du travail")
         reference = legal.reference(parsed)
@@ -84,7 +94,7 @@ class Searcher:
         if main is not None and reference is not None:
             main = self._builder.legal(main, reference)
         if main is None:
-            return SearchResults(query, 0, _ms(started), page, limit)
+            return SearchResults(query, 0, _ms(started), page, limit, corrected_query=corrected)
         excluded = self._builder.excluded(parsed)
         site_filters = self._builder.filters(sites, [])
         category_filters = self._builder.filters([], categories)
@@ -96,17 +106,26 @@ class Searcher:
             result = searcher.search(full, limit, count=True, order_by_field=f.PUBLISHED, offset=offset)
             # the "score" tantivy gives is the date itself: not a relevance score
             total, ranked = result.count, [(0.0, address) for _, address in result.hits]
+            copies: list[list[tantivy.DocAddress]] = [[] for _ in ranked]
+        elif collapse:
+            total, ranked, copies = self._collapsed(searcher, full, parsed, alternatives, offset, limit)
         else:
             total, ranked = self._ranked(searcher, full, parsed, alternatives, offset, limit)
+            copies = [[] for _ in ranked]
         docs = [searcher.doc(address) for _, address in ranked]
         hits = [_hit(doc, score) for doc, (score, _) in zip(docs, ranked, strict=True)]
+        for hit, others in zip(hits, copies, strict=True):
+            hit.duplicates = [str(searcher.doc(a).get_first(f.URL) or "") for a in others]
+        if collapse and sort != "date":
+            hits, docs = _merge_near_copies(hits, docs, limit)
         if snippets and hits:
             self._add_snippets(searcher, full, docs, hits, partial(self._stems, parsed, alternatives))
         counts: dict[str, int] = {}
         if facets:
             facet_query = _combine(main, site_filters, excluded) if categories else full
-            counts = self._facets(searcher, facet_query)
-        return SearchResults(query, int(total or 0), _ms(started), page, limit, hits, counts)
+            counts = self._facets(searcher, facet_query, distinct=collapse)
+        return SearchResults(query, int(total or 0), _ms(started), page, limit, hits, counts,
+                             corrected_query=corrected)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for a search box: matching titles first, then frequent title words."""
@@ -231,13 +250,58 @@ class Searcher:
             hit.snippet = snippets.render(generator.snippet_from_doc(source), partial(_summary, doc),
                                           self.tuning.snippet_chars)
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, int]:
+    def _corrected(self, searcher: tantivy.Searcher, query: str,
+                   parsed: ParsedQuery) -> tuple[ParsedQuery, str | None]:
+        """``parsed`` with its unknown words corrected (``index.fuzzy``), and the corrected query text."""
+        if not parsed.words:
+            return parsed, None
+        correction = self._corrector.correct(searcher, " ".join(parsed.words))
+        if correction is None:
+            return parsed, None
+        shown = query
+        for original, better in correction.replaced:
+            shown = re.sub(rf"(?<!\w){re.escape(original)}(?!\w)", better, shown, count=1)
+        return replace(parsed, words=(correction.text,)), shown
+
+    def _collapsed(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
+                   alternatives: list[str], offset: int, limit: int
+                   ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], list[list[tantivy.DocAddress]]]:
+        """One page of documents (copies under several URLs grouped), and how many documents match."""
+        count = 0
+
+        def top(size: int) -> list[tuple[float, tantivy.DocAddress]]:
+            nonlocal count
+            count, hits = self._ranked(searcher, query, parsed, alternatives, 0, size)
+            return hits
+
+        # one spare document: a near copy merged away on the page leaves it full
+        groups = collapse.grouped(searcher, top, offset + limit + NEAR_COPY_SPARE)[offset:]
+        total = collapse.distinct_total(searcher, query) if count else 0
+        return (count if total is None else total, [(g.score, g.address) for g in groups],
+                [g.copies for g in groups])
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, *,
+                distinct: bool = False) -> dict[str, int]:
+        if distinct:
+            counts = collapse.distinct_facets(searcher, query)
+            if counts is not None:
+                return counts
         agg = {"categories": {"terms": {"field": f.CATEGORY, "size": 100}}}
         try:
             buckets = searcher.aggregate(query, agg)["categories"]["buckets"]
         except (ValueError, KeyError):
             return {}
         return {b["key"]: int(b["doc_count"]) for b in buckets if b.get("key")}
+
+
+def _merge_near_copies(hits: list[Hit], docs: list[tantivy.Document],
+                       limit: int) -> tuple[list[Hit], list[tantivy.Document]]:
+    """Hits whose page repeats a better one (same title, near-identical text) go under it."""
+    merged = collapse.near_copies(docs)
+    for copy, kept in merged.items():
+        hits[kept].duplicates += [hits[copy].url, *hits[copy].duplicates]
+    pairs = [(h, d) for i, (h, d) in enumerate(zip(hits, docs, strict=True)) if i not in merged][:limit]
+    return [h for h, _ in pairs], [d for _, d in pairs]
 
 
 def _hit(doc: tantivy.Document, score: Any) -> Hit:

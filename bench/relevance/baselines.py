@@ -94,3 +94,33 @@ class Fts5:
 
     def close(self) -> None:
         self._db.close()
+
+
+class PlainBM25:
+    """Our index and French analysis, scored as plain BM25: every word in every text field, weight 1.
+
+    No field boosts, synonyms, phrases, legal handling or typo correction:
+    the third baseline of issue 12, which isolates what the ranking adds to
+    the analysis.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from index import analysis
+        from index import schema as f
+
+        self._index = f.open_index(path, create=False)
+        self._analyzer = analysis.french_analyzer()
+        self._fields = f.TEXT_FIELDS
+        self._url = f.URL
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        tokens = list(dict.fromkeys(t.text for t in self._analyzer.pre_tokenize(text).tokens))
+        if not tokens:
+            return []
+        schema = self._index.schema
+        query = tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.term_query(schema, name, token))
+            for token in tokens for name in self._fields
+        ])
+        searcher = self._index.searcher()
+        return [searcher.doc(address)[self._url][0] for _, address in searcher.search(query, limit).hits]

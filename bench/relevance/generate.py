@@ -212,10 +212,10 @@ def typos(sources: dict[str, Sequence[EvalQuery]], rng: random.Random) -> list[E
     return out
 
 
-def hand_written() -> list[EvalQuery]:
+def hand_written(path: Path = QUERIES_FILE) -> list[EvalQuery]:
     """``queries.tsv`` with its split: even lines (0, 2, ...) tuning, odd lines held out."""
     return [EvalQuery(q.text, q.expected_url, q.kind, q.also, "tuning" if i % 2 == 0 else "held-out")
-            for i, q in enumerate(load_queries(QUERIES_FILE))]
+            for i, q in enumerate(load_queries(path))]
 
 
 def generate(corpus: Path) -> dict[str, list[EvalQuery]]:

@@ -113,11 +113,13 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_corpus(tmp_path: Path) -> None:
         f"sonotone\t{pages[0][0]}\tparaphrase\nprix carte grise\t{pages[1][0]}\tkeywords\n"
         f"code du travail repos 11 heures\t{pages[2][0]}\tkeywords\n", encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "bench.bench_relevance", "--corpus", str(corpus), "--queries", str(queries)],
+        [sys.executable, "-m", "bench.bench_relevance", "--corpus", str(corpus), "--queries", str(queries),
+         "--sets", "hand"],
         cwd=_PATH.parents[2], capture_output=True, text=True, timeout=120, check=False,
     )
     assert run.returncode == 0, run.stderr
-    ours = next(line for line in run.stdout.splitlines() if line.startswith("| ours (defaults) |"))
-    assert ours.split("|")[2].strip() == "1.000"  # three documents, three right answers
-    assert "| baseline: SQLite FTS5 unicode61 |" in run.stdout
-    assert "| www.legifrance.gouv.fr | 1 |" in run.stdout
+    header = next(line for line in run.stdout.splitlines() if line.startswith("| set | part |"))
+    assert [c.strip() for c in header.split("|")[4:8]] == [
+        "ours", "plain BM25 (French analysis)", "tantivy en_stem", "SQLite FTS5"]
+    whole = next(line for line in run.stdout.splitlines() if line.startswith("| hand | all |"))
+    assert whole.split("|")[4].strip() == "1.000 (1.000)"  # three documents, three right answers

@@ -116,7 +116,7 @@ def test_hits_carry_display_fields(searcher: Searcher) -> None:
     assert hit.published == date(2023, 1, 15)
     assert hit.score > 0
     assert set(hit.to_dict()) == {"url", "title", "snippet", "domain", "category", "name", "score",
-                                  "published", "host"}
+                                  "published", "host", "duplicates"}
 
 
 def test_suggest(searcher: Searcher) -> None:

@@ -1,0 +1,102 @@
+"""One result per document: the copies of a page under several URLs are shown once, at the best rank.
+
+service-public.fr publishes many fiches under two audience paths
+(``/particuliers/vosdroits/F10999`` and ``/professionnels-entreprises/...``)
+with the same title and text.  The writer stores 64 bits of each page's
+content digest in the ``same`` fast field; the copies share it.  Results
+are collapsed on it without loading a document (as Elasticsearch's
+``collapse`` does on a keyword field): the best-ranked copy stands for the
+document, the others are listed under it.  Copies whose text differs a
+little (a date, a link) have different digests; :func:`near_copies` merges
+those found on the page shown by title and body words.
+
+Totals and facets count documents, not URLs: a cardinality aggregation on
+``same`` (exact for small sets, HyperLogLog beyond a few thousand).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import tantivy
+
+from index import schema as f
+from index.analysis import fold
+
+Hits = list[tuple[float, tantivy.DocAddress]]
+#: Jaccard similarity of the word sets above which two bodies under the same title are one document
+NEAR = 0.9
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class Group:
+    score: float
+    address: tantivy.DocAddress
+    copies: list[tantivy.DocAddress] = field(default_factory=list)
+
+
+def grouped(searcher: tantivy.Searcher, top: Callable[[int], Hits], wanted: int) -> list[Group]:
+    """The first ``wanted`` documents of ``top(n)`` (the best ``n`` hits), copies grouped under each.
+
+    Reads twice as many hits as documents wanted, more when copies fill them.
+    """
+    size = max(2 * wanted, 20)
+    while True:
+        hits = top(size)
+        groups: dict[int, Group] = {}
+        keys = searcher.fast_field_values(f.SAME, [address for _, address in hits]) if hits else []
+        for (score, address), key in zip(hits, keys, strict=True):
+            if key is None:  # a page indexed before the field existed: its own document
+                key = -(address.segment_ord << 32 | address.doc) - 1
+            group = groups.get(key)
+            if group is None:
+                groups[key] = Group(score, address)
+            else:
+                group.copies.append(address)
+        if len(groups) >= wanted or len(hits) < size or size >= 4096:
+            return list(groups.values())[:wanted]
+        size *= 4
+
+
+def near_copies(docs: list[tantivy.Document]) -> dict[int, int]:
+    """Which of ``docs`` (best first) repeat an earlier one: same title, near-identical body.
+
+    Returns ``{index of the copy: index of the document it repeats}``.
+    """
+    by_title: dict[str, list[int]] = {}
+    out: dict[int, int] = {}
+    words: dict[int, set[str]] = {}
+    for i, doc in enumerate(docs):
+        title = " ".join(fold(str(doc.get_first(f.TITLE) or "")).split())
+        for j in by_title.get(title, []):
+            a = words.setdefault(j, set(_WORD.findall(fold(str(docs[j].get_first(f.BODY) or "")))))
+            b = words.setdefault(i, set(_WORD.findall(fold(str(doc.get_first(f.BODY) or "")))))
+            if a and b and len(a & b) >= NEAR * len(a | b):
+                out[i] = j
+                break
+        else:
+            by_title.setdefault(title, []).append(i)
+    return out
+
+
+def distinct_total(searcher: tantivy.Searcher, query: tantivy.Query) -> int | None:
+    """How many documents (not URLs) match ``query``; ``None`` when the aggregation fails."""
+    try:
+        value = searcher.aggregate(query, {"n": {"cardinality": {"field": f.SAME}}})["n"]["value"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return int(round(value or 0))
+
+
+def distinct_facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, int] | None:
+    """Documents (not URLs) matching ``query`` per category; ``None`` when the aggregation fails."""
+    agg = {"categories": {"terms": {"field": f.CATEGORY, "size": 100},
+                          "aggs": {"documents": {"cardinality": {"field": f.SAME}}}}}
+    try:
+        buckets = searcher.aggregate(query, agg)["categories"]["buckets"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return {b["key"]: int(round(b["documents"]["value"] or 0)) for b in buckets if b.get("key")}

@@ -1,0 +1,103 @@
+"""Typo correction: a query word the index does not know (or barely knows) becomes its nearest frequent word.
+
+The candidates are the index's own words: tantivy's term dictionary of the
+``suggest`` field (the titles' words, lowercase and unaccented but not
+stemmed, so a correction is a word an agent can read), listed under the
+word's first letter (an agent rarely gets the first letter wrong) with
+``terms_with_prefix``.  The nearest of them by Damerau-Levenshtein distance
+(a swap of two letters counts 1; at most 1 for words of up to 7 letters, 2
+beyond) wins, the most frequent in the pages among equals.
+
+A word is corrected only when no title has it as typed, its analysed form
+is in at most ``max_doc_freq`` pages (``licenciment`` stems like
+``licence``) and the correction is in ``min_ratio`` times as many: a rare
+but real word ("saturnisme") that has no much more frequent neighbour is
+left alone.  The replaced word is not searched: its stem is often another
+word's (``licenciment`` and ``licence`` give ``licenc``), which put
+"Licence sportive" first for "licenciment economiqe".  tantivy's ``FuzzyTermQuery`` would match the same
+neighbours, but scores every one of them alike (no IDF, no field weights),
+which ranked worse than searching the corrected word with the full BM25F
+query; the correction is also what the page shows ("Résultats pour ...").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import tantivy
+from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.process import extract
+
+from index import schema as f
+
+#: words shorter than this are never corrected (too many near neighbours)
+MIN_CHARS = 5
+#: the most candidate terms read under one first letter
+MAX_CANDIDATES = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """The query with its unknown words replaced, and what was replaced by what."""
+
+    text: str
+    replaced: tuple[tuple[str, str], ...]
+
+
+class Corrector:
+    def __init__(self, analyzer: tantivy.TextAnalyzer, folding: tantivy.TextAnalyzer, *,
+                 max_doc_freq: int = 2, min_ratio: float = 3.0) -> None:
+        self._analyzer = analyzer  # the documents' analysis: is the word known?
+        self._folding = folding  # the suggest field's analysis: words and their offsets
+        self._max_doc_freq = max_doc_freq
+        self._min_ratio = min_ratio
+
+    def correct(self, searcher: tantivy.Searcher, text: str) -> Correction | None:
+        """``text`` with each unknown or very rare word replaced; ``None`` when nothing changes."""
+        out, cursor, replaced = [], 0, []
+        for token in self._folding.pre_tokenize(text).tokens:
+            word = token.text
+            if len(word) < MIN_CHARS or not word.isalpha():
+                continue
+            found = self._nearest(searcher, word)
+            if found is None:
+                continue
+            original = text[token.char_offset_from:token.char_offset_to]
+            out.append(text[cursor:token.char_offset_from])
+            out.append(found)
+            cursor = token.char_offset_to
+            replaced.append((original, found))
+        if not replaced:
+            return None
+        out.append(text[cursor:])
+        return Correction("".join(out), tuple(replaced))
+
+    def _frequency(self, searcher: tantivy.Searcher, word: str) -> int | None:
+        """Pages whose title or body hold ``word`` as analysed (``None``: a stop word)."""
+        stems = [t.text for t in self._analyzer.pre_tokenize(word).tokens]
+        if not stems:
+            return None
+        return max(searcher.doc_freq(f.BODY, stems[0]), searcher.doc_freq(f.TITLE, stems[0]))
+
+    def _nearest(self, searcher: tantivy.Searcher, word: str) -> str | None:
+        """The correction of ``word`` (``None``: leave it)."""
+        known = self._frequency(searcher, word)
+        if known is None or known > self._max_doc_freq or searcher.doc_freq(f.SUGGEST, word):
+            return None  # a stop word, a known word, or a word of some title: left as typed
+        terms = [term for term, _ in searcher.terms_with_prefix(f.SUGGEST, word[0], limit=MAX_CANDIDATES)]
+        limit = 1 if len(word) <= 7 else 2
+        near = extract(word, [t for t in terms if abs(len(t) - len(word)) <= limit],
+                       scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=50)
+        if not near:
+            return None
+        best: tuple[int, int, str] | None = None
+        for term, distance, _ in near:
+            if term == word:
+                continue
+            pages = self._frequency(searcher, term) or 0
+            if pages < self._min_ratio * max(known, 1):
+                continue
+            key = (-int(distance), pages, term)
+            if best is None or key > best:
+                best = key
+        return best[2] if best else None
