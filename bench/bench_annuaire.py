@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> None:
             for split in ("tune", "held-out"):
                 part = [x for x in queries if held_out(x[2]) == (split == "held-out")]
                 print(f"\n{split}: {len(part)} queries (seed {SEED})")
-                print(f"{'shape':<15} {'ours MRR@10':>12} {'hit@1':>7} {'FTS5 MRR@10':>12} {'hit@1':>7} {'ratio':>6}")
+                print(f"{'shape':<15} {'ours MRR@10':>12} {'hit@1':>7} {'FTS5 MRR@10':>12} {'hit@1':>7}"
+                      f" {'ratio':>6}")
                 started = time.perf_counter()
                 mine = measure(ours(store), part)
                 took = time.perf_counter() - started

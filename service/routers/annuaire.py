@@ -118,7 +118,8 @@ class AnnuaireResults(BaseModel):
     results: list[OfficePublic]
 
 
-NO_ANNUAIRE = {503: {"description": "no Annuaire imported on this server (`sdc annuaire import`)"}}
+NO_ANNUAIRE: dict[int | str, dict[str, Any]] = {
+    503: {"description": "no Annuaire imported on this server (`sdc annuaire import`)"}}
 
 
 @router.get("/api/annuaire", response_model=AnnuaireResults, responses=NO_ANNUAIRE)

@@ -32,5 +32,12 @@ __all__ = [
 def import_annuaire(data_dir: Path, location: str, version: str | None = None,
                     progress: Callable[[int], None] | None = None) -> AnnuaireReport:
     """Replace the Annuaire under ``data_dir`` with the offices read from ``location``."""
-    with AnnuaireStore(data_dir) as store:
-        return store.replace(read_offices(location), location, version, progress)
+    fresh = not (Path(data_dir) / FILENAME).exists()
+    try:
+        with AnnuaireStore(data_dir) as store:
+            return store.replace(read_offices(location), location, version, progress)
+    except BaseException:
+        if fresh:  # a first import that failed leaves no empty Annuaire behind
+            for suffix in ("", "-wal", "-shm"):
+                (Path(data_dir) / (FILENAME + suffix)).unlink(missing_ok=True)
+        raise

@@ -113,7 +113,8 @@ def _hours(ranges: list[dict[str, Any]]) -> tuple[Hours, ...]:
             continue
         spans = []
         for i in (1, 2):
-            start, end = str(r.get(f"valeur_heure_debut_{i}") or ""), str(r.get(f"valeur_heure_fin_{i}") or "")
+            start = str(r.get(f"valeur_heure_debut_{i}") or "")
+            end = str(r.get(f"valeur_heure_fin_{i}") or "")
             if start and end:
                 spans.append((start[:5], end[:5]))
         out.append(Hours(first, last if last is not None and last >= first else first, tuple(spans),
@@ -144,7 +145,8 @@ def dila_office(item: dict[str, Any]) -> Office | None:
     pivots = item.get("pivot") or []
     types = tuple(str(p.get("type_service_local")) for p in pivots if p.get("type_service_local"))
     addresses = item.get("adresse") or []
-    main = next((a for a in addresses if a.get("type_adresse") == "Adresse"), addresses[0] if addresses else {})
+    main = next((a for a in addresses if a.get("type_adresse") == "Adresse"),
+                addresses[0] if addresses else {})
     street = ", ".join(str(main.get(k) or "").strip() for k in ("complement1", "complement2", "numero_voie",
                                                                  "service_distribution")
                        if str(main.get(k) or "").strip())
@@ -194,7 +196,14 @@ def _sniff(head: bytes) -> str:
 
 def read_stream(raw: IO[bytes], name: str, progress: Progress | None = None) -> Iterator[Office]:
     """Offices of a byte stream in any accepted format (sniffed from its first bytes)."""
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    if not hasattr(raw, "peek"):
+        wrapper = io.BufferedReader(raw)  # type: ignore[type-var]
+        try:
+            yield from read_stream(wrapper, name, progress)
+        finally:
+            wrapper.detach()  # the caller closes the file
+        return
+    buffered = raw
     kind = _sniff(buffered.peek(64)[:64])
     if kind == "gzip":
         yield from read_stream(gzip.GzipFile(fileobj=buffered), name, progress)  # type: ignore[arg-type]
@@ -203,7 +212,11 @@ def read_stream(raw: IO[bytes], name: str, progress: Progress | None = None) -> 
     elif kind == "json":
         yield from read_dila(buffered, progress)
     elif kind == "csv":
-        yield from read_csv(io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=""), progress)
+        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
+        try:
+            yield from read_csv(text, progress)
+        finally:
+            text.detach()  # the caller closes the file; a wrapper closing it later would fail
     else:
         raise AnnuaireFormatError(f"{name}: neither the Annuaire's CSV nor DILA's JSON "
                                   "(plain, .gz or .tar.bz2)")
@@ -216,7 +229,7 @@ def _read_tar(stream: IO[bytes], name: str, progress: Progress | None) -> Iterat
                 if member.isfile() and member.name.endswith(".json"):
                     extracted = archive.extractfile(member)
                     if extracted is not None:
-                        yield from read_dila(extracted, progress)  # type: ignore[arg-type]
+                        yield from read_dila(extracted, progress)
                         return
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise AnnuaireFormatError(f"{name}: unreadable archive: {exc}") from None
@@ -244,7 +257,7 @@ def open_location(location: str, timeout: float = 60.0) -> Iterator[IO[bytes]]:
         except httpx.HTTPError as exc:
             raise FetchError(f"GET {location}: {exc}") from None
         tmp.seek(0)
-        yield tmp  # type: ignore[misc]
+        yield tmp
 
 
 def read_offices(location: str, progress: Progress | None = None) -> Iterator[Office]:
