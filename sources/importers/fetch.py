@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import httpx
 
@@ -19,8 +21,13 @@ def is_url(location: str) -> bool:
 
 
 def fetch_url(url: str, *, timeout: float = 60.0, missing_ok: bool = False) -> bytes | None:
-    """GET ``url`` with retries on connection errors; None for a 404 when ``missing_ok``."""
-    transport = httpx.HTTPTransport(retries=3)
+    """GET ``url`` with retries on connection errors; None for a 404 when ``missing_ok``.
+
+    The proxy of the environment (``https_proxy``, ``no_proxy``...) is followed: httpx ignores it
+    once a transport is given, so the transport is given it."""
+    host = urlsplit(url).hostname or ""
+    proxy = None if proxy_bypass(host) else getproxies().get(urlsplit(url).scheme)
+    transport = httpx.HTTPTransport(retries=3, proxy=proxy)
     try:
         with httpx.Client(transport=transport, timeout=timeout, follow_redirects=True,
                           headers={"User-Agent": USER_AGENT}) as client:
