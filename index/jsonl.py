@@ -25,6 +25,11 @@ from index.documents import PageDocument
 from index.errors import InputFileError
 
 
+#: longest line read (a page's JSON); past it the line is reported invalid, never held whole
+MAX_LINE_BYTES = 64 * 1024 * 1024
+READ_CHUNK = 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class InvalidLine:
     line: int
@@ -59,12 +64,28 @@ def read_documents(path: Path) -> Iterator[tuple[int, PageDocument | InvalidLine
     with open_bytes(path) as stream:
         number = 0
         try:
-            for number, line in enumerate(stream, start=1):  # noqa: B007 - used after the loop
-                if not line.strip():
-                    continue
-                yield number, parse_line(line, number)
+            for number, line in enumerate(_lines(stream), start=1):  # noqa: B007 - used after the loop
+                if line is None:
+                    yield number, InvalidLine(number, f"line longer than {MAX_LINE_BYTES} bytes")
+                elif line.strip():
+                    yield number, parse_line(line, number)
         except (OSError, EOFError, zlib.error) as exc:
             raise InputFileError(f"cannot read {path} after line {number}: {exc}") from None
+
+
+def _lines(stream: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of ``stream``; ``None`` for one longer than :data:`MAX_LINE_BYTES`, skipped
+    without holding it (a gzip bomb of zeros with no newline is one endless line)."""
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(READ_CHUNK)
+        yield None
 
 
 def parse_line(line: str | bytes, number: int) -> PageDocument | InvalidLine:

@@ -1,11 +1,10 @@
-"""``sdc serve`` (the web service under uvicorn) and ``sdc policies`` (browser policy files)."""
+"""``sdc serve`` (the web service under uvicorn); ``sdc policies`` lives in sdc/cli/policies.py."""
 
 from __future__ import annotations
 
 import functools
 import os
 import socket
-from pathlib import Path
 from typing import Any
 
 import click
@@ -50,8 +49,9 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
                 **common)  # type: ignore[arg-type]
 
 
-#: connections and requests in flight per worker before uvicorn answers 503
-CONCURRENCY_LIMIT = 1000
+#: connections and requests in flight per worker before uvicorn answers 503 (a bound on file
+#: descriptors: idle and slow connections are closed by the deadlines of service.server)
+CONCURRENCY_LIMIT = 8192
 
 
 def server_limits(settings: Settings) -> dict[str, Any]:
@@ -75,34 +75,3 @@ def _check_can_listen(host: str, port: int) -> None:
             probe.bind((host, port))
     except OSError as exc:
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-
-
-@click.command()
-@click.option("--base-url", help="public URL of the service (default SDC_PUBLIC_BASE_URL)")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("policies"), show_default=True, help="directory to write the files to")
-@click.option("--name", default="Sources de Confiance", show_default=True, help="engine name")
-@click.option("--keyword", default="sdc", show_default=True, help="address-bar keyword")
-@click.pass_context
-def policies(ctx: click.Context, base_url: str | None, out_dir: Path, name: str, keyword: str) -> None:
-    """Write Firefox (SearchEngines) and Chrome/Edge (DefaultSearchProvider*) policy files.
-
-    See docs/deploy-default-search.md for where each file goes.
-    """
-    from service.policies import policy_files
-
-    base_url = base_url or settings_of(ctx).public_base_url
-    if not base_url:
-        raise click.BadParameter("give the service's public URL (or set SDC_PUBLIC_BASE_URL)",
-                                 param_hint="--base-url")
-    try:
-        files = policy_files(base_url, name.strip() or "Sources de Confiance", keyword.strip() or "sdc")
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--base-url") from None
-    for relative, content in files.items():
-        path = out_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8", newline="")
-        click.echo(str(path))
-    click.echo(f"sdc: {len(files)} policy files for {base_url} in {out_dir}/ "
-               "(see docs/deploy-default-search.md)", err=True)
