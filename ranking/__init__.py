@@ -17,7 +17,7 @@ from ranking.models import (
     Removed,
     Reranked,
 )
-from ranking.rerank import OWN_ENGINE, collapse, fuse, parse_mode, rerank
+from ranking.rerank import OWN_ENGINE, collapse, fuse, merge_annotated, parse_mode, rerank
 from ranking.trust import Trust, TrustTable
 from ranking.verticals import VERTICALS, Vertical, vertical
 
@@ -41,6 +41,7 @@ __all__ = [
     "result_key",
     "collapse",
     "fuse",
+    "merge_annotated",
     "parse_mode",
     "reciprocal_rank_fusion",
     "rerank",

@@ -139,6 +139,9 @@ class Reranked:
     by_category: dict[str, int]
     removed: list[Removed]
     duplicates: int
+    #: each engine's trusted keys in its own order (what :func:`ranking.rerank.fuse` ranks), so
+    #: that one collapse of the engines' results serves both the annotated and the merged list
+    by_engine: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

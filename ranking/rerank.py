@@ -60,7 +60,18 @@ def rerank(results: Sequence[EngineResult], table: TrustTable, mode: Mode = Mode
     else:
         ordered = fuse(own, trusted, by_engine, table, k=k)
     return Reranked(mode, ordered, len(kept) + len(removed), len(trusted), by_category, removed,
-                    duplicates)
+                    duplicates, by_engine)
+
+
+def merge_annotated(annotated: Reranked, own: Sequence[HitLike], table: TrustTable, *,
+                    k: int = K) -> list[RankedResult]:
+    """What ``rerank(results, table, Mode.MERGE, own=own).results`` gives, from the
+    ``Mode.ANNOTATE`` re-ranking of the same results: the engines' results are collapsed once.
+
+    The scores of ``annotated``'s trusted results are set by the fusion.
+    """
+    trusted = [r for r in annotated.results if r.trusted]
+    return fuse(own, trusted, annotated.by_engine, table, k=k)
 
 
 def _by_score(result: RankedResult) -> float:

@@ -37,6 +37,7 @@ from service.routers import annuaire, api, curator, extension, health, opensearc
 from service.security import SecurityHeadersMiddleware
 from service.state import ServiceState
 from service.templating import Renderer, base_path, environment
+from service.upstreams import close_upstreams
 
 logger = logging.getLogger("sdc.service")
 
@@ -91,6 +92,7 @@ def create_app(settings: Settings) -> ServiceApp:
         finally:
             for task in tasks:
                 task.cancel()
+            await close_upstreams(app)  # the upstream engines' one HTTP client
             state.close()
 
     app = ServiceApp(title="Sources de Confiance", version="0.1.0", description=DESCRIPTION,

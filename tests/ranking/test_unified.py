@@ -11,7 +11,8 @@ from ranking import EngineResult, TrustTable
 from ranking.errors import ProviderRateLimited, ProviderTimeout, ProviderUnavailable
 from ranking.verticals import ACTUALITES, TEXTES
 from service.templating import environment
-from service.unified import build_view, notice_for, summary_line
+from service.unified_view import build_view, summary_line
+from service.upstreams import notice_for
 
 
 @dataclass
