@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 JS_STAMP := extension/node_modules/.installed-stamp
+AXE_STAMP := tests/service/axe/node_modules/.installed-stamp
 
 .PHONY: install run test test-js bench lint clean
 
@@ -19,9 +20,14 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/sdc run
 
-test: install $(JS_STAMP)
+test: install $(JS_STAMP) $(AXE_STAMP)
 	$(PY) -m pytest -n 2 -q
 	$(MAKE) test-js
+
+# axe-core for the pages' accessibility tests (tests/service/test_page_*.py), test-only
+$(AXE_STAMP): tests/service/axe/package.json tests/service/axe/package-lock.json
+	cd tests/service/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE_STAMP)
 
 # the extension's dependencies (npm registry), before pytest: its build test lints with web-ext
 $(JS_STAMP): extension/package.json extension/package-lock.json
