@@ -111,7 +111,7 @@ def ensure_annuaire(settings: Settings, start: RegistryStart) -> None:
     """``sdc annuaire import`` (its own command, with its progress) when it exists and has no data yet."""
     from sdc.cli import COMMANDS
 
-    if "annuaire" not in COMMANDS or start in ("existing", "offline"):
+    if "annuaire" not in COMMANDS or start == "offline":
         return
     local = settings.shared_dir / "annuaire" / "annuaire-2019.csv.gz"
     location = str(local) if local.is_file() else getattr(settings, "annuaire_url", None)
@@ -156,7 +156,8 @@ def start_first_crawl(settings: Settings, resume: bool = False) -> FirstCrawl | 
     seeds = [h.strip().lower() for h in settings.run_seeds.split(",") if h.strip()]
     hosts = [h for h in seeds if classifier.classify_host(h).trusted]
     if len(hosts) < len(seeds):
-        _say(f"not in the registry, left out of the first crawl: {', '.join(sorted(set(seeds) - set(hosts)))}")
+        left_out = ", ".join(sorted(set(seeds) - set(hosts)))
+        _say(f"not in the registry, left out of the first crawl: {left_out}")
     if not hosts:
         _say("no trusted seed site to crawl (SDC_RUN_SEEDS): starting with the embedded demo")
         if not _index_exists(settings.index_dir):
@@ -185,11 +186,12 @@ def ensure_index(settings: Settings, start: RegistryStart | None = None) -> Firs
     """The index, by the start of the registry (``None``: today's start from local copies)."""
     status = read_status(settings.data_dir) or {}
     if _index_exists(settings.index_dir):
-        if status.get("mode") == "demo" and start in ("upstream", "existing") and not has_shared_copies(settings):
+        connected = start in ("upstream", "existing") and not has_shared_copies(settings)
+        if status.get("mode") == "demo" and connected:
             _say("the lists are in: the demo index gives way to a crawl of national sites")
             shutil.rmtree(settings.index_dir)
             clear_status(settings.data_dir)
-        elif status.get("mode") == "crawling" and start in ("upstream", "existing"):
+        elif status.get("mode") == "crawling" and connected:
             return start_first_crawl(settings, resume=True)
         else:
             _say(f"index already built ({settings.index_dir})"

@@ -9,8 +9,11 @@ finishes the crawl in the background.  Both run the real command in a subprocess
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import socketserver
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +28,7 @@ from crawler.farm import Farm, load_corpus
 from crawler.farm.sites import Reply
 from sdc import demo
 from service.startup import read_status
-from tests.sdc.test_run import run_env, start_run, stop_run
+from tests.sdc.test_run import ROOT, indexed_urls, run_env, start_run, stop_run
 
 ETALAB = "http://raw.githubusercontent.com/etalab/noms-de-domaine-organismes-secteur-public/master"
 UNIVERSITIES = ("http://raw.githubusercontent.com/Hipo/university-domains-list/master/"
@@ -66,7 +69,7 @@ def refusing_proxy() -> Iterator[tuple[str, list[str]]]:
 def clone_env(tmp_path: Path, proxy: str, **settings: str) -> dict[str, str]:
     """A fresh clone's start: an empty data dir, no local copies; every download through ``proxy``."""
     empty = tmp_path / "no-shared"
-    empty.mkdir()
+    empty.mkdir(parents=True, exist_ok=True)
     env = run_env(tmp_path / "data", empty)
     return {**env, "SDC_CRAWL_PROXY": proxy, **settings}
 
@@ -126,11 +129,12 @@ def upstream_files(sites: list[str]) -> dict[str, bytes]:
             UNIVERSITIES.split("raw.githubusercontent.com", 1)[1]: orjson.dumps(universities)}
 
 
-@pytest.fixture()
-def upstream() -> Iterator[Farm]:
-    """The lists' host and three national sites (real pages of the demo) behind one loopback proxy."""
-    records = load_corpus(demo.PAGES, PAGES_PER_SITE * len(demo.SITES))
-    farm = Farm(records, hostile=False, page_delay=PAGE_DELAY)
+@contextlib.contextmanager
+def upstream_hosts(page_delay: float = 0.0, sites: bool = True) -> Iterator[Farm]:
+    """The lists' host and three national sites (real pages of the demo) behind one loopback proxy;
+    without ``sites``, the lists alone (the national sites then answer 502)."""
+    records = load_corpus(demo.PAGES, PAGES_PER_SITE * len(demo.SITES)) if sites else []
+    farm = Farm(records, hostile=False, page_delay=page_delay)
     farm.sites["raw.githubusercontent.com"] = StaticSite("raw.githubusercontent.com",
                                                         upstream_files(list(demo.SITES)))
     farm.start()
@@ -138,6 +142,26 @@ def upstream() -> Iterator[Farm]:
         yield farm
     finally:
         farm.stop()
+
+
+@pytest.fixture()
+def upstream() -> Iterator[Farm]:
+    with upstream_hosts(PAGE_DELAY) as farm:
+        yield farm
+
+
+def connected_env(tmp_path: Path, farm: Farm) -> dict[str, str]:
+    return clone_env(tmp_path, farm.proxy_url, SDC_ETALAB_URL=ETALAB, SDC_UNIVERSITIES_URL=UNIVERSITIES,
+                     SDC_RUN_SEEDS=",".join(demo.SITES), SDC_CRAWL_DELAY="0", SDC_RUN_MAX_PAGES="1000")
+
+
+def run_no_serve(env: dict[str, str]) -> str:
+    """``sdc run --no-serve`` to its end; its output (exit code 0 checked)."""
+    done = subprocess.run([sys.executable, "-m", "sdc", "run", "--no-serve"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    return done.stderr
 
 
 def wait_for(condition: Any, timeout: float = 120.0) -> None:
@@ -149,8 +173,7 @@ def wait_for(condition: Any, timeout: float = 120.0) -> None:
 
 def test_connected_clone_imports_the_lists_and_serves_while_it_crawls(
         tmp_path: Path, upstream: Farm) -> None:
-    env = clone_env(tmp_path, upstream.proxy_url, SDC_ETALAB_URL=ETALAB, SDC_UNIVERSITIES_URL=UNIVERSITIES,
-                    SDC_RUN_SEEDS=",".join(demo.SITES), SDC_CRAWL_DELAY="0", SDC_RUN_MAX_PAGES="1000")
+    env = connected_env(tmp_path, upstream)
     data = tmp_path / "data"
     records = [r for r in load_corpus(demo.PAGES, PAGES_PER_SITE * len(demo.SITES))]
     process, base, _ = start_run(env, tmp_path / "run.log")
@@ -184,6 +207,32 @@ def test_connected_clone_imports_the_lists_and_serves_while_it_crawls(
     assert {h for h, _ in fetched} >= set(demo.SITES)
 
 
+def test_the_demo_gives_way_once_the_machine_is_connected(
+        tmp_path: Path, refusing_proxy: tuple[str, list[str]]) -> None:
+    first = run_no_serve(clone_env(tmp_path, refusing_proxy[0]))
+    assert "offline start" in first and "started from the embedded DEMO index" in first
+    again = run_no_serve({**clone_env(tmp_path / "again", refusing_proxy[0]),
+                          "SDC_DATA_DIR": str(tmp_path / "data")})
+    assert "index already built" in again and "(the embedded demo)" in again
+    with upstream_hosts() as farm:
+        connected = run_no_serve({**connected_env(tmp_path / "connected", farm),
+                                  "SDC_DATA_DIR": str(tmp_path / "data")})
+        records = [r for r in farm.records]
+    assert "the demo index gives way to a crawl of national sites" in connected
+    assert "first crawl finished" in connected
+    urls = indexed_urls(tmp_path / "data" / "index")
+    assert {r["url"] for r in records} <= urls and len(urls) == len(records) + len(demo.SITES)
+    assert (read_status(tmp_path / "data") or {}).get("mode") == "web"
+
+
+def test_a_crawl_that_gets_nothing_falls_back_to_the_demo(tmp_path: Path) -> None:
+    with upstream_hosts(sites=False) as farm:  # the lists download, the sites do not answer
+        output = run_no_serve(connected_env(tmp_path, farm))
+    assert "imported 5 Etalab hosts" in output
+    assert "the first crawl got no page" in output and "started from the embedded DEMO index" in output
+    assert len(indexed_urls(tmp_path / "data" / "index")) == len(load_corpus(demo.PAGES))
+
+
 def test_the_page_tells_how_far_the_first_crawl_is(tmp_path: Path) -> None:
     from service.startup import notice, write_status
 
@@ -208,5 +257,6 @@ def test_the_demo_is_small_real_and_credited() -> None:
     provenance = (demo.PAGES.parent / "PROVENANCE.md").read_text()
     licence = (demo.PAGES.parent / "LICENCE.md").read_text()
     assert "scripts/build_demo.py" in provenance and "Licence Ouverte" in licence
-    for credit in ("Service-Public.fr / DILA", "Légifrance / DILA", "travail-emploi.gouv.fr / Ministère du Travail"):
+    for credit in ("Service-Public.fr / DILA", "Légifrance / DILA",
+                   "travail-emploi.gouv.fr / Ministère du Travail"):
         assert credit in licence
