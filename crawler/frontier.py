@@ -80,3 +80,29 @@ class Frontier:
     def close(self) -> None:
         self.flush()
         self._db.close()
+
+
+def forget_hosts(path: Path, hosts: list[str]) -> int:
+    """Mark done the URLs not yet handled of ``hosts`` and their subdomains (a curator deny, an
+    import removal: ``service.purge``), so that a resumed crawl never asks them again."""
+    from crawler.urls import host_of
+
+    if not hosts or not path.is_file():
+        return 0
+    wanted = set(hosts)
+
+    def gone(url: str) -> bool:
+        level = host_of(url) or ""
+        while level:
+            if level in wanted:
+                return True
+            level = level.partition(".")[2]
+        return False
+
+    try:
+        with sqlite3.connect(path, timeout=5) as db:
+            urls = [(u,) for (u,) in db.execute("SELECT url FROM frontier WHERE done = 0") if gone(u)]
+            db.executemany("UPDATE frontier SET done = 1 WHERE url = ?", urls)
+    except sqlite3.Error as exc:
+        raise CrawlStateError(f"cannot update the crawl frontier {path}: {exc}") from exc
+    return len(urls)

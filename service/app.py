@@ -33,7 +33,8 @@ from service.head import HeadAsGetMiddleware
 from service.logs import install_privacy_filter
 from service.metrics import MetricsMiddleware
 from service.openapi import install_openapi
-from service.routers import annuaire, api, curator, extension, health, opensearch, rerank, search_page
+from service.routers import annuaire, api, curator, extension, health, opensearch, reports, rerank, search_page
+from service import registry_follow
 from service.security import SecurityHeadersMiddleware
 from service.state import ServiceState
 from service.templating import Renderer, base_path, environment
@@ -87,6 +88,8 @@ def create_app(settings: Settings) -> ServiceApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(_every(USAGE_FLUSH, state.usage.flush)),
                  asyncio.create_task(_every(UPKEEP, state.upkeep))]
+        tasks += [asyncio.create_task(_every(period, work))  # purge rounds, registry following
+                  for period, work in registry_follow.background_tasks(state, settings)]
         try:
             yield
         finally:
@@ -127,8 +130,9 @@ def create_app(settings: Settings) -> ServiceApp:
     app.include_router(opensearch.router)
     app.include_router(health.router)
     app.include_router(extension.router)
-    if settings.curator_token:
-        app.include_router(curator.router)
+    app.include_router(curator.router)  # 404 while no curator token nor named curator exists
+    app.include_router(reports.router)
+    app.include_router(registry_follow.router)  # 404 without SDC_REGISTRY_FOLLOW_TOKEN
     app.include_router(rerank.router)
     app.include_router(annuaire.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

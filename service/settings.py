@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ETALAB_UPSTREAM = (
     "https://raw.githubusercontent.com/etalab/noms-de-domaine-organismes-secteur-public/"
-    "88c9d1dc163fa78a5df2fe9ae2ca722a19e92bb1/sources"
+    "master"  # today's layout: domains.csv and urls.txt at the root
 )
 UNIVERSITIES_UPSTREAM = (
     "https://raw.githubusercontent.com/Hipo/university-domains-list/master/"
@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     body_timeout: float = Field(30.0, gt=0, description="seconds a client has to send its request body")
     keep_alive_timeout: int = Field(5, ge=1, description="seconds an idle keep-alive connection is kept")
     curator_token: str | None = Field(None, description="bearer token enabling curator endpoints")
+    import_max_shrink: float = Field(0.02, ge=0, le=1, description=(
+        "an import removing more than this share of an origin's hosts is refused"))
+    registry_follow: str | None = Field(None, description=(
+        "follow the registry of a curator host: its base URL (http(s)://...) or redis://"))
+    registry_follow_token: str | None = Field(None, description="bearer token for the snapshot")
     log_queries: bool = Field(False, description="log query strings (off: privacy by default)")
     searxng_url: str | None = Field(None, description="SearXNG instance used as upstream engine")
     upstream_timeout: float = 3.0

@@ -123,6 +123,8 @@ DENIED_PLATFORMS: frozenset[str] = frozenset({
     # site builders' own sites and ISP portals (tenants live in SHARED_SUFFIXES)
     "wix.com", "wordpress.org", "orange.fr", "sfr.fr", "wanadoo.fr", "neuf.fr", "free.fr",
     "laposte.net", "gmail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com", "outlook.fr",
+    # media and commercial sites found on the upstream lists (``sdc sources audit``)
+    "linternaute.com", "afternic.com",
 })
 
 #: hosting platforms whose customers each get a host under the platform
@@ -134,6 +136,8 @@ SHARED_SUFFIXES: frozenset[str] = frozenset({
     "sitew.com", "sitew.org", "webnode.fr", "webnode.com", "fr.gd", "github.io", "gitlab.io",
     "netlify.app", "vercel.app", "weebly.com", "hautetfort.com", "eklablog.com", "kazeo.com",
     "centerblog.net", "skyrock.com", "webself.net", "monsite.wanadoo.fr",
+    # free hosting found on the upstream lists (collectivites.txt lists chez.com itself)
+    "chez.com", "chez-alice.fr",
 })
 
 #: labels under a shared suffix that are the platform's own site, not a tenant

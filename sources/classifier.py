@@ -73,6 +73,7 @@ class Classifier:
         builtin: bool = True,
         rules: dict[str, int] | None = None,
         generation: int = 0,
+        platforms: Iterable[str] = (),
     ) -> None:
         self._generation = generation
         self._rules = psl.bundled_rules() if rules is None else rules
@@ -96,6 +97,9 @@ class Classifier:
                 node(host).denied_platform = True
             for host in SHARED_SUFFIXES:
                 node(host).shared = True
+        # platforms found in the lists themselves (``sources.audit``): shared suffixes too
+        for host in platforms:
+            node(host).shared = True
         count = 0
         for entry in entries:
             slot = node(entry.host)

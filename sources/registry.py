@@ -12,6 +12,7 @@ import re
 
 from sources import psl
 from sources.builtin import SHARED_SUFFIXES
+from sources.audit import detect_platforms
 from sources.categories import Category, parse_category
 from sources.classifier import Classifier, Entry
 from sources.curation import Curation
@@ -154,7 +155,8 @@ class Registry:
         merged: dict[str, list[Any]] = {}
         autre = Category.AUTRE_PUBLIC.value
         national = ((e.host, e.category.value, e.name, "national", None) for e in NATIONAL)
-        for host, category, name, origin, list_ in (*national, *self.store.iter_entries()):
+        stored = self.store.iter_entries(PRIORITY)
+        for host, category, name, origin, list_ in (*national, *stored):
             slot = merged.get(host)
             if slot is not None:
                 if slot[2] is None and name:
@@ -189,8 +191,13 @@ class Registry:
                 denies.append(Entry(c.host, None, None, "curator:deny",
                                     f"denied by a curator: {c.reason}"))
         generation = self.generation()
-        return Classifier(self._entries(), allows=allows, denies=denies, builtin=builtin,
-                          generation=generation)
+        entries = list(self._entries())
+        allowed = {a.host for a in allows}
+        platforms = [f.host for f in detect_platforms(((e.host, e.category.value if e.category else "")
+                                                       for e in entries), psl.bundled_rules())
+                     if f.applied and f.host not in allowed] if builtin else []
+        return Classifier(entries, allows=allows, denies=denies, builtin=builtin,
+                          generation=generation, platforms=platforms)
 
     def stats(self, classifier: Classifier | None = None) -> dict[str, Any]:
         """Trusted hosts, their registrable domains, counts by category and by origin."""
@@ -244,8 +251,8 @@ def _named_parent(host: str, merged: dict[str, list[Any]]) -> list[Any] | None:
         if dot < 0 or level.count(".") < 2:
             return None  # stop at the registrable level: ``fr`` names nothing
         level = level[dot + 1 :]
-        if level in SHARED_SUFFIXES or psl.is_public_suffix(level, psl.bundled_rules()):
-            return None  # never across a public suffix or a hosting platform: another body
         slot = merged.get(level)
         if slot is not None and slot[2]:
+            if level in SHARED_SUFFIXES or psl.is_public_suffix(level, psl.bundled_rules()):
+                return None  # never across a public suffix or a hosting platform: another body
             return slot

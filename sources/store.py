@@ -271,11 +271,16 @@ class Store:
             changes[change].append(host)
         return changes
 
-    def iter_entries(self) -> Iterator[tuple[str, str, str | None, str, str | None]]:
-        """``(host, category, name, origin, list)``, highest-priority origin first per host."""
+    def iter_entries(self, precedence: dict[str, int] | None = None,
+                     ) -> Iterator[tuple[str, str, str | None, str, str | None]]:
+        """``(host, category, name, origin, list)``, highest-priority origin first per host;
+        ``precedence`` (origin -> rank) overrides the priority an origin was imported with."""
+        cases = " ".join(f"WHEN ? THEN {int(rank)}" for rank in (precedence or {}).values())
+        order = f"CASE e.origin {cases} ELSE o.priority END" if cases else "o.priority"
         return iter(self._db.execute(
             "SELECT e.host, e.category, e.name, e.origin, e.list FROM entries e"
-            " JOIN origins o USING (origin) ORDER BY o.priority, e.origin"
+            f" JOIN origins o USING (origin) ORDER BY {order}, e.origin",  # noqa: S608 - ints only
+            tuple(precedence or ()),
         ))
 
     def entries_for(self, host: str) -> list[dict[str, object]]:

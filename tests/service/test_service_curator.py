@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from sources.national import NATIONAL
+
 CURATOR_TOKEN = "jeton-de-test-curateur"  # as in conftest
 AUTH = {"Authorization": f"Bearer {CURATOR_TOKEN}"}
 
@@ -57,17 +59,19 @@ def test_curator_input_errors_are_4xx(curator_client: TestClient) -> None:
                                json={"kind": "list"}).status_code == 422
 
 
-def test_import_a_list_then_a_missing_file(curator_client: TestClient, tmp_path: Path) -> None:
-    listed = tmp_path / "hopitaux.txt"
+def test_import_a_list_then_a_missing_file(curator_client: TestClient, writable_data: Path) -> None:
+    imports = writable_data / "imports"  # SDC_DATA_DIR/imports: a configured data folder
+    imports.mkdir()
+    listed = imports / "hopitaux.txt"
     listed.write_text("chu-exemple.fr\nhopital-exemple.fr\n", encoding="utf-8")
     response = curator_client.post("/api/curator/import", headers=AUTH, json={
         "kind": "list", "location": str(listed), "category": "sante", "origin": "hopitaux-test"})
     assert response.status_code == 200, response.text
     report = response.json()
-    assert report["added"] == 2 and report["registry_entries"] == 4
+    assert report["added"] == 2 and report["registry_entries"] == 4 + len(NATIONAL)
     verdict = curator_client.get("/api/classify", params={"url": "https://www.chu-exemple.fr/"}).json()
     assert verdict["trusted"] and verdict["category"] == "sante"
     missing = curator_client.post("/api/curator/import", headers=AUTH, json={
-        "kind": "list", "location": str(tmp_path / "absent.txt"), "category": "sante", "origin": "x"})
+        "kind": "list", "location": str(imports / "absent.txt"), "category": "sante", "origin": "x"})
     assert 400 <= missing.status_code < 500 or missing.status_code == 502
     assert missing.json()["detail"]

@@ -1,0 +1,106 @@
+"""``POST /api/reports``: an agent reports a wrong verdict ("Signaler une erreur").
+
+The report keeps the URL, what the agent expected, a comment and the verdict
+shown at that moment; curators list them (``sdc sources reports``,
+``GET /api/curator/reports``) and close one with the action that answers it.
+
+Rate-limited without keeping IP addresses: each worker keys its buckets by an
+HMAC of the client address under a random key drawn at start-up and never
+written anywhere, so neither the registry nor a memory dump after a restart can
+tell who reported what; buckets are dropped once refilled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from service.deps import StateDep
+from service.responses import json_response
+
+#: reports per client per window, and per worker per window (a flood from many addresses)
+PER_CLIENT = 5
+PER_WORKER = 200
+WINDOW = 600.0
+#: past this many open reports, new ones wait (curators are behind)
+MAX_OPEN = 10_000
+MAX_URL = 2048
+
+router = APIRouter(tags=["reports"])
+
+
+class ReportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=1, max_length=MAX_URL, description="the address whose verdict is wrong")
+    expected: Literal["trusted", "untrusted"] = Field(description="what the verdict should be")
+    comment: str = Field("", max_length=1000, description="why (e.g. the body's name)")
+
+
+class ReportCreated(BaseModel):
+    id: int
+    status: Literal["open"]
+
+
+class RateLimiter:
+    """Sliding-window counts keyed by a keyed hash of the client: no address is kept."""
+
+    def __init__(self, per_client: int = PER_CLIENT, per_worker: int = PER_WORKER,
+                 window: float = WINDOW) -> None:
+        self._key = secrets.token_bytes(32)
+        self.per_client, self.per_worker, self.window = per_client, per_worker, window
+        self._hits: dict[bytes, list[float]] = {}
+        self._all: list[float] = []
+
+    def allow(self, client: str) -> bool:
+        now = time.monotonic()
+        horizon = now - self.window
+        self._all = [t for t in self._all if t > horizon]
+        if len(self._all) >= self.per_worker:
+            return False
+        token = hmac.new(self._key, client.encode(), hashlib.sha256).digest()[:16]
+        hits = [t for t in self._hits.get(token, ()) if t > horizon]
+        if len(hits) >= self.per_client:
+            self._hits[token] = hits
+            return False
+        hits.append(now)
+        self._hits[token] = hits
+        if len(self._hits) > 10_000:  # forget refilled buckets
+            self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > horizon}
+        self._all.append(now)
+        return True
+
+
+_limiter = RateLimiter()
+
+
+@router.post("/api/reports", status_code=201, response_model=ReportCreated,
+             responses={429: {"description": "too many reports from this client, retry later"},
+                        503: {"description": "too many open reports"}})
+async def report(body: ReportRequest, request: Request, state: StateDep) -> Response:
+    """Report a wrong verdict; curators see it with the verdict shown now."""
+    client = request.client.host if request.client else "?"
+    if not _limiter.allow(client):
+        raise HTTPException(429, detail="too many reports, retry later",
+                            headers={"Retry-After": str(int(WINDOW))})
+    classification = state.classifier.classify(body.url)
+
+    def work() -> int:
+        with state.open_registry() as registry:
+            curation = registry.curation
+            if curation.open_reports() >= MAX_OPEN:
+                raise HTTPException(503, detail="too many open reports, retry later",
+                                    headers={"Retry-After": "3600"})
+            return curation.add_report(body.url, classification.host, body.expected,
+                                       body.comment, classification.to_dict())
+
+    number = await run_in_threadpool(work)
+    return json_response({"id": number, "status": "open"}, status=201)
