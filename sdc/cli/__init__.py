@@ -21,6 +21,7 @@ from service.settings import Settings
 COMMANDS: dict[str, str] = {
     "check": "sdc.cli.registry:check",
     "sources": "sdc.cli.registry:sources",
+    "curators": "sdc.cli.curators:curators",
     "index": "sdc.cli.indexing:index",
     "search": "sdc.cli.indexing:search",
     "crawl": "sdc.cli.crawling:crawl",
