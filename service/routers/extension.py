@@ -53,6 +53,10 @@ def _cache(request: Request) -> _TrustListCache:
     return cache
 
 
+#: documented for the schema-driven tests (no undocumented 4xx)
+NO_PACKAGE: dict[int | str, dict[str, object]] = {404: {"description": "no extension package built"}}
+
+
 @router.get("/trustlist.json", responses={200: {"content": {"application/json": {}}}, 304: {}})
 async def trustlist(request: Request, state: StateDep) -> Response:
     """The versioned, hashed trust list (format in ``docs/extension.md``)."""
@@ -75,7 +79,7 @@ async def _release(request: Request, state: StateDep, settings: SettingsDep) -> 
     return current, base
 
 
-@router.get("/updates.xml", responses={200: {"content": {"application/xml": {}}}})
+@router.get("/updates.xml", responses={200: {"content": {"application/xml": {}}}, **NO_PACKAGE})
 async def updates_xml(request: Request, state: StateDep, settings: SettingsDep) -> Response:
     """Chromium/Edge update manifest: the signed CRX of the current release."""
     current, base = await _release(request, state, settings)
@@ -83,7 +87,7 @@ async def updates_xml(request: Request, state: StateDep, settings: SettingsDep) 
                     headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/updates.json")
+@router.get("/updates.json", responses=NO_PACKAGE)
 async def updates_json(request: Request, state: StateDep, settings: SettingsDep) -> JSONResponse:
     """Firefox update manifest: the ``.xpi`` of the current release."""
     current, base = await _release(request, state, settings)
@@ -94,7 +98,7 @@ async def updates_json(request: Request, state: StateDep, settings: SettingsDep)
 LATEST = {"sources-de-confiance-chromium.crx": "crx", "sources-de-confiance-firefox.xpi": "xpi"}
 
 
-@router.get("/{name}", response_model=None)
+@router.get("/{name}", response_model=None, responses=NO_PACKAGE)
 async def package(name: str, request: Request, state: StateDep,
                   settings: SettingsDep) -> FileResponse | RedirectResponse:
     """One released package, by its versioned name, or the current one by its fixed name."""
