@@ -45,6 +45,9 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
         return
     # worker processes rebuild the settings from the same SDC_* environment
     os.environ.setdefault("SDC_DATA_DIR", str(settings.data_dir))
+    from service.metrics import prepare_multiprocess
+
+    prepare_multiprocess(settings.data_dir / "metrics")  # one /metrics for all the workers
     uvicorn.run("service.app:create_app_from_env", factory=True, workers=workers,
                 **common)  # type: ignore[arg-type]
 
