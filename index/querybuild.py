@@ -163,13 +163,16 @@ class QueryBuilder:
         ``synonym_weight`` as its words are: without it, the bonus pushed back
         the pages that match through a synonym.
         """
-        if self._tuning.proximity_boost <= 0:
+        tuning = self._tuning
+        if tuning.proximity_boost <= 0 and tuning.phrase_boost <= 0:
             return []
+        out = self._exact(" ".join(parsed.words))
+        if tuning.proximity_boost <= 0:
+            return out
         phrasings = [(" ".join(parsed.words), 1.0)]
         if self._tuning.proximity_synonyms:
             weight = self._tuning.synonym_weight
             phrasings += [(text, weight) for text in alternatives[: self._tuning.max_synonyms]]
-        out = []
         for text, weight in phrasings:
             terms = self.terms(text)
             if weight <= 0 or len({token for _, token in terms}) < 2:
@@ -179,6 +182,28 @@ class QueryBuilder:
                 boost = self._tuning.proximity_boost * self._boosts.get(name, 1.0) * weight
                 out.append(Query.boost_query(phrase, boost))
         return out
+
+    def exact(self, parsed: ParsedQuery) -> list[Query]:
+        """The words as an exact phrase in each ``phrase_fields`` (empty for fewer than two words)."""
+        return self._exact(" ".join(parsed.words))
+
+    def _exact(self, text: str) -> list[Query]:
+        """The words as an exact phrase (the gaps of dropped stop words kept) in each ``phrase_fields``.
+
+        A span copied from a page ("le délai de prévenance ne peut être") is
+        found as it is written; the words alone, most of them common, rank
+        every page that repeats them apart.
+        """
+        terms = self.terms(text)
+        if self._tuning.phrase_boost <= 0 or len(terms) < 2:
+            return []
+        start = terms[0][0]
+        terms = [(position - start, token) for position, token in terms]
+        # a longer phrase found as it is written is stronger evidence: weight grows with its words
+        weight = self._tuning.phrase_boost * (len(terms) - 1 if self._tuning.phrase_per_word else 1)
+        return [Query.boost_query(Query.phrase_query(self._schema, name, terms),
+                                  weight * self._boosts.get(name, 1.0))
+                for name in self._tuning.phrase_fields]
 
     def excluded(self, parsed: ParsedQuery) -> list[Query]:
         found = (self._anywhere(text, slop=0, boosted=False) for text in parsed.excluded)

@@ -25,26 +25,42 @@ Hits = list[tuple[float, tantivy.DocAddress]]
 
 
 def rescored(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.Query,
-             bonus: Sequence[tantivy.Query], window: int) -> tuple[int, Hits]:
-    """The total of ``query`` and its best ``window`` hits, each plus its ``bonus`` score, best first."""
+             bonus: Sequence[tantivy.Query], window: int,
+             recall: tantivy.Query | None = None) -> tuple[int, Hits]:
+    """The total of ``query`` and its best ``window`` hits, each plus its ``bonus`` score, best first.
+
+    ``recall`` (the exact phrase of a copied span) adds its own best ``window``
+    pages to the candidates: a page holding the span can rank far down on its
+    words alone.  Those are scored by ``query`` too, so every candidate has
+    the same score: ``query`` plus its bonus.
+    """
     first = searcher.search(query, window, count=True)
     total = int(first.count or 0)
     hits = [(float(score), address) for score, address in first.hits]
-    if len(hits) < 2 or not bonus:
+    extra_pages: list[tantivy.DocAddress] = []
+    if recall is not None and hits:
+        known = {(a.segment_ord, a.doc) for _, a in hits}
+        extra_pages = [a for _, a in searcher.search(recall, window, count=False).hits
+                       if (a.segment_ord, a.doc) not in known]
+    if len(hits) + len(extra_pages) < 2 or not bonus:
         return total, hits
-    ids = searcher.fast_field_values(f.UID, [address for _, address in hits])
+    ids = searcher.fast_field_values(f.UID, [address for _, address in hits] + extra_pages)
     # a union of one-document term queries: far faster than a term set query here
     candidates = Query.boolean_query(
         [(Occur.Should, Query.term_query(schema, f.UID, uid)) for uid in ids if uid is not None]
     )
-    bonus_query = Query.boolean_query([
-        (Occur.Must, Query.const_score_query(candidates, 0.0)),
-        *((Occur.Should, q) for q in bonus),
-    ])
+    scored = [(Occur.Should, q) for q in bonus]
+    if extra_pages:
+        scored.append((Occur.Should, query))
+    bonus_query = Query.boolean_query([(Occur.Must, Query.const_score_query(candidates, 0.0)), *scored])
     extra = {
         (address.segment_ord, address.doc): float(score)
-        for score, address in searcher.search(bonus_query, window, count=False).hits
+        for score, address in searcher.search(bonus_query, len(hits) + len(extra_pages), count=False).hits
     }
-    hits = [(score + extra.get((a.segment_ord, a.doc), 0.0), a) for score, a in hits]
+    if extra_pages:  # the scores include the query's own: they replace the first pass's
+        hits = [(extra.get((a.segment_ord, a.doc), score), a) for score, a in hits]
+        hits += [(extra.get((a.segment_ord, a.doc), 0.0), a) for a in extra_pages]
+    else:
+        hits = [(score + extra.get((a.segment_ord, a.doc), 0.0), a) for score, a in hits]
     hits.sort(key=lambda pair: -pair[0])
     return total, hits

@@ -27,13 +27,12 @@ from index.query import ParsedQuery, fold, normalize_site, parse
 from index.querybuild import QueryBuilder
 from index.rescoring import rescored
 from index.results import Hit, SearchResults
+from index.suggest import Suggester
 from index.synonyms import expand_query
 from index.tuning import SearchTuning
 
 MAX_LIMIT = 100
 MAX_PAGE = 1000
-#: a single word shorter than this only completes words (a title search on "p" would match everything)
-MIN_TITLE_PREFIX = 3
 #: documents read beyond the page, so that a near copy merged away still leaves it full
 NEAR_COPY_SPARE = 1
 Sort = Literal["relevance", "date"]
@@ -51,6 +50,7 @@ class Searcher:
         self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
         self._suggest_analyzer = analysis.suggest_analyzer()
         self._corrector = Corrector(analysis.french_analyzer(), self._suggest_analyzer)
+        self._suggester = Suggester(self._schema, self._suggest_analyzer, analysis.french_analyzer())
         self._expand = expand_query  # an attribute: tests give it other phrasings
         self._lock = threading.Lock()
         self._meta = self.path / "meta.json"
@@ -128,36 +128,11 @@ class Searcher:
                              corrected_query=corrected)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Completions for a search box: matching titles first, then frequent title words."""
-        text = prefix.strip()
-        if not text or limit <= 0:
+        """Completions for a search box: a few words of the titles, ranked by the pages they find."""
+        text = prefix.lstrip()
+        if not text.strip() or limit <= 0:
             return []
-        searcher = self.searcher()
-        tokens = [t.text for t in self._suggest_analyzer.pre_tokenize(text).tokens]
-        if not tokens:
-            return []
-        out: dict[str, None] = {}
-        if len(tokens) > 1 or len(tokens[0]) >= MIN_TITLE_PREFIX:
-            words = list(enumerate(tokens))
-            query = (tantivy.Query.phrase_prefix_query(self._schema, f.SUGGEST, words) if len(tokens) > 1
-                     else tantivy.Query.fuzzy_term_query(self._schema, f.SUGGEST, tokens[0], distance=0,
-                                                         prefix=True))
-            try:
-                for _, address in searcher.search(query, limit, count=False).hits:
-                    title = searcher.doc(address).get_first(f.TITLE)
-                    if title:
-                        out.setdefault(" ".join(title.split()), None)
-            except ValueError:  # e.g. a prefix expanding to too many terms: words only
-                pass
-        if len(out) < limit:
-            head = text[: len(text) - len(text.split()[-1])]
-            completions = searcher.terms_with_prefix(f.SUGGEST, tokens[-1], limit=200)
-            for term, _ in sorted(completions, key=lambda pair: -pair[1]):
-                if len(out) >= limit:
-                    break
-                if term != tokens[-1] or len(tokens) > 1:
-                    out.setdefault(f"{head}{term}", None)
-        return list(out)[:limit]
+        return self._suggester.suggest(self.searcher(), text, limit)
 
     def stats(self) -> dict[str, Any]:
         searcher = self.searcher()
@@ -226,7 +201,14 @@ class Searcher:
             result = searcher.search(query, limit, count=True, offset=offset)
             return int(result.count or 0), list(result.hits)
         window = max(self.tuning.rescore_window, offset + limit)
-        total, hits = rescored(searcher, self._schema, query, bonus, window)
+        recall = None
+        exact = self._builder.exact(parsed) if self.tuning.phrase_recall else []
+        if exact:
+            # the pages holding the words as a phrase, within what the query matches (filters too)
+            Q, Occur = tantivy.Query, tantivy.Occur
+            phrase = exact[0] if len(exact) == 1 else Q.boolean_query([(Occur.Should, q) for q in exact])
+            recall = Q.boolean_query([(Occur.Must, Q.const_score_query(query, 0.0)), (Occur.Must, phrase)])
+        total, hits = rescored(searcher, self._schema, query, bonus, window, recall)
         return total, hits[offset:offset + limit]
 
     def _stems(self, parsed: ParsedQuery, alternatives: list[str]) -> set[str]:
@@ -247,8 +229,15 @@ class Searcher:
                 terms = stems() if terms is None else terms
                 source = tantivy.Document()
                 source.add_text(f.BODY, snippets.excerpt(body, terms))
-            hit.snippet = snippets.render(generator.snippet_from_doc(source), partial(_summary, doc),
-                                          self.tuning.snippet_chars)
+            found = generator.snippet_from_doc(source)
+            if snippets.has_junk(found.fragment()):
+                # codes, dates or menu text in the best passage: the passage of the cleaned text
+                # (cleaning only then: it costs more than the snippet itself on a long page)
+                text = str(source.get_first(f.BODY) or "")
+                source = tantivy.Document()
+                source.add_text(f.BODY, snippets.clean(text))
+                found = generator.snippet_from_doc(source)
+            hit.snippet = snippets.render(found, partial(_summary, doc), self.tuning.snippet_chars)
 
     def _corrected(self, searcher: tantivy.Searcher, query: str,
                    parsed: ParsedQuery) -> tuple[ParsedQuery, str | None]:

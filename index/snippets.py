@@ -22,6 +22,34 @@ def _stem_pattern(stem: str) -> str:
     return "".join(f"[{c}{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in stem)
 
 
+#: what a reader never wants in a snippet: lists of reference codes ("Voir aussi N19806 F488 ..."),
+#: dates glued into the text ("Publié le 2019-05-02"), identifiers (hex digests, LEGIARTI000006901088)
+_CODE = r"(?:[A-Z]{1,3}\d{2,}(?:-\d+)*|[A-Z]{4,}\d{6,}|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}" \
+        r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+_JUNK = re.compile(
+    # "Voir aussi" and codes, or a run of three codes or more ("L1234-5, L1234-6" is a legal citation)
+    r"(?:\bVoir (?:aussi|également)\s*:?\s*" + _CODE + r"(?:[\s,;]+" + _CODE + r")*"
+    r"|(?<![\w-])" + _CODE + r"(?:[\s,;]+" + _CODE + r"){2,})(?![\w-])"
+    r"|(?<![\w-])(?:[A-Z]{4,}\d{6,}|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}"
+    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![\w-])"  # a lone identifier
+    r"|(?:\b(?:Publié|Mis à jour|Modifié|Vérifié|Date de publication)\s*(?:le|:)?\s*)?"
+    r"\d{4}-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?![\w-])"
+    r"|^\s*(?:Voir (?:aussi|également)|Accueil|Menu|Rechercher|Plan du site|Aller au contenu|Haut de page"
+    r"|Imprimer|Partager|Retour|Mentions légales|Accessibilité\s*:.*|Accepter|Refuser"
+    r"|Ce site utilise des cookies.*)\s*:?\s*$",  # navigation lines
+    re.MULTILINE,
+)
+
+
+def has_junk(text: str) -> bool:
+    return _JUNK.search(text) is not None
+
+
+def clean(text: str) -> str:
+    """``text`` without reference-code lists, ISO dates, identifiers and navigation lines."""
+    return _JUNK.sub(" ", text)
+
+
 def render(snippet: tantivy.Snippet, fallback: Callable[[], str], max_chars: int) -> str:
     """tantivy's best fragment with ``<mark>``; when the body has no match, the start of ``fallback()``.
 
@@ -30,7 +58,7 @@ def render(snippet: tantivy.Snippet, fallback: Callable[[], str], max_chars: int
     """
     ranges = sorted((r.start, r.end) for r in snippet.highlighted())
     if not ranges:
-        return _escape(shorten(fallback(), max_chars))
+        return _escape(shorten(clean(fallback()), max_chars))
     raw = snippet.fragment().encode("utf-8")
     parts: list[str] = []
     cursor = 0

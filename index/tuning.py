@@ -29,6 +29,15 @@ class SearchTuning:
     #: MRR@10 (0.853; tuning half 0.884 against 0.881, within noise) and costs 0.4 ms of p50 over
     #: 1M pages (5.3 -> 4.9 ms), the difference between missing and meeting the 5 ms target
     proximity_boost: float = 0.0
+    #: weight of the query's words found as an exact phrase (stop words' gaps kept) in ``phrase_fields``,
+    #: for every query of two words or more, among the best ``rescore_window`` results (0 disables)
+    phrase_boost: float = 0.0
+    #: the exact-phrase weight is ``phrase_boost`` times the phrase's words minus one
+    phrase_per_word: bool = False
+    #: the pages holding the exact phrase are candidates too, however their words alone rank them
+    phrase_recall: bool = False
+    #: fields the exact-phrase bonus looks at
+    phrase_fields: tuple[str, ...] = ("title", "body")
     #: how far apart (in words) the query's words may be for the proximity bonus
     proximity_slop: int = 3
     #: the proximity bonus also applies to each synonym alternative, weighted ``synonym_weight``

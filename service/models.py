@@ -49,6 +49,8 @@ class HitPublic(BaseModel):
     name: str | None
     score: float
     published: str | None = None
+    duplicates: list[str] = Field(default_factory=list,
+                                  description="other addresses of the same page, shown once")
 
 
 class SearchResultsPublic(BaseModel):
@@ -59,6 +61,8 @@ class SearchResultsPublic(BaseModel):
     limit: int
     results: list[HitPublic]
     facets: dict[str, dict[str, int]] = Field(description='{"category": {value: count}}')
+    corrected_query: str | None = Field(None, description="the query with its typos corrected, when the "
+                                        "results are for it (\"Résultats pour …\")")
 
 
 class SourceEntryPublic(BaseModel):

@@ -53,3 +53,24 @@ def test_searcher_marks_a_match_far_into_a_long_body(tmp_path: Path, classifier:
     hit = Searcher(tmp_path / "index").search("stationnement résidentiel").results[0]
     assert "&lt;cher&gt; &amp; <mark>stationnement</mark>" in hit.snippet
     assert "<cher>" not in hit.snippet
+
+
+def test_snippets_never_show_codes_dates_identifiers_or_menus(tmp_path: Path, classifier: Classifier) -> None:
+    body = ("Accueil\nPublié le 2019-05-02\nLa prime d'activité est versée chaque mois par la Caf.\n"
+            "Voir aussi N19806 N19978 F488 R1234\nRéférence 3f9a0c1b2d4e5f60a1b2 LEGIARTI000006901088\n"
+            "La prime d'activité2024-01-02 dépend des ressources.\nPlan du site")
+    path = tmp_path / "index"
+    with IndexWriter(path, classifier) as writer:
+        writer.add(PageDocument("https://www.service-public.fr/particuliers/vosdroits/F2882",
+                                "Prime d'activité", body))
+    for query in ("prime activité", "prime N19806", "publié prime", "accueil prime"):
+        snippet = Searcher(path).search(query).results[0].snippet
+        for junk in ("N19806", "F488", "2019-05-02", "2024-01-02", "3f9a0c1b", "LEGIARTI", "Plan du site"):
+            assert junk not in snippet, (query, snippet)
+        assert "<mark>" in snippet
+
+
+def test_clean_keeps_legal_citations_and_invoice_numbers() -> None:
+    text = "les articles L1234-5, L1234-6 du code ; facture n°2018-01-025"
+    assert snippets.clean(text) == text
+    assert not snippets.has_junk(text)
