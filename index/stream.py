@@ -88,14 +88,14 @@ class PageStream:
         return cls(connect(url), stream)
 
     def publish(self, doc: PageDocument) -> bytes:
-        return _guard(lambda: self.client.xadd(self.stream, encode_page(doc)))
+        return redis_guard(lambda: self.client.xadd(self.stream, encode_page(doc)))
 
     def publish_delete(self, url: str) -> bytes:
-        return _guard(lambda: self.client.xadd(self.stream, {"op": b"delete", "url": url.encode()}))
+        return redis_guard(lambda: self.client.xadd(self.stream, {"op": b"delete", "url": url.encode()}))
 
     def backlog(self) -> int:
         """Entries not yet committed to the index (read or not)."""
-        return int(_guard(lambda: self.client.xlen(self.stream)))
+        return int(redis_guard(lambda: self.client.xlen(self.stream)))
 
 
 @dataclass
@@ -126,7 +126,7 @@ class StreamConsumer:
         self.summary = ConsumeSummary()
         self._uncommitted: list[bytes] = []
         self._first_uncommitted = 0.0
-        _guard(self._create_group)
+        redis_guard(self._create_group)
 
     def _create_group(self) -> None:
         try:
@@ -152,7 +152,7 @@ class StreamConsumer:
     def step(self) -> int:
         """Read one batch (waiting up to a second), apply it, commit when due; entries handled."""
         block = None if self._uncommitted else BLOCK_MS  # something to commit: do not wait
-        reply = _guard(lambda: self.client.xreadgroup(
+        reply = redis_guard(lambda: self.client.xreadgroup(
             self.group, CONSUMER, {self.stream: ">"}, count=min(READ_COUNT, self.batch_size),
             block=block))
         entries = [entry for _, batch in reply or [] for entry in batch]
@@ -177,14 +177,14 @@ class StreamConsumer:
                 pipe.xdel(self.stream, *ids)
                 pipe.execute()
 
-        _guard(ack)  # on failure they stay pending: applied again later, which is harmless
+        redis_guard(ack)  # on failure they stay pending: applied again later, which is harmless
 
     def _reclaim(self) -> None:
         """Take back every entry a stopped consumer read but did not commit, and apply it."""
         start = "0-0"
         first_suspect = True
         while True:
-            reply = _guard(lambda start=start: self.client.xautoclaim(
+            reply = redis_guard(lambda start=start: self.client.xautoclaim(
                 self.stream, self.group, CONSUMER, min_idle_time=0, start_id=start, count=READ_COUNT))
             start, entries = reply[0], reply[1]
             self.summary.reclaimed += len(entries)
@@ -216,7 +216,7 @@ class StreamConsumer:
         if not entries:
             return {}
         ids = [e[0] for e in entries]
-        reply = _guard(lambda: self.client.xpending_range(
+        reply = redis_guard(lambda: self.client.xpending_range(
             self.stream, self.group, min=min(ids, key=_id_order), max=max(ids, key=_id_order),
             count=len(ids) + READ_COUNT, consumername=CONSUMER))
         return {_as_bytes(item["message_id"]): int(item["times_delivered"]) for item in reply}
@@ -244,7 +244,7 @@ class StreamConsumer:
     def _bury(self, entry_id: bytes, fields: dict[bytes, bytes], reason: str) -> None:
         self.summary.dead += 1
         dead: dict[Any, Any] = {**fields, b"reason": reason.encode(), b"id": entry_id}
-        _guard(lambda: self.client.xadd(f"{self.stream}:dead", dead))
+        redis_guard(lambda: self.client.xadd(f"{self.stream}:dead", dead))
 
 
 def _as_bytes(value: bytes | str) -> bytes:
@@ -263,12 +263,15 @@ def connect(url: str) -> redis.Redis:
                                       health_check_interval=30)
     except ValueError as exc:
         raise StreamError(f"invalid Redis URL {url!r}: {exc}") from None
-    _guard(client.ping, f"cannot reach Redis at {url}")
+    redis_guard(client.ping, f"cannot reach Redis at {url}")
     return client
 
 
-def _guard(call: Callable[[], Any], what: str = "Redis") -> Any:
+def redis_guard(call: Callable[[], Any], what: str = "Redis",
+                error: type[Exception] = StreamError) -> Any:
+    """``call()``, a Redis failure raised as ``error`` with one line naming ``what`` (also the
+    distributed crawl's: ``crawler/distributed/frontier.py``)."""
     try:
         return call()
     except redis.RedisError as exc:
-        raise StreamError(f"{what}: {exc}") from None
+        raise error(f"{what}: {exc}") from None

@@ -26,9 +26,9 @@ import time
 
 import orjson
 from pydantic import ValidationError
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
-from service.bodies import MAX_BODY_BYTES
+from service.bodies import MAX_BODY_BYTES, BodyTooLarge, read_capped
 from service.classify_wire import checked_urls
 from service.errors import Busy, validation_detail
 from service.heavy import RETRY_AFTER
@@ -41,10 +41,6 @@ logger = logging.getLogger("sdc.service")
 ROUTE = "/api/classify"
 _JSON = (b"content-type", b"application/json")
 _TOO_LARGE = orjson.dumps({"detail": f"request body larger than {MAX_BODY_BYTES} bytes"})
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 class ClassifyEndpoint:
@@ -77,14 +73,16 @@ class ClassifyEndpoint:
                    *(self._headers_cors if origin else self._headers)]
         if status == 503:
             headers.append((b"retry-after", str(RETRY_AFTER).encode()))
+        elif status == 413:  # the rest of the body is not read: the server closes after answering
+            headers.append((b"connection", b"close"))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         self.state.metrics.observe("POST", ROUTE, status, time.perf_counter() - started)
 
     async def _answer(self, scope: Scope, receive: Receive) -> tuple[int, bytes | None]:
         try:
-            raw = await _read_body(scope, receive)
-        except _BodyTooLarge:
+            raw = await read_capped(scope, receive)
+        except BodyTooLarge:
             return 413, _TOO_LARGE
         if raw is None:
             return 400, None
@@ -121,23 +119,3 @@ def classify_now(state: ServiceState, raw: bytes) -> tuple[int, bytes]:
     body, trusted = state.classify_renderer().render(urls)
     state.count_classified(len(urls), trusted)
     return 200, body
-
-
-async def _read_body(scope: Scope, receive: Receive, limit: int = MAX_BODY_BYTES) -> bytes | None:
-    """The whole body, None if the client disconnected; past ``limit`` :class:`_BodyTooLarge`."""
-    for name, value in scope["headers"]:
-        if name == b"content-length" and value.isdigit() and int(value) > limit:
-            raise _BodyTooLarge
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message: Message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _BodyTooLarge
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)

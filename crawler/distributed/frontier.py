@@ -31,6 +31,7 @@ from typing import Any
 import redis
 
 from crawler.distributed.errors import SharedCrawlError
+from index.stream import redis_guard
 
 PREFIX = "sdc:crawl:"
 HEARTBEAT_SECONDS = 5.0  # a worker silent this long is dead; it beats every second
@@ -305,7 +306,4 @@ def _item(key: str, host: str, payload: bytes) -> bytes:
 
 
 def _guard(call: Callable[[], Any], what: str = "Redis (shared crawl)") -> Any:
-    try:
-        return call()
-    except redis.RedisError as exc:
-        raise SharedCrawlError(f"{what}: {exc}") from None
+    return redis_guard(call, what, SharedCrawlError)
