@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     import_max_shrink: float = Field(0.02, ge=0, le=1, description=(
         "an import removing more than this share of an origin's hosts is refused"))
     registry_follow: str | None = Field(None, description=(
-        "follow the registry of a curator host: its base URL (http(s)://...) or redis://"))
+        "follow the registry of a curator host: its base URL (http(s)://...)"))
     registry_follow_token: str | None = Field(None, description="bearer token for the snapshot")
     log_queries: bool = Field(False, description="log query strings (off: privacy by default)")
     searxng_url: str | None = Field(None, description="SearXNG instance used as upstream engine")

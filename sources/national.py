@@ -53,7 +53,7 @@ internet-signalement.gouv.fr | etat | Pharos — Ministère de l'Intérieur
 securite-routiere.gouv.fr | etat | Sécurité routière — Ministère de l'Intérieur
 accueil-etrangers.gouv.fr | etat | Accueil des étrangers — Ministère de l'Intérieur
 france-visas.gouv.fr | etat | France-Visas — Ministère de l'Europe et des Affaires étrangères
-prefectures-regions.gouv.fr | prefecture | Préfectures de région
+prefectures-regions.gouv.fr | etat | Préfectures de région
 cybermalveillance.gouv.fr | etat | Cybermalveillance.gouv.fr (GIP ACYMA)
 derives-sectes.gouv.fr | etat | Miviludes — Mission de lutte contre les dérives sectaires
 drogues.gouv.fr | etat | MILDECA — Mission interministérielle de lutte contre les drogues
@@ -116,7 +116,7 @@ ameli.fr | sante | Assurance Maladie
 cnamts.fr | sante | Caisse nationale de l'Assurance Maladie (CNAM)
 cmu.fr | sante | Complémentaire santé solidaire — Assurance Maladie
 dmp.fr | sante | Dossier médical partagé — Assurance Maladie
-dmp.gouv.fr | sante | Dossier médical partagé — Assurance Maladie
+dmp.gouv.fr | etat | Dossier médical partagé — Assurance Maladie
 caf.fr | etat | Caisse d'allocations familiales
 urssaf.fr | etat | Urssaf
 msa.fr | etat | Mutualité sociale agricole (MSA)
@@ -129,7 +129,7 @@ mesdroitssociaux.gouv.fr | etat | Mes droits sociaux — Ministère des Solidari
 social-sante.gouv.fr | etat | Ministère de la Santé et des Solidarités
 solidarites-sante.gouv.fr | etat | Ministère des Solidarités et de la Santé
 solidarites.gouv.fr | etat | Ministère des Solidarités
-sante.gouv.fr | sante | Ministère de la Santé
+sante.gouv.fr | etat | Ministère de la Santé
 social.gouv.fr | etat | Ministère des Solidarités
 handicap.gouv.fr | etat | Handicap.gouv.fr — Secrétariat d'État chargé des Personnes handicapées
 monparcourshandicap.gouv.fr | etat | Mon parcours handicap — CNSA et Caisse des Dépôts
@@ -203,6 +203,7 @@ arcep.fr | etat | Arcep — Autorité de régulation des communications électro
 cnil.fr | etat | CNIL — Commission nationale de l'informatique et des libertés
 defense.gouv.fr | etat | Ministère des Armées
 onac-vg.fr | etat | ONaCVG — Office national des combattants et des victimes de guerre
+www.legiondhonneur.fr | etat | Grande Chancellerie de la Légion d'honneur
 legiondhonneur.fr | etat | Grande Chancellerie de la Légion d'honneur
 devenir-aviateur.fr | etat | Armée de l'air et de l'espace — recrutement
 pompiersparis.fr | etat | Brigade de sapeurs-pompiers de Paris

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from sources.store import ImportGuard, ImportReport, Row, Store
 #: the curated national table (built in) > the Annuaire > universities > Etalab > plain lists
 PRIORITY = {"annuaire": 5, "universities": 8, "etalab": 10}
 LIST_PRIORITY = 30
+#: Etalab's catch-all file for local bodies: the national table's category beats it
+GENERIC = Category.COLLECTIVITE.value
 _COMMIT = re.compile(r"/([0-9a-f]{40})(?:/|$)")
 
 
@@ -148,9 +150,16 @@ class Registry:
     # -- compiled view -----------------------------------------------------
 
     def _entries(self) -> Iterator[Entry]:
-        """One entry per host: name and category from the highest-precedence origin that gives
-        them (``autre-public`` yields to a more specific category further down), then, for a
-        host still unnamed or ``autre-public``, from its nearest listed parent (same body)."""
+        """One entry per host, named and categorised by precedence (module docstring).
+
+        Within a host's origins, the first name and the first category other than
+        ``autre-public`` win. Then a host under a national-table domain takes the
+        table's name and category unless it is filed as another kind of body (a school
+        under ``ac-rennes.fr`` stays a school; Etalab's catch-all ``collectivite`` is no
+        kind), and the Annuaire's office name on a
+        shared website (a PMI on ``www.paris.fr``) yields to the table; finally an
+        unnamed host takes the name of its nearest named parent of the same category.
+        """
         rules: dict[tuple[str, str | None], tuple[str, str]] = {}
         merged: dict[str, list[Any]] = {}
         autre = Category.AUTRE_PUBLIC.value
@@ -169,15 +178,18 @@ class Registry:
             if texts is None:
                 rule = f"{origin}:{list_}" if key[1] else origin
                 texts = rules[key] = (rule, f"listed by {rule}")
-            merged[host] = [host, category, name, texts]
+            merged[host] = [host, category, name, texts, origin]
         for slot in merged.values():
-            if slot[2] is None or slot[1] == autre:
-                parent = _named_parent(slot[0], merged)
+            if slot[4] == "national":
+                continue
+            table = _parent(slot[0], merged, lambda p: p[4] == "national")
+            if table is not None and (slot[1] in (autre, GENERIC, table[1]) or slot[4] == "annuaire"):
+                slot[1], slot[2] = table[1], table[2]
+            elif slot[2] is None:
+                parent = _parent(slot[0], merged, lambda p, c=slot[1]: bool(p[2]) and p[1] == c)
                 if parent is not None:
-                    slot[2] = slot[2] or parent[2]
-                    if slot[1] == autre:
-                        slot[1] = parent[1]
-        for host, category, name, (rule, reason) in merged.values():
+                    slot[2] = parent[2]
+        for host, category, name, (rule, reason), _origin in merged.values():
             yield Entry(host, Category(category), name, rule, reason)
 
     def classifier(self, *, builtin: bool = True) -> Classifier:
@@ -242,9 +254,10 @@ class Registry:
         }
 
 
-def _named_parent(host: str, merged: dict[str, list[Any]]) -> list[Any] | None:
-    """The nearest listed parent with a name, within the host's registrable domain's
-    listed ancestors (``lannuaire.service-public.fr`` -> ``service-public.fr``)."""
+def _parent(host: str, merged: dict[str, list[Any]],
+            wanted: Callable[[list[Any]], bool]) -> list[Any] | None:
+    """The nearest listed parent ``wanted`` accepts, never across a public suffix or a
+    hosting platform (another body's): ``lannuaire.service-public.fr`` -> ``service-public.fr``."""
     level = host
     while True:
         dot = level.find(".")
@@ -252,7 +265,7 @@ def _named_parent(host: str, merged: dict[str, list[Any]]) -> list[Any] | None:
             return None  # stop at the registrable level: ``fr`` names nothing
         level = level[dot + 1 :]
         slot = merged.get(level)
-        if slot is not None and slot[2]:
+        if slot is not None and wanted(slot):
             if level in SHARED_SUFFIXES or psl.is_public_suffix(level, psl.bundled_rules()):
-                return None  # never across a public suffix or a hosting platform: another body
+                return None
             return slot

@@ -39,11 +39,28 @@ def check(ctx: click.Context, urls: tuple[str, ...]) -> None:
 
     Keys: url, trusted, domain, category, name, rule, reason.
     """
-    classifier = load_classifier(settings_of(ctx))
+    from sources.compiled import cached_classifier
+
+    settings = settings_of(ctx)
+    with Registry(settings.registry_dir) as registry:  # compiled once per registry change
+        classifier = cached_classifier(registry, settings.data_dir / "cache")
     out = sys.stdout.buffer
     source = urls if urls else _lines(sys.stdin.buffer)
+    # every key but the URL depends on the verdict alone, and hosts under one entry share one
+    # verdict object: its JSON is written once (keyed by identity, the verdict kept alive)
+    tails: dict[int, tuple[object, bytes]] = {}
+    dumps = orjson.dumps
     for url in source:
-        out.write(orjson.dumps(classifier.classify(url).to_dict()) + b"\n")
+        classification = classifier.classify(url)
+        verdict = classification.verdict
+        cached = tails.get(id(verdict))
+        if cached is None:
+            fields = classification.to_dict()
+            del fields["url"]
+            if len(tails) >= 65_536:
+                tails.clear()
+            cached = tails[id(verdict)] = (verdict, dumps(fields)[1:])
+        out.write(b'{"url":' + dumps(classification.url) + b"," + cached[1] + b"\n")
     out.flush()
 
 

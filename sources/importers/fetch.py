@@ -7,8 +7,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
-import httpx
-
 from sources.errors import FetchError, FormatError
 
 #: a list bigger than this is not a list of hosts
@@ -25,6 +23,8 @@ def fetch_url(url: str, *, timeout: float = 60.0, missing_ok: bool = False) -> b
 
     The proxy of the environment (``https_proxy``, ``no_proxy``...) is followed: httpx ignores it
     once a transport is given, so the transport is given it."""
+    import httpx  # imported when a download happens: ``sdc check`` never pays for it
+
     host = urlsplit(url).hostname or ""
     proxy = None if proxy_bypass(host) else getproxies().get(urlsplit(url).scheme)
     transport = httpx.HTTPTransport(retries=3, proxy=proxy)

@@ -1,0 +1,167 @@
+"""The compiled registry cached on disk, so that ``sdc check`` starts at once.
+
+Compiling the full registry takes about a second and a half; a command that
+classifies one URL must not pay it. The compiled classifier's nodes are written
+once per registry generation (``SDC_DATA_DIR/cache/classifier-<generation>-<code>.sqlite3``,
+one row per node, its ``marshal``-ed plain tuple, written to a temporary file then
+renamed) and read back lazily: opening the file costs nothing, and a node is read
+(one primary-key look-up) and becomes a live object only when a walk first
+reaches it; a one-URL ``sdc check`` reads about five rows. The file is rebuilt when the registry changes (its
+generation) or the code that compiles it does (its files' sizes and times),
+and older files are removed.
+
+The lazily loaded classifier answers exactly like a freshly compiled one
+(``tests/sources/test_compiled.py`` compares them); it serves classification
+only (the extension's trust list walks every node and compiles afresh).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sqlite3
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sources.categories import Category
+from sources.classifier import Classifier, _Node
+from sources.verdicts import Entry, Verdict
+
+FORMAT = 1
+_CATEGORIES = {c.value: c for c in Category}
+_new_tuple = tuple.__new__
+
+
+def code_stamp() -> str:
+    """Changes when the code or data that decide a verdict change."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for name in ("classifier.py", "builtin.py", "national.py", "registry.py", "audit.py", "psl.py",
+                 "compiled.py", "hosts.py", "verdicts.py"):
+        stat = (here / name).stat()
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    try:
+        digest.update(metadata.version("publicsuffixlist").encode())
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        pass
+    return digest.hexdigest()[:12]
+
+
+def _entry(e: Entry | None) -> tuple[Any, ...] | None:
+    return None if e is None else (e.host, e.category.value if e.category else None, e.name, e.rule,
+                                   e.reason)
+
+
+def _verdict(v: Verdict | None) -> tuple[Any, ...] | None:
+    return None if v is None else (v.trusted, v.domain, v.category.value if v.category else None,
+                                   v.name, v.rule, v.reason, v.matched)
+
+
+def _rows(classifier: Classifier) -> Any:
+    for key, n in classifier._nodes.items():  # noqa: SLF001 - same package
+        yield key, marshal.dumps((
+            n.psl, _entry(n.entry), _entry(n.zone), _entry(n.allow), _entry(n.deny),
+            n.denied_platform | n.shared << 1 | n.suffix << 2 | n.unlisted_below << 3,
+            _verdict(n.fast)))
+
+
+def dump(classifier: Classifier, path: Path) -> None:
+    """Write ``classifier`` to ``path`` (a new SQLite file)."""
+    head = marshal.dumps((FORMAT, classifier._rules, classifier._has_denies,  # noqa: SLF001
+                          classifier.entry_count, classifier.generation))
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("CREATE TABLE head (data BLOB NOT NULL)")
+            db.execute("CREATE TABLE nodes (key TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
+            db.execute("INSERT INTO head VALUES (?)", (head,))
+            db.executemany("INSERT INTO nodes VALUES (?, ?)", _rows(classifier))
+    finally:
+        db.close()
+
+
+class _LazyNodes(dict[str, _Node]):
+    """The classifier's node table, each node read and built when a walk first asks for it."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        super().__init__()
+        self._select = db.execute
+        self._absent: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        node = dict.get(self, key)
+        if node is None:
+            if key in self._absent:
+                return default
+            row = self._select("SELECT data FROM nodes WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                self._absent.add(key)
+                return default
+            node = _build(marshal.loads(row[0]))  # noqa: S302 - our own file
+            self[key] = node
+        return node
+
+
+def _build(raw: tuple[Any, ...]) -> _Node:
+    node = _Node()
+    node.psl, entry, zone, allow, deny, flags, fast = raw
+    node.entry, node.zone, node.allow, node.deny = (
+        None if e is None else Entry(e[0], _CATEGORIES[e[1]] if e[1] else None, *e[2:])
+        for e in (entry, zone, allow, deny))
+    node.denied_platform, node.shared = bool(flags & 1), bool(flags & 2)
+    node.suffix, node.unlisted_below = bool(flags & 4), bool(flags & 8)
+    if fast is not None:
+        node.fast = _new_tuple(Verdict, (fast[0], fast[1], _CATEGORIES[fast[2]] if fast[2] else None,
+                                         *fast[3:]))
+    return node
+
+
+def load(path: Path) -> Classifier:
+    db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    try:
+        (head,) = db.execute("SELECT data FROM head").fetchone()
+        version, rules, has_denies, count, generation = marshal.loads(head)  # noqa: S302
+    except (sqlite3.Error, TypeError, ValueError, EOFError):
+        db.close()
+        raise ValueError(f"{path} is not a compiled registry") from None
+    if version != FORMAT:
+        db.close()
+        raise ValueError("compiled registry of another format")
+    loaded = Classifier.__new__(Classifier)
+    loaded._rules = rules  # noqa: SLF001
+    loaded._nodes = _LazyNodes(db)  # noqa: SLF001
+    loaded._has_denies = has_denies  # noqa: SLF001
+    loaded._cache = {}  # noqa: SLF001
+    loaded._generation = generation  # noqa: SLF001
+    loaded.entry_count = count
+    return loaded
+
+
+def cached_classifier(registry: Any, cache_dir: Path) -> Classifier:
+    """The registry's classifier from ``cache_dir``, compiled and written there when stale."""
+    name = f"classifier-{registry.generation()}-{code_stamp()}.sqlite3"
+    path = Path(cache_dir) / name
+    if path.is_file():
+        try:
+            return load(path)
+        except ValueError:
+            pass
+    fresh = registry.classifier()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        dump(fresh, tmp)
+        tmp.replace(path)
+        for old in path.parent.glob("classifier-*"):
+            if old != path and not old.name.endswith(".tmp"):
+                old.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):  # a read-only data folder: classify anyway, uncached
+        pass
+    return fresh
+
+
+__all__ = ["cached_classifier", "code_stamp", "dump", "load"]
