@@ -24,7 +24,6 @@ import orjson
 from index.documents import PageDocument
 from index.errors import InputFileError
 
-
 #: longest line read (a page's JSON); past it the line is reported invalid, never held whole
 MAX_LINE_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 1024 * 1024

@@ -56,7 +56,7 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     try:
         body = await read_capped(request.scope, request.receive, limit)
     except BodyTooLarge:
-        raise HTTPException(413, detail=f"request body larger than {limit} bytes") from None
+        raise too_large(limit) from None
     if body is None:
         raise ClientDisconnect
     return body

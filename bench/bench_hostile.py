@@ -1,0 +1,257 @@
+"""Normal traffic under attack: ``sdc serve --workers 2`` with one hostile request of each kind a second.
+
+Normal traffic: ``wrk`` (one thread, 32 connections) cycling over ``POST /api/classify``
+(50 URLs), ``GET /api/search`` and the search page ``/recherche``, each connection pausing
+between requests so that the offered rate is ``RATE`` requests a second (an open load
+that the service should carry; a closed loop without pauses would measure queueing).
+Meanwhile, every second, one request of each hostile kind of issue 14 (the 8 MB classify
+of 4,000-label hosts, a 50 MB body to a curator route without token, curator imports of
+``/dev/zero``, a search hitting a 50 MB page, half bodies and half headers left open, a
+forged Host header, HEAD, a non-integer rerank position, a 60 KB query string, a header
+flood, a JSON nesting bomb, a 200 MB body), a ``/healthz`` probe every 100 ms, and the
+workers' resident memory sampled every few seconds.
+
+Targets: no error on the normal requests, their p99 under 50 ms, ``/healthz`` p99 under
+100 ms, resident memory flat (last sample within 10 % or 20 MB of the first after warm-up).
+10 minutes (30 s with ``--quick``).  The machine is shared: the load average is printed.
+
+    python -m bench [--quick] hostile
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import orjson
+
+from bench.bench_load import RssSampler, _wrk
+from bench.bench_service import QUERIES, _classify_body, _free_port, _prepare, _start, _stop
+
+RATE = 200.0  # normal requests a second, offered
+CONNECTIONS = 32
+P99_BUDGET_MS = 50.0
+HEALTHZ_BUDGET_MS = 100.0
+TOKEN = "bench-curator-token"
+MB = 1024 * 1024
+LONG_HOST = ".".join(["a"] * 3990) + ".gouv.fr"
+
+
+def _lua(urls: list[str], delay_ms: float) -> str:
+    json_header = '{["Content-Type"] = "application/json"}'
+    classify = f'wrk.format("POST", "/api/classify", {json_header}, [==[{_classify_body(urls).decode()}]==])'
+    gets = [f'wrk.format("GET", "/api/search?q={quote(q)}")' for q in QUERIES]
+    gets += [f'wrk.format("GET", "/recherche?q={quote(q)}")' for q in QUERIES]
+    return "\n".join([
+        "local requests = {}", "local i = 0",
+        "init = function(args)", f"  requests = {{{classify}, " + ", ".join(gets) + "}", "end",
+        # one classify for every two GETs: the three kinds in turn
+        "request = function()", "  i = i % (#requests - 1) + 1",
+        "  if i % 3 == 1 then return requests[1] end", "  return requests[i + 1]", "end",
+        f"delay = function() return {delay_ms:.3f} end"]) + "\n"
+
+
+def _raw(base: str, data: bytes, read: bool = True) -> socket.socket | int:
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=10)
+    sock.sendall(data)
+    if not read:
+        return sock  # left open: the server's deadlines close it
+    try:
+        head = sock.recv(4096)
+        return int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/1.1 ") else 0
+    finally:
+        sock.close()
+
+
+def _stream(size: int) -> Iterator[bytes]:
+    block = b"x" * MB
+    for _ in range(size // MB):
+        yield block
+
+
+def hostile_kinds(base: str) -> dict[str, Callable[[], int]]:
+    """Each kind: one request; returns its status (0: the server closed the connection)."""
+    client = httpx.Client(base_url=base, timeout=60)
+    long_hosts = orjson.dumps({"urls": [f"https://{LONG_HOST}/{i}" for i in range(1000)]})
+    nesting = b'{"urls": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    auth = {"authorization": f"Bearer {TOKEN}"}
+    held: list[socket.socket] = []
+
+    def post(path: str, content: object, headers: dict[str, str] | None = None) -> int:
+        try:
+            return client.post(path, content=content,  # type: ignore[arg-type]
+                               headers={"content-type": "application/json", **(headers or {})}).status_code
+        except httpx.TransportError:
+            return 0
+
+    def stalled(data: bytes, count: int) -> int:
+        held.extend(_raw(base, data, read=False) for _ in range(count))  # type: ignore[misc]
+        while len(held) > 2000:  # ours to close once the server has (deadlines: 10 s, 30 s)
+            held.pop(0).close()
+        return 0
+
+    return {
+        "classify 1,000 URLs of 4,000-label hosts (8 MB)": lambda: post("/api/classify", long_hosts),
+        "curator route, 50 MB body, no token": lambda: post("/api/curator/allow", _stream(50 * MB)),
+        "curator import of /dev/zero": lambda: post("/api/curator/import", json.dumps(
+            {"kind": "list", "location": "/dev/zero", "category": "commune", "origin": "x"}), auth),
+        "search hitting a 50 MB page": lambda: client.get(
+            "/api/search", params={"q": "gigantesque allocations"}).status_code,
+        "5 half bodies left open": lambda: stalled(
+            b"POST /api/classify HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{", 5),
+        "20 half headers left open": lambda: stalled(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-a: ", 20),
+        "forged Host on /opensearch.xml": lambda: client.get(
+            "/opensearch.xml", headers={"host": "evil.example"}).status_code,
+        "HEAD /api/search": lambda: client.head("/api/search", params={"q": "carte"}).status_code,
+        "rerank position false": lambda: post("/api/rerank", json.dumps(
+            {"results": [{"url": "https://www.paris.fr/", "position": False}]})),
+        "60 KB query string": lambda: client.get("/api/search", params={"q": "a" * 60_000}).status_code,
+        "header flood (200 headers)": lambda: _raw(base, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(
+            b"X-%d: v\r\n" % i for i in range(200)) + b"\r\n"),  # type: ignore[return-value]
+        "JSON nesting bomb": lambda: post("/api/classify", nesting),
+        "200 MB body to /api/rerank": lambda: post("/api/rerank", _stream(200 * MB)),
+    }
+
+
+class Prober(threading.Thread):
+    """``/healthz`` every ``every`` seconds; latencies in milliseconds."""
+
+    def __init__(self, base: str, every: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.base, self.every = base, every
+        self.latencies: list[float] = []
+        self.failures = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=10) as client:
+            while not self.stopped.wait(self.every):
+                started = time.perf_counter()
+                try:
+                    ok = client.get("/healthz").status_code == 200
+                except httpx.TransportError:
+                    ok = False
+                self.latencies.append((time.perf_counter() - started) * 1000)
+                self.failures += not ok
+
+
+class Attacker(threading.Thread):
+    """Every second, one request of each kind (a kind still running from the last second is skipped)."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(daemon=True)
+        self.kinds = hostile_kinds(base)
+        self.statuses: dict[str, Counter[int]] = {k: Counter() for k in self.kinds}
+        self.skipped: Counter[str] = Counter()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        running: dict[str, concurrent.futures.Future[int]] = {}
+        with concurrent.futures.ThreadPoolExecutor(len(self.kinds)) as pool:
+            while not self.stopped.wait(1.0):
+                for name, attack in self.kinds.items():
+                    previous = running.get(name)
+                    if previous is not None and not previous.done():
+                        self.skipped[name] += 1
+                        continue
+                    if previous is not None:
+                        self._record(name, previous)
+                    running[name] = pool.submit(attack)
+            for name, future in running.items():
+                self._record(name, future)
+
+    def _record(self, name: str, future: concurrent.futures.Future[int]) -> None:
+        try:
+            self.statuses[name][future.result()] += 1
+        except Exception as exc:  # noqa: BLE001 - a client-side failure is a figure too
+            self.statuses[name][-1] += 1
+            print(f"  {name}: {type(exc).__name__}: {exc}", flush=True)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def _big_page(path: Path) -> Path:
+    sentence = "Les allocations familiales sont versées, page gigantesque de démonstration. "
+    body = sentence * (50 * MB // len(sentence))
+    path.write_text(json.dumps({"url": "https://www.service-public.fr/enorme", "title": "Page gigantesque",
+                                "body": body}, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    if not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk): skipped")
+        return
+    quick = "--quick" in (argv or [])
+    seconds = 30.0 if quick else 600.0
+    with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
+        env = {**os.environ, "SDC_DATA_DIR": tmp, "SDC_LOG_QUERIES": "false", "SDC_CURATOR_TOKEN": TOKEN}
+        env.pop("SDC_REDIS_URL", None)
+        urls = _prepare(Path(tmp), 2000 if quick else None, env)
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "sdc", "index", "add", str(_big_page(Path(tmp) / "big.jsonl"))],
+                       env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = _start([sys.executable, "-m", "sdc", "serve", "--port", str(port), "--workers", "2",
+                         "--no-access-log"], env, port, "/healthz")
+        try:
+            delay_ms = CONNECTIONS * 1000 / RATE
+            print(f"2 workers; normal: wrk 1 thread, {CONNECTIONS} connections, classify (50 URLs) / "
+                  f"/api/search / /recherche in turn, offered {RATE:.0f} req/s ({delay_ms:.0f} ms pause "
+                  f"per connection); {seconds:.0f} s; load average before: "
+                  + " ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
+            _wrk(base, _lua(urls, delay_ms), 3, CONNECTIONS)  # warm-up
+            sampler = RssSampler(server.pid, every=max(1.0, seconds / 60))
+            prober, attacker = Prober(base), Attacker(base)
+            first = sampler.rss_mb()
+            for thread in (sampler, prober, attacker):
+                thread.start()
+            run = _wrk(base, _lua(urls, delay_ms), seconds, CONNECTIONS)
+            for thread in (attacker, prober, sampler):
+                thread.stopped.set()
+            for thread in (attacker, prober, sampler):
+                thread.join()
+        finally:
+            _stop(server)
+    last = sampler.samples[-1] if sampler.samples else first
+    flat = last - first <= max(20.0, 0.10 * first)
+    health_p99 = _percentile(prober.latencies, 0.99)
+    print("hostile requests (status: count; 0 = closed by the server, -1 = client error; "
+          "skipped = still running from the second before):")
+    for name, statuses in attacker.statuses.items():
+        shown = ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items()))
+        print(f"  {name:<52} {shown}{f'; skipped {attacker.skipped[name]}' if attacker.skipped[name] else ''}")
+    server_errors = sum(n for st in attacker.statuses.values() for s, n in st.items() if s >= 500 and s != 503)
+    print(f"normal requests: {run.rate:,.0f} req/s, {run.requests:,} requests, p50 {run.p50_ms:.2f} ms, "
+          f"p99 {run.p99_ms:.2f} ms, {run.errors} errors (target: 0 errors, p99 < {P99_BUDGET_MS:.0f} ms)")
+    print(f"/healthz: {len(prober.latencies)} probes, p50 {_percentile(prober.latencies, 0.5):.1f} ms, "
+          f"p99 {health_p99:.1f} ms, max {max(prober.latencies, default=0):.1f} ms, {prober.failures} "
+          f"failures (target p99 < {HEALTHZ_BUDGET_MS:.0f} ms)")
+    print(f"workers' RSS {first:.0f} -> {last:.0f} MB (peak {max([first, *sampler.samples]):.0f}): "
+          f"{'flat' if flat else 'GROWING'}; hostile 5xx other than 503: {server_errors}")
+    ok = (run.errors == 0 and run.p99_ms < P99_BUDGET_MS and health_p99 < HEALTHZ_BUDGET_MS
+          and not prober.failures and flat and not server_errors)
+    print(f"{'PASS' if ok else 'FAIL'}; load average after: " + " ".join(f"{x:.1f}" for x in os.getloadavg()),
+          flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
