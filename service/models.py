@@ -10,10 +10,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sources.urls import MAX_URL_LENGTH  # one bound on any URL, the classifier's
+
 #: limits on what a client can ask (documented in the schema, enforced by validation)
 MAX_QUERY_LENGTH = 500
 MAX_URLS = 1000
-MAX_URL_LENGTH = 8192
 MAX_PAGE = 100
 MAX_LIMIT = 50
 
