@@ -24,6 +24,8 @@ POLL_SECONDS = 1.0
 #: how long `sdc run` waits for the first committed pages before serving anyway
 FIRST_PAGES_SECONDS = 180.0
 SAY_EVERY = 30.0
+#: seconds a stopped crawl has to finish its graceful stop before a second SIGINT forces it
+GRACEFUL_SECONDS = 5.0
 LOG_NAME = "first-crawl.log"
 
 
@@ -59,6 +61,7 @@ class FirstCrawl:
                                             stdin=subprocess.DEVNULL, start_new_session=True)
         self.pages = 0
         self._thread: threading.Thread | None = None
+        self._stopping = False  # stopped by `sdc run` (Ctrl-C): not finished, whatever its exit code
 
     def _status(self, mode: str) -> None:
         write_status(self.settings.data_dir, {"mode": mode, "pages": self.pages, "budget": self.budget,
@@ -94,11 +97,12 @@ class FirstCrawl:
     def finished(self) -> None:
         self.pages = indexed_pages(self.settings.index_dir)
         code = self.process.returncode
-        if code == 0:
+        if code == 0 and not self._stopping:
             self._status("web")
             self.say(f"first crawl finished: {self.pages} pages indexed; `sdc crawl` crawls every "
                      "site of the registry")
         else:  # stopped by Ctrl-C, or failed: the page says so; the next `sdc run` resumes it
+            self._status("crawling")
             self.say(f"first crawl stopped (exit {code}) at {self.pages} pages; "
                      f"`make run` resumes it; log {self.log}")
 
@@ -118,14 +122,23 @@ class FirstCrawl:
             self.finished()
         return code
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop the crawl as Ctrl-C does (it checkpoints), then for good if it lingers."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # Scrapy closes the spider and commits the index
+    def stop(self, graceful: float = GRACEFUL_SECONDS, timeout: float = 30.0) -> None:
+        """Stop the crawl as Ctrl-C does, then as a second Ctrl-C does if it is still fetching
+        (Scrapy's graceful stop goes on with the queued pages); for good if it lingers still.
+
+        A forced stop loses nothing: the crawl state and the frontier never say more than the
+        index has committed, so the next ``sdc run`` fetches again what was not committed."""
+        self._stopping = True
+        for wait in (graceful, timeout):
+            if self.process.poll() is not None:
+                break
+            self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout)
+                self.process.wait(wait)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                continue
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
         if self._thread is not None:
             self._thread.join(timeout)

@@ -175,12 +175,31 @@ def test_connected_clone_imports_the_lists_and_serves_while_it_crawls(
         tmp_path: Path, upstream: Farm) -> None:
     env = connected_env(tmp_path, upstream)
     data = tmp_path / "data"
-    records = [r for r in load_corpus(demo.PAGES, PAGES_PER_SITE * len(demo.SITES))]
-    process, base, _ = start_run(env, tmp_path / "run.log")
+    records = list(upstream.records)
+    process, base, _ = start_run(env, tmp_path / "first.log")
     try:
         served_at = httpx.get(f"{base}/api/stats").json()["documents"]
         while_crawling = httpx.get(f"{base}/").text
-        # the crawl goes on in the background; the pages say how far it is while it does
+    finally:
+        code = stop_run(process)  # Ctrl-C while the crawl goes on
+    log = (tmp_path / "first.log").read_text()
+    assert code == 0, log[-3000:]
+    assert "Traceback" not in log
+    # the lists came from the stand-in of raw.githubusercontent.com, through the proxy setting
+    fetched = {(r.host, r.path) for r in upstream.requests}
+    assert ("raw.githubusercontent.com", ETALAB.split(".com", 1)[1] + "/domains.csv") in fetched
+    assert "imported 5 Etalab hosts" in log and "imported 1 university domains" in log, log[-3000:]
+    assert "first pages in" in log and "DEMO" not in log
+    # served from the first pages, before the crawl's end, and the page said how far it was
+    assert 1 <= served_at < len(records), served_at
+    assert "Premier parcours en cours" in while_crawling and "pages indexées sur 1\u202f000" in while_crawling
+    assert "first crawl stopped" in log and (read_status(data) or {}).get("mode") == "crawling"
+    # stopped before its end: the next run has pages left to fetch
+    assert len(indexed_urls(data / "index")) < len(records) + len(demo.SITES)
+
+    # the next `make run` resumes the crawl and serves at once; the crawl ends in the background
+    process, base, _ = start_run(env, tmp_path / "second.log")
+    try:
         wait_for(lambda: (read_status(data) or {}).get("mode") == "web")
         stats = httpx.get(f"{base}/api/stats").json()
         record = records[0]
@@ -188,23 +207,16 @@ def test_connected_clone_imports_the_lists_and_serves_while_it_crawls(
         home = httpx.get(f"{base}/").text
     finally:
         code = stop_run(process)
-    log = (tmp_path / "run.log").read_text()
+    log = (tmp_path / "second.log").read_text()
     assert code == 0, log[-3000:]
-    assert "Traceback" not in log
-    # the lists came from the stand-in of raw.githubusercontent.com, through the proxy setting
-    fetched = {(r.host, r.path) for r in upstream.requests}
-    assert ("raw.githubusercontent.com", ETALAB.split(".com", 1)[1] + "/domains.csv") in fetched
-    assert "imported 5 Etalab hosts" in log and "imported 1 university domains" in log, log[-3000:]
-    assert "first pages in" in log and "first crawl finished" in log, log[-3000:]
-    assert "DEMO" not in log and not (data / "index.demo-building").exists()
-    # served from the first pages, before the crawl's end, and the page said how far it was
-    assert 1 <= served_at < len(records), served_at
-    assert "Premier parcours en cours" in while_crawling and "pages indexées sur 1\u202f000" in while_crawling
+    assert "registry already imported" in log and "resuming the first crawl" in log
+    assert "first crawl finished" in log and "Traceback" not in log
     # every page of the three sites and their home pages: the crawl, not the demo (500 pages)
     assert stats["documents"] == len(records) + len(demo.SITES), stats
     assert record["url"] in [hit["url"] for hit in found["results"]], found
     assert "Index de démonstration" not in home and "Premier parcours" not in home
-    assert {h for h, _ in fetched} >= set(demo.SITES)
+    assert {r.host for r in upstream.requests} >= set(demo.SITES)
+    assert not (data / "index.demo-building").exists()
 
 
 def test_the_demo_gives_way_once_the_machine_is_connected(
