@@ -143,3 +143,16 @@ def test_follow_endpoints_need_their_token(writable_data: Path, make_settings) -
         assert meta.status_code == 200 and meta.json()["generation"] >= 1
         got = client.get("/api/registry/snapshot", headers={"Authorization": "Bearer suivi"})
         assert got.status_code == 200 and got.content.startswith(b"SQLite format 3")
+
+
+def test_the_results_link_to_the_report_form(curator_client: TestClient) -> None:
+    page = curator_client.get("/recherche", params={"q": "prothèses"})
+    assert "Signaler une erreur" in page.text and "/signaler?url=https%3A//www.ameli.fr" in page.text
+    form = curator_client.get("/signaler", params={"url": "https://www.ameli.fr/prothese"})
+    assert form.status_code == 200 and 'name="expected"' in form.text
+    sent = curator_client.post("/signaler", data={"url": "https://www.ameli.fr/prothese",
+                                                  "expected": "untrusted", "comment": "test"})
+    assert sent.status_code == 200 and "signalement n°" in sent.text
+    listed = curator_client.get("/api/curator/reports", headers=AUTH).json()["reports"]
+    assert listed[0]["url"] == "https://www.ameli.fr/prothese" and listed[0]["expected"] == "untrusted"
+    assert curator_client.post("/signaler", data={"url": "x"}).status_code == 422
