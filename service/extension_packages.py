@@ -114,7 +114,8 @@ def crx3(archive: bytes, key: rsa.RSAPrivateKey) -> bytes:
     message = _SIGNATURE_CONTEXT + struct.pack("<I", len(signed_data)) + signed_data + archive
     signature = key.sign(message, padding.PKCS1v15(), hashes.SHA256())
     proof = _field(1, der) + _field(2, signature)  # AsymmetricKeyProof
-    header = _field(2, proof) + _field(10000, signed_data)  # CrxFileHeader.sha256_with_rsa, signed_header_data
+    # CrxFileHeader: sha256_with_rsa (2), signed_header_data (10000)
+    header = _field(2, proof) + _field(10000, signed_data)
     return b"Cr24" + struct.pack("<II", 3, len(header)) + header + archive
 
 
@@ -152,6 +153,10 @@ def read_release_info(folder: Path) -> dict[str, Any]:
 _lock = threading.Lock()
 
 
+def _names(version: str) -> tuple[str, str]:
+    return f"sources-de-confiance-chromium-{version}.crx", f"sources-de-confiance-firefox-{version}.xpi"
+
+
 def build_digest(folder: Path) -> str:
     """What the unpacked builds hold, the list and version aside: a rebuild of other code is a release."""
     digest = hashlib.sha256()
@@ -179,7 +184,7 @@ def release(folder: Path, trustlist: dict[str, Any]) -> Release:
         if state.get("base_version") != info["base_version"]:
             state = {"base_version": info["base_version"], "serial": 0, "sha256": None}
         version = f"{info['base_version']}.{state['serial']}"
-        names = (f"sources-de-confiance-chromium-{version}.crx", f"sources-de-confiance-firefox-{version}.xpi")
+        names = _names(version)
         built = build_digest(folder)
         if (state["sha256"] == trustlist["sha256"] and state.get("build") == built
                 and all((out / n).is_file() for n in names)):
@@ -188,7 +193,7 @@ def release(folder: Path, trustlist: dict[str, Any]) -> Release:
         if serial > 65535:  # each part of a Chromium version is at most 65535
             raise PackageError("release serial exhausted: raise the extension's package version")
         version = f"{info['base_version']}.{serial}"
-        names = (f"sources-de-confiance-chromium-{version}.crx", f"sources-de-confiance-firefox-{version}.xpi")
+        names = _names(version)
         key = load_key(Path(info["key"]))
         listing = json.dumps(trustlist, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         for browser, name in zip(("chromium", "firefox"), names, strict=True):

@@ -27,7 +27,7 @@ COMMANDS: dict[str, str] = {
     "crawl": "sdc.cli.crawling:crawl",
     "farm": "sdc.cli.crawling:farm",
     "serve": "sdc.cli.serving:serve",
-    "policies": "sdc.cli.serving:policies",
+    "policies": "sdc.cli.policies:policies",
     "extension": "sdc.cli.browser_extension:extension",
     "run": "sdc.cli.run:run",
     "annuaire": "sdc.cli.annuaire:annuaire",

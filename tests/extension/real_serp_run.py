@@ -20,10 +20,12 @@ from tests.extension import real_serps
 
 NONCE = "sdc-timing"
 CSP = f"script-src 'nonce-{NONCE}'"
-TIMING = (f'<script nonce="{NONCE}">(function(){{var d=document.documentElement,t={{dcl:null,first:null,last:null}};'
+TIMING = (f'<script nonce="{NONCE}">(function(){{var d=document.documentElement,'
+          't={dcl:null,first:null,last:null};'
           'function save(){d.setAttribute("data-test-timing",JSON.stringify(t))}'
           'document.addEventListener("DOMContentLoaded",function(){t.dcl=performance.now();save()});'
-          'new MutationObserver(function(){var n=performance.now();if(t.first===null)t.first=n;t.last=n;save()})'
+          'new MutationObserver(function(){var n=performance.now();'
+          'if(t.first===null)t.first=n;t.last=n;save()})'
           '.observe(d,{attributes:true,subtree:true,attributeFilter:["data-sdc-trusted"]});})();</script>')
 #: what the page holds once the extension is done: the resolved link of every marked result
 COLLECT_JS = """return {
@@ -139,7 +141,8 @@ class Report:
         return path
 
 
-def run_all(serps: list[real_serps.Serp], browser: str, visit: Callable[[real_serps.Serp], dict[str, Any]]) -> Report:
+def run_all(serps: list[real_serps.Serp], browser: str,
+            visit: Callable[[real_serps.Serp], dict[str, Any]]) -> Report:
     report = Report(browser)
     for serp in serps:
         report.add(serp, visit(serp))

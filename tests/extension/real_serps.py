@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-SERP_DIR = Path(os.environ.get("SDC_SERP_DIR", Path(__file__).resolve().parents[3] / "shared" / "data" / "serp"))
+SERP_DIR = Path(os.environ.get("SDC_SERP_DIR",
+                              Path(__file__).resolve().parents[3] / "shared" / "data" / "serp"))
 #: the seed of the split; changing it would mean tuning on pages that were held out
 SPLIT_SEED = "sdc-16"
 
@@ -51,7 +52,8 @@ def load() -> list[Serp]:
         files = sorted(files)
         random.Random(f"{SPLIT_SEED}-{engine}").shuffle(files)
         held.update(files[: (len(files) + 1) // 2])
-    return [Serp(row["file"], row["engine"], row["captured"], "https://" + row["engine_url"].split("://", 1)[1],
+    return [Serp(row["file"], row["engine"], row["captured"],
+                 "https://" + row["engine_url"].split("://", 1)[1],
                  tuple(row["organic_urls"]), row["file"] in held) for row in rows]
 
 

@@ -6,13 +6,11 @@ absent.  Each run writes its per-engine report (tuning and held-out halves, time
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import time
 import warnings
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
