@@ -80,7 +80,7 @@ def open_pack(folder: Path, package: str) -> tarfile.TarFile:
 def read_json(pack: tarfile.TarFile, member: str) -> Any:
     extracted = pack.extractfile(member)
     if extracted is None:
-        raise SystemExit(f"{member} missing from {pack.name}")
+        raise SystemExit(f"{member} missing from {pack.name!s}")
     return orjson.loads(extracted.read())
 
 
