@@ -256,9 +256,6 @@ class Classifier:
         domain = psl.walk_registrable(host, self._rules)
         return Verdict(trusted, domain, None, None, deny.rule, deny.reason, deny.host)
 
-    def is_trusted_host(self, host: str) -> bool:
-        return self.classify_host(host).trusted
-
     @property
     def generation(self) -> int:
         """The registry generation this classifier was compiled from (0: not from a registry)."""
@@ -282,9 +279,6 @@ class Classifier:
             verdict = _new_tuple(Verdict, (False, None, None, None, None, parsed.reason or "no host", None))
             return _new_tuple(Classification, (url, None, verdict))
         return _new_tuple(Classification, (url, parsed.host, self.classify_host(parsed.host)))
-
-    def classify_many(self, urls: Iterable[str]) -> list[Classification]:
-        return [self.classify(url) for url in urls]
 
     def registrable_domain(self, host: str) -> str | None:
         return psl.walk_registrable(host, self._rules)
