@@ -2,7 +2,7 @@
 // Assemble the unpacked extension for one browser:
 //   node scripts/build.js --browser chromium|firefox --out DIR [--version V]
 //                         [--service-url URL] [--trustlist FILE]
-//                         [--public-key BASE64-DER] [--gecko-id ID]
+//                         [--public-key BASE64-DER] [--gecko-id ID] [--self-hosted]
 // `sdc extension build` runs this for both browsers, then zips the folders.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     trustlist: { type: "string" },
     "public-key": { type: "string" },
     "gecko-id": { type: "string" },
+    "self-hosted": { type: "boolean" },
   },
 });
 if (!values.browser || !values.out) {
@@ -43,6 +44,7 @@ try {
   generated = manifest({
     browser: values.browser, version: values.version ?? pkg.version, engines, serviceOrigin,
     serviceUrl: serviceUrl || null, publicKey: values["public-key"] ?? null,
+    selfHosted: Boolean(values["self-hosted"]),
     ...(values["gecko-id"] ? { geckoId: values["gecko-id"] } : {}),
   });
 } catch (error) {

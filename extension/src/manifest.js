@@ -12,7 +12,7 @@ export const GECKO_ID = "sources-de-confiance@sdc.extension";
 /**
  * @param {{browser: string, version: string, engines: {matches: string[]}[], serviceOrigin?: string|null, geckoId?: string}} context
  */
-export function manifest({ browser, version, engines, serviceOrigin = null, geckoId = GECKO_ID, serviceUrl = null, publicKey = null }) {
+export function manifest({ browser, version, engines, serviceOrigin = null, geckoId = GECKO_ID, serviceUrl = null, publicKey = null, selfHosted = false }) {
   if (!BROWSERS.includes(browser)) throw new Error(`unknown browser ${browser} (known: ${BROWSERS.join(", ")})`);
   const matches = [...new Set(engines.flatMap((engine) => engine.matches))];
   // web-accessible resources take origins only (a path other than /* is refused)
@@ -33,7 +33,8 @@ export function manifest({ browser, version, engines, serviceOrigin = null, geck
     web_accessible_resources: [{ resources: ["content/*.js", "shared/*.js", "engines/*"], matches: origins }],
   };
   // a self-hosted deployment: the service publishes the packages and their update manifests
-  const updates = serviceUrl ? `${serviceUrl.replace(/\/+$/, "")}/extension/updates` : null;
+  // (AMO refuses update_url for listed add-ons: only self-hosted builds carry it)
+  const updates = selfHosted && serviceUrl ? `${serviceUrl.replace(/\/+$/, "")}/extension/updates` : null;
   if (browser === "firefox") {
     const gecko = { id: geckoId, strict_min_version: "128.0", data_collection_permissions: { required: ["none"] } };
     if (updates) gecko.update_url = `${updates}.json`;

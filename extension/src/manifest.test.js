@@ -28,10 +28,12 @@ test("an unknown browser is refused", () => {
 });
 
 test("a self-hosted deployment: the deployer's key, and update URLs on the service", () => {
-  const chromium = manifest({ browser: "chromium", version: "1.2.3.4", engines, serviceUrl: "https://sdc.example.fr/", publicKey: "MIIB" });
+  const chromium = manifest({ browser: "chromium", version: "1.2.3.4", engines, serviceUrl: "https://sdc.example.fr/", publicKey: "MIIB", selfHosted: true });
   assert.equal(chromium.key, "MIIB");
   assert.equal(chromium.update_url, "https://sdc.example.fr/extension/updates.xml");
-  const firefox = manifest({ browser: "firefox", version: "1.2.3.4", engines, serviceUrl: "https://sdc.example.fr" });
+  const firefox = manifest({ browser: "firefox", version: "1.2.3.4", engines, serviceUrl: "https://sdc.example.fr", selfHosted: true });
   assert.equal(firefox.browser_specific_settings.gecko.update_url, "https://sdc.example.fr/extension/updates.json");
   assert.equal(firefox.key, undefined);
+  const listed = manifest({ browser: "firefox", version: "1.2.3", engines, serviceUrl: "https://sdc.example.fr" });
+  assert.equal(listed.browser_specific_settings.gecko.update_url, undefined, "AMO refuses it");
 });

@@ -68,8 +68,8 @@ def assemble(browser: str, out: Path, version: str, service_url: str | None, tru
                "--out", str(target), "--version", version, "--trustlist", str(trustlist)]
     if service_url:
         command += ["--service-url", service_url]
-    if public_key and browser == "chromium":
-        command += ["--public-key", public_key]
+    if public_key:  # a signed, self-hosted build: update URLs on the service
+        command += ["--self-hosted"] + (["--public-key", public_key] if browser == "chromium" else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise click.UsageError(f"building the {browser} extension failed: {done.stderr.strip()}")

@@ -145,6 +145,11 @@ def test_popup_shows_the_counts_of_the_page(browser_setup: dict[str, Any]) -> No
         text = f"Qwant : {trusted} sources de confiance parmi les {total} résultats"
         popup.wait_for_function("t => document.getElementById('counts').textContent === t", arg=text,
                                 timeout=10_000)
+        # "Signaler une erreur" opens the service's report form in a tab
+        with setup["context"].expect_page() as opened:
+            popup.click("#report")
+        assert opened.value.url == f"https://{SERVICE_HOST}/signaler"
+        opened.value.close()
         popup.close()
     finally:
         page.close()
@@ -175,7 +180,9 @@ def test_list_updated_from_service_and_nothing_else_contacted(browser_setup: dic
         )
     finally:
         options.close()
-    service = [r for r in setup["server"].requests if r[1] == SERVICE_HOST and r[0] == "GET"]
+    # the report form opened from the popup is a page the user asked for, not a request of the extension
+    service = [r for r in setup["server"].requests
+               if r[1] == SERVICE_HOST and r[0] == "GET" and r[2] != "/signaler"]
     assert service == [("GET", SERVICE_HOST, "/extension/trustlist.json")]
     allowed = {url.split("/")[2] for url in ENGINES.values()} | {"www.google.com", SERVICE_HOST}
     contacted = {url.split("/")[2] for url in setup["requested"] if url.startswith(("http://", "https://"))}
