@@ -65,7 +65,8 @@ def test_bad_service_url_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest
     assert err.startswith("sdc: error:") and err.count("\n") == 1
 
 
-def test_keygen_then_a_signed_build_and_its_policies(node: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_keygen_then_a_signed_build_and_its_policies(node: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     import plistlib
 

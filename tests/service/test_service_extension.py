@@ -6,8 +6,8 @@ import json
 
 from fastapi.testclient import TestClient
 
-from service.settings import Settings
 from service.app import create_app
+from service.settings import Settings
 from sources import Registry
 
 
@@ -80,7 +80,8 @@ def _fake_build(folder, key_path) -> None:
     key = packages.load_key(key_path)
     for browser in ("chromium", "firefox"):
         (folder / browser / "data").mkdir(parents=True)
-        (folder / browser / "manifest.json").write_text(json.dumps({"manifest_version": 3, "version": "0.1.0"}))
+        manifest = {"manifest_version": 3, "version": "0.1.0"}
+        (folder / browser / "manifest.json").write_text(json.dumps(manifest))
         (folder / browser / "content.js").write_text("// code")
     (folder / "release.json").write_text(json.dumps({
         "key": str(key_path), "base_version": "0.1.0", "chromium_id": packages.extension_id(key),
