@@ -48,6 +48,7 @@ class ImportResult:
             "entries": r.total, "added": r.added, "removed": r.removed, "changed": r.changed,
             "unchanged": r.unchanged, "files": self.files, "missing": self.missing,
             "rejected": len(self.rejected), "dry_run": r.dry_run, "import": r.import_id,
+            "refused": r.refused,
         }
         if hosts:
             data["hosts"] = {"added": list(r.added_hosts), "removed": list(r.removed_hosts),

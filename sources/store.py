@@ -88,6 +88,8 @@ class ImportReport:
     before: int = 0
     dry_run: bool = False
     import_id: int | None = None
+    #: a dry run's verdict: why the real import would be refused (None: it would pass)
+    refused: str | None = None
 
     @property
     def total(self) -> int:
@@ -196,7 +198,12 @@ class Store:
                                   len(new) - len(added) - len(changed),
                                   tuple(sorted(r.host for r in added)), tuple(removed),
                                   tuple(sorted(r.host for r in changed)), len(old), guard.dry_run)
-            self._check_guard(db, origin, report, guard)
+            try:
+                self._check_guard(db, origin, report, guard)
+            except ImportRefusedError as exc:
+                if not guard.dry_run:
+                    raise
+                return replace(report, refused=str(exc))
             if guard.dry_run:
                 return report  # nothing written: the transaction commits empty
             db.executemany(

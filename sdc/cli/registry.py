@@ -89,6 +89,8 @@ def _report(result: Any, as_json: bool) -> None:
         f"{data['changed']} changed, {data['unchanged']} unchanged"
         + (" [dry run: nothing changed]" if result.report.dry_run else "")
     )
+    if data.get("refused"):
+        click.echo(f"  the import itself would be refused: {data['refused']}")
     if data["missing"]:
         click.echo(f"  missing files: {', '.join(data['missing'])}")
     for line in result.rejected[:20]:

@@ -100,3 +100,59 @@ def test_universities_nested_100000_deep_is_exit_2(tmp_path: Path) -> None:
     done = sdc(tmp_path, "sources", "import", "universities", str(deep))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_imports_that_cannot_hurt_from_the_command_line(tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "communes.txt").write_text("".join(f"commune{i}.fr\n" for i in range(100)), "utf-8")
+    (lists / "epci.txt").write_text("cc-exemple.fr\n", "utf-8")
+    assert sdc(tmp_path, "sources", "import", "etalab", str(lists)).returncode == 0
+    (lists / "epci.txt").unlink()
+    missing = sdc(tmp_path, "sources", "import", "etalab", str(lists))
+    assert missing.returncode == 2 and "epci.txt" in missing.stderr
+    (lists / "epci.txt").write_text("cc-exemple.fr\n", "utf-8")
+    (lists / "communes.txt").write_text("".join(f"commune{i}.fr\n" for i in range(90)), "utf-8")
+    shrink = sdc(tmp_path, "sources", "import", "etalab", str(lists))
+    assert shrink.returncode == 2 and "10 of 101" in shrink.stderr
+    assert len(shrink.stderr.strip().splitlines()) == 1
+    dry = sdc(tmp_path, "sources", "import", "etalab", str(lists), "--dry-run")
+    assert dry.returncode == 0 and "- commune95.fr" in dry.stdout and "nothing changed" in dry.stdout
+    assert json.loads(sdc(tmp_path, "check", "https://commune95.fr/").stdout)["trusted"]
+    done = sdc(tmp_path, "sources", "import", "etalab", str(lists), "--allow-shrink")
+    assert done.returncode == 0, done.stderr
+    assert not json.loads(sdc(tmp_path, "check", "https://commune95.fr/").stdout)["trusted"]
+    history = [json.loads(line) for line in
+               sdc(tmp_path, "sources", "history", "--hosts").stdout.splitlines()]
+    assert "commune95.fr" in history[0]["removed"] and history[0]["removed"] == sorted(history[0]["removed"])
+    log = [json.loads(line) for line in sdc(tmp_path, "sources", "log").stdout.splitlines()]
+    assert log[0]["action"] == "import" and log[0]["detail"]["allow_shrink"] is True
+
+
+def test_curators_get_a_token_once(tmp_path: Path) -> None:
+    added = sdc(tmp_path, "curators", "add", "alice")
+    assert added.returncode == 0 and added.stdout.startswith("sdc_")
+    token = added.stdout.strip()
+    assert token not in (tmp_path / "registry.sqlite3").read_bytes().decode("latin-1")
+    assert sdc(tmp_path, "curators", "add", "alice").returncode == 2
+    listed = sdc(tmp_path, "curators", "list")
+    assert "alice" in listed.stdout and token not in listed.stdout
+    assert sdc(tmp_path, "curators", "revoke", "alice").returncode == 0
+
+
+def test_audit_prints_platforms_with_evidence(tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    communes = ["gibles", "herleville", "ouerre", "bras", "chameyrat"]
+    (lists / "communes.txt").write_text("".join(f"{c}.fr\n" for c in communes), "utf-8")
+    (lists / "collectivites.txt").write_text(
+        "hebergeur-communes.fr\n" + "".join(f"{c}.hebergeur-communes.fr\n" for c in communes), "utf-8")
+    sdc(tmp_path, "sources", "import", "etalab", str(lists))
+    audit = sdc(tmp_path, "sources", "audit", "--json")
+    findings = {f["host"]: f for f in json.loads(audit.stdout)}
+    platform = findings["hebergeur-communes.fr"]
+    assert platform["kind"] == "platform" and platform["applied"] and "gibles" in platform["tenants"]
+    checked = [json.loads(x) for x in sdc(tmp_path, "check", "https://gibles.hebergeur-communes.fr/",
+                                           "https://inconnu.hebergeur-communes.fr/",
+                                           "https://hebergeur-communes.fr/").stdout.splitlines()]
+    assert [c["trusted"] for c in checked] == [True, False, False]
