@@ -17,6 +17,7 @@ the domain always overrides the detection.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -107,28 +108,53 @@ def detect_platforms(rows: Iterable[tuple[str, str]], rules: dict[str, int],
 
 
 def audit_registry(registry: Registry, min_tenants: int = 3) -> list[Finding]:
-    """Every finding of the registry as imported, for ``sdc sources audit``."""
+    """Every finding of the registry as imported, for ``sdc sources audit``.
+
+    Commercial or media domains need the communes' names, which the Annuaire gives
+    (``sdc annuaire import``): a ``.com``/``.net`` domain filed as a commune whose name
+    holds no commune's name (``linternaute.com``, ``afternic.com``) is printed. Without
+    the Annuaire that check is skipped (a ``note`` finding says so)."""
     rules = psl.bundled_rules()
-    rows = [(host, category) for host, category, *_ in registry.store.iter_entries()]
-    findings = detect_platforms(rows, rules, min_tenants)
+    entries = list(registry.store.iter_entries())
+    rows = [(host, category, name) for host, category, name, *_ in entries]
+    vouched = {host for host, _c, _n, origin, _l in entries if origin == "annuaire"}
+    findings = detect_platforms(((h, c) for h, c, _ in rows), rules, min_tenants)
     platforms = {f.host for f in findings}
+    communes = {_folded(name[len("Mairie - "):]) for _, _, name in rows
+                if name and name.startswith("Mairie - ")}
+    communes.discard("")
     seen: set[str] = set()
-    for host, category in rows:
+    for host, category, _name in rows:
         problem = dns_problem(host)
         if problem:
             findings.append(Finding("dns", host, f"{problem}; listed as {category}"))
+        if not communes or category not in SINGLE_BODY or host.count(".") > 2:
+            continue
         domain = psl.walk_registrable(host, rules)
-        if (domain and domain not in seen and domain not in platforms and host in (domain, f"www.{domain}")
-                and domain.rsplit(".", 1)[-1] in COMMERCIAL_TLDS and category in SINGLE_BODY
-                and not _looks_public(domain)):
+        if (domain and domain not in seen and domain not in platforms
+                and not {domain, f"www.{domain}"} & vouched  # an office's website per the Annuaire
+                and not under_any(domain, _KNOWN)  # platforms the built-in rules already handle
+                and domain.rsplit(".", 1)[-1] in COMMERCIAL_TLDS
+                and not _names_a_commune(_folded(domain.split(".", 1)[0]), communes)):
             seen.add(domain)
-            findings.append(Finding("commercial", domain,
-                                    f"a .{domain.rsplit('.', 1)[-1]} domain filed as {category} whose"
-                                    " name is no commune's: check it is the body's own site"))
+            findings.append(Finding("commercial", domain, (
+                f"a .{domain.rsplit('.', 1)[-1]} domain filed as {category} whose name holds no"
+                " commune's name (Annuaire): check it is a public body's own site")))
+    if not communes:
+        findings.append(Finding("note", "-", "commercial and media domains not checked: import the"
+                                " Annuaire first (sdc annuaire import) for the communes' names"))
     return findings
 
 
-def _looks_public(domain: str) -> bool:
-    label = domain.split(".", 1)[0]
-    return any(word in label for word in ("mairie", "ville", "commune", "agglo", "cc-", "communaute",
-                                          "departement", "region", "cg", "pref"))
+def _folded(text: str) -> str:
+    """``Saint-Étienne-d'Orthe`` -> ``stetiennedorthe``: names and domain labels compared."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = re.sub(r"\bsainte\b", "ste", re.sub(r"\bsaint\b", "st", re.sub(r"[-_']", " ", plain)))
+    return re.sub(r"[^a-z]", "", plain)
+
+
+def _names_a_commune(label: str, communes: set[str]) -> bool:
+    """True when a commune's name of 4 letters or more is part of the label."""
+    size = len(label)
+    return any(label[i:j] in communes for i in range(size) for j in range(i + 4, size + 1))
