@@ -44,6 +44,8 @@ class Settings(BaseSettings):
         "www.service-public.fr,www.legifrance.gouv.fr,travail-emploi.gouv.fr,www.impots.gouv.fr,"
         "www.collectivites-locales.gouv.fr,www.interieur.gouv.fr",
         description="national sites `sdc run` crawls first on a connected machine (hosts, commas)")
+    annuaire_url: str | None = Field(
+        None, description="the Annuaire `sdc run` imports on a connected machine (DILA's dump, URL or path)")
     redis_url: str | None = Field(None, description="Redis for the distributed crawl and shared stats")
     crawl_delay: float = Field(1.0, description="minimum seconds between two requests to one host")
     crawl_concurrency: int = Field(64, description="requests in flight across all hosts (one per host)")

@@ -9,7 +9,7 @@ second ``make run`` serves at once):
   sites on the real web), capped by ``SDC_RUN_MAX_PAGES``; the farm is our own loopback server, so
   that cap is its per-host budget too;
 * **connected** (no local copy): the registry from its upstreams (Etalab, the universities list,
-  the Annuaire at ``SDC_ANNUAIRE_URL`` when set), downloaded through ``SDC_CRAWL_PROXY`` when set;
+  the Annuaire at ``SDC_ANNUAIRE_URL`` when set (no default)), downloaded through ``SDC_CRAWL_PROXY`` when set;
   then a polite crawl of a few national sites (``SDC_RUN_SEEDS``, at most ``SDC_RUN_MAX_PAGES``
   pages) in the background, and the service as soon as its first pages are in;
 * **offline** (a download failed or was refused): the embedded demo (:mod:`sdc.demo`), 500 real
@@ -114,7 +114,7 @@ def ensure_annuaire(settings: Settings, start: RegistryStart) -> None:
     if "annuaire" not in COMMANDS or start == "offline":
         return
     local = settings.shared_dir / "annuaire" / "annuaire-2019.csv.gz"
-    location = str(local) if local.is_file() else getattr(settings, "annuaire_url", None)
+    location = str(local) if local.is_file() else settings.annuaire_url
     if not location:
         return
     from sources.annuaire import AnnuaireStore

@@ -245,6 +245,25 @@ def test_a_crawl_that_gets_nothing_falls_back_to_the_demo(tmp_path: Path) -> Non
     assert len(indexed_urls(tmp_path / "data" / "index")) == len(load_corpus(demo.PAGES))
 
 
+@pytest.mark.shared
+def test_a_connected_start_imports_the_annuaire_once(tmp_path: Path, shared_data: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from sdc.cli.run import ensure_annuaire
+    from service.settings import Settings
+    from sources.annuaire import AnnuaireStore
+
+    sample = shared_data / "annuaire" / "dila-local-sample.json"  # DILA's own format, one office
+    settings = Settings(data_dir=tmp_path / "data", shared_dir=tmp_path / "none", annuaire_url=str(sample))
+    ensure_annuaire(settings, "upstream")
+    with AnnuaireStore(settings.data_dir, readonly=True) as store:
+        assert store.count() == 1
+    ensure_annuaire(settings, "existing")  # already there: not imported again
+    # a failed import is one line, and the run goes on
+    ensure_annuaire(settings.model_copy(update={"annuaire_url": str(tmp_path / "gone.json"),
+                                                "data_dir": tmp_path / "other"}), "upstream")
+    assert "could not import the Annuaire" in capsys.readouterr().err
+
+
 def test_the_page_tells_how_far_the_first_crawl_is(tmp_path: Path) -> None:
     from service.startup import notice, write_status
 
