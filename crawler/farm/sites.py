@@ -5,7 +5,10 @@ the real pages of the corpus at their real paths, rendered as complete HTML page
 real sites have (header, navigation, breadcrumb, cookie banner, footer) around the content, and
 with ETag/Last-Modified validators answered by 304.  Each host has a home page, ``robots.txt``
 (one disallowed section, linked from every page so that obeying it is observable), a sitemap index
-at ``/sitemap.xml`` pointing to gzip and plain sitemaps.
+at ``/sitemap.xml`` pointing to gzip and plain sitemaps.  A host whose pages carry dates also
+serves its news, as French public sites do: an RSS 2.0 feed at ``/actualites/rss.xml`` (linked
+from every page's ``<head>``), an Atom feed at ``/actualites/atom.xml`` and a news sitemap at
+``/sitemap-news.xml``, newest first, with the dates of the pages (:mod:`crawler.farm.feeds`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 from html import escape
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+
+from crawler.farm.feeds import FEED_PATH, FEEDS, feed_reply
 
 SITEMAP_CHUNK = 500
 HOME_LINKS = 60
@@ -48,7 +53,8 @@ def html_reply(text: str, status: int = 200, charset: str = "utf-8", **headers: 
 
 def page_html(*, title: str, body: str, url: str, description: str = "", lang: str = "fr",
               links: list[tuple[str, str]] = (), breadcrumb: str = "", published: str = "",
-              site_name: str = "", charset: str = "utf-8", canonical: str | None = None) -> str:
+              site_name: str = "", charset: str = "utf-8", canonical: str | None = None,
+              feed: str | None = None) -> str:
     """A complete page as a public website would serve it, content inside ``<main>``."""
     paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in body.split("\n") if p.strip())
     crumbs = " &gt; ".join(escape(c.strip()) for c in breadcrumb.split(">") if c.strip())
@@ -61,6 +67,7 @@ def page_html(*, title: str, body: str, url: str, description: str = "", lang: s
 <meta name="description" content="{escape(description)}">
 <link rel="canonical" href="{escape(canonical or url)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+{_feed_link(feed)}
 </head><body>
 <div id="cookie-banner" class="cookie-consent"><p>Ce site utilise des cookies de mesure d'audience.
 <button>Accepter</button> <button>Refuser</button></p></div>
@@ -76,6 +83,12 @@ def page_html(*, title: str, body: str, url: str, description: str = "", lang: s
 <footer><p>Mentions légales - Accessibilité : partiellement conforme - Plan du site</p>
 <a href="/mentions-legales">Mentions légales</a></footer>
 </body></html>"""
+
+
+def _feed_link(feed: str | None) -> str:
+    if not feed:
+        return ""
+    return f'<link rel="alternate" type="application/rss+xml" title="Actualités" href="{escape(feed)}">'
 
 
 def http_date(day: date | datetime) -> str:
@@ -131,6 +144,7 @@ class CorpusSite:
         self.served, self.farm_hosts = served, farm_hosts
         self.gone: dict[str, int] = {}
         self._cache: dict[str, Reply] = {}
+        self._dated: list[dict[str, Any]] | None = None
         self.base = f"{scheme}://{host}"
 
     # -- changes (the incremental-crawl tests edit the web between two crawls) --
@@ -139,10 +153,12 @@ class CorpusSite:
         record = self.records[path]
         self.records[path] = {**record, **fields, "version": record.get("version", 0) + 1}
         self._cache.pop(path, None)
+        self._dated = None
 
     def remove(self, path: str, status: int = 404) -> None:
         self.records.pop(path, None)
         self._cache.pop(path, None)
+        self._dated = None
         self.gone[path] = status
 
     # -- serving --
@@ -163,6 +179,8 @@ class CorpusSite:
             return self._sitemap_index()
         if path.startswith("/sitemaps/"):
             return self._sitemap(path)
+        if path in FEEDS and self.dated():
+            return feed_reply(path, self.host, self.base, self.dated())
         if path in self.gone:
             return html_reply("<h1>Page supprimée</h1>", self.gone[path])
         return html_reply("<h1>Page introuvable</h1>", 404)
@@ -173,7 +191,8 @@ class CorpusSite:
         text = page_html(title=record["title"], body=record["body"], url=record["url"],
                          description=record.get("description", ""), lang=record.get("lang") or "fr",
                          links=links, breadcrumb=record.get("breadcrumb", ""),
-                         published=record.get("date", ""), site_name=self.host)
+                         published=record.get("date", ""), site_name=self.host,
+                         feed=FEED_PATH if self.dated() else None)
         day = date.fromisoformat(record["date"]) if record.get("date") else date(2020, 1, 1)
         digest = hashlib.sha1(f"{record['url']}:{record.get('version', 0)}".encode()).hexdigest()[:16]
         modified = datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -184,7 +203,15 @@ class CorpusSite:
     def _home(self) -> Reply:
         urls = [r["url"] for r in list(self.records.values())[:HOME_LINKS]]
         return html_reply(page_html(title=f"Accueil - {self.host}", body="Bienvenue.", url=self.base + "/",
-                                    links=[(u, u.rsplit("/", 1)[-1]) for u in urls], site_name=self.host))
+                                    links=[(u, u.rsplit("/", 1)[-1]) for u in urls], site_name=self.host,
+                                    feed=FEED_PATH if self.dated() else None))
+
+    def dated(self) -> list[dict[str, Any]]:
+        """The host's dated pages, newest first: what its feeds list."""
+        if self._dated is None:
+            self._dated = sorted((r for r in self.records.values() if r.get("date")),
+                                 key=lambda r: (r["date"], r["url"]), reverse=True)
+        return self._dated
 
     def _page_urls(self) -> list[str]:
         return [r["url"] for r in self.records.values()]

@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig
 from crawler.extract import decode_html, extract_page
+from crawler.feeds import FeedsMixin
 from crawler.frontier import Frontier
 from crawler.items import Gone, Page, Unchanged
 from crawler.state import CrawlState
@@ -42,7 +43,7 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"text/plain", b"")
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is read as this
 
 
-class AllowlistSpider(Spider):
+class AllowlistSpider(FeedsMixin, Spider):
     name = "allowlist"
 
     def __init__(self, config: CrawlConfig, crawl_state: CrawlState | None = None,
@@ -231,6 +232,7 @@ class AllowlistSpider(Spider):
             request = self.follow_url(link, depth)
             if request is not None:
                 yield request
+        yield from self.feed_requests(response)  # each host's news feeds, once (crawler/feeds.py)
 
     def not_a_page(self, response: Response) -> str | None:
         """Why a response is not an HTML page to index (binary, image, other type), or None."""
