@@ -48,6 +48,9 @@ class ConnectProxy:
             daemon_threads = True
             allow_reuse_address = True
 
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # a tunnel the browser or the server dropped (a page left early)
+
         self.server = Server(("127.0.0.1", 0), Handler)
         self.port: int = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

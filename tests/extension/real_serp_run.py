@@ -81,6 +81,8 @@ class Report:
     tallies: dict[str, dict[str, EngineTally]] = field(default_factory=dict)  # split -> engine -> tally
     bad: list[str] = field(default_factory=list)
     unbadged: list[str] = field(default_factory=list)
+    #: the first page of a fresh browser waits for the extension's start (install, list load)
+    cold_ms: float | None = None
 
     def add(self, serp: real_serps.Serp, seen: dict[str, Any]) -> None:
         split = "held_out" if serp.held_out else "tuning"
@@ -96,7 +98,11 @@ class Report:
             tally.zero_pages.append(serp.file)
         timing = seen.get("timing") or {}
         if timing.get("dcl") is not None and timing.get("last") is not None:
-            tally.mark_ms.append(round(timing["last"] - timing["dcl"], 1))
+            ms = round(timing["last"] - timing["dcl"], 1)
+            if self.cold_ms is None:
+                self.cold_ms = ms
+            else:
+                tally.mark_ms.append(ms)
         self.unbadged += [f"{serp.file}: {t['url']}" for t in seen.get("trusted", []) if t["badges"] != 1]
 
     def totals(self, split: str | None = None) -> dict[str, EngineTally]:
@@ -130,12 +136,19 @@ class Report:
         a = self.totals()
         total, organic = sum(t.recognised for t in a.values()), sum(t.organic for t in a.values())
         out.append(f"  all        {total}/{organic} = {100 * total / max(organic, 1):.1f} %")
+        every = sorted(ms for t in a.values() for ms in t.mark_ms)
+        if every:
+            over = sum(ms > 300 for ms in every)
+            out.append(f"  time to mark (DOM complete -> last result marked), warm pages: median "
+                       f"{every[len(every) // 2]} ms, p90 {every[int(len(every) * 0.9)]} ms, "
+                       f"max {every[-1]} ms, "
+                       f"{over} of {len(every)} over 300 ms; first page (cold start) {self.cold_ms} ms")
         return out
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"real-serps-{self.browser}.json"
-        doc = {"browser": self.browser, "summary": self.lines(),
+        doc = {"browser": self.browser, "summary": self.lines(), "cold_ms": self.cold_ms,
                "tallies": {s: {e: asdict(t) for e, t in es.items()} for s, es in self.tallies.items()}}
         path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
         return path

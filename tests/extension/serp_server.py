@@ -90,6 +90,8 @@ class SerpServer:
         hosts = {*pages, *(name.split("/")[0] for name in self.documents), service_host}
         cert, key = make_certificate(folder, sorted(hosts))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # a browser that drops a connection mid-answer (a page left early) is no error of ours
+        self.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)

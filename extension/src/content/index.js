@@ -99,9 +99,10 @@ class Annotator {
 }
 
 export async function main() {
-  const engine = engineFor(location.href, await loadEngines());
+  // both at once: the time to mark a page is counted from its DOM being complete
+  const [engines, settings] = await Promise.all([loadEngines(), ask(api, MSG.settings)]);
+  const engine = engineFor(location.href, engines);
   if (engine === null || !isResultsPage(location.href, engine)) return;
-  const settings = await ask(api, MSG.settings);
   if (!settings.engines[engine.id]) return;
   const annotator = new Annotator(document, engine, settings);
   api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
