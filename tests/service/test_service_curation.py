@@ -156,3 +156,23 @@ def test_the_results_link_to_the_report_form(curator_client: TestClient) -> None
     listed = curator_client.get("/api/curator/reports", headers=AUTH).json()["reports"]
     assert listed[0]["url"] == "https://www.ameli.fr/prothese" and listed[0]["expected"] == "untrusted"
     assert curator_client.post("/signaler", data={"url": "x"}).status_code == 422
+
+
+def test_a_follower_polls_verifies_and_applies(writable_data: Path, tmp_path: Path,
+                                               make_settings) -> None:  # type: ignore[no-untyped-def]
+    from service.registry_follow import Follower
+
+    follower_dir = tmp_path / "follower"
+    app = create_app(make_settings(writable_data, registry_follow_token="suivi"))
+    with TestClient(app, base_url="http://curator") as curator_host:
+        follower = Follower("http://curator", "suivi", follower_dir)
+        assert follower.once(curator_host)  # first poll: a new registry
+        assert not follower.once(curator_host)  # same generation: nothing to do
+        with Registry(writable_data) as registry:
+            registry.deny("www.lyon.fr", reason="on the curator host")
+        assert follower.once(curator_host)
+        with Registry(follower_dir) as registry:
+            assert not registry.classifier().classify("https://www.lyon.fr/").trusted
+        wrong = Follower("http://curator", "faux", follower_dir)
+        with pytest.raises(Exception, match="401"):
+            wrong.once(curator_host)
