@@ -39,7 +39,10 @@ def open_bytes(path: Path) -> IO[bytes]:
     """Open ``path`` for reading, gunzipping it when it starts with the gzip magic."""
     try:
         raw = open(path, "rb")  # noqa: SIM115 - handed to the caller
-        return gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
+        if raw.peek(2)[:2] != b"\x1f\x8b":
+            return raw
+        raw.close()  # a GzipFile does not close a file object it is given: let it open its own
+        return gzip.open(path, "rb")
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 

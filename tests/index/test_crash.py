@@ -47,6 +47,7 @@ def test_kill_during_indexing_keeps_committed_documents(tmp_path: Path) -> None:
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
+        child.stdout.close()
     assert child.returncode == -signal.SIGKILL
     searcher = Searcher(path)
     count = searcher.count()
