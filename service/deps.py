@@ -55,6 +55,20 @@ async def require_curator(
 
 CuratorDep = Depends(require_curator)
 
+
+def public_base(request: Request, configured: str | None) -> str:
+    """The service's absolute base URL, one rule for every absolute link (OpenSearch, update
+    manifests): ``SDC_PUBLIC_BASE_URL``, else the address the server listens on; never the
+    request's ``Host`` header, which any client can set (a browser would install a provider,
+    or an update, pointing at ``evil.example``)."""
+    if configured:
+        return configured.rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    scheme = request.scope.get("scheme", "http")
+    shown = f"[{host}]" if ":" in str(host) else str(host)
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{shown}" + ("" if port in (None, default) else f":{port}")
+
 # query parameters shared by the API and the page
 SearchQuery = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=r"\S",
                                    description="the search: words, \"phrases\", -exclusions, site:")]

@@ -18,7 +18,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from service import extension_packages as packages
-from service.deps import SettingsDep, StateDep
+from service.deps import SettingsDep, StateDep, public_base
 from sources.classifier import Classifier
 from sources.trustlist import build_trustlist
 
@@ -75,7 +75,7 @@ async def _release(request: Request, state: StateDep, settings: SettingsDep) -> 
         current = await asyncio.to_thread(packages.release, settings.data_dir / "extension", cache.document)
     except packages.PackageError as exc:
         raise HTTPException(404, detail=f"no extension package: {exc}") from None
-    base = settings.public_base_url or str(request.base_url)
+    base = public_base(request, settings.public_base_url)  # never the Host header
     return current, base
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from service.deps import SettingsDep, StateDep
+from service.deps import SettingsDep, StateDep, public_base
 from service.errors import Busy, IndexUnavailable
 from service.responses import json_response
 
@@ -26,25 +26,12 @@ SUGGESTIONS_SCHEMA = {
 }
 
 
-def base_url(request: Request, configured: str | None) -> str:
-    """``SDC_PUBLIC_BASE_URL``, else the address the server listens on: never the request's
-    ``Host`` header, which any client can set (an agent's browser would install a provider
-    pointing at ``evil.example``)."""
-    if configured:
-        return configured.rstrip("/")
-    host, port = request.scope.get("server") or ("127.0.0.1", 80)
-    scheme = request.scope.get("scheme", "http")
-    shown = f"[{host}]" if ":" in str(host) else str(host)
-    default = {"http": 80, "https": 443}.get(scheme)
-    return f"{scheme}://{shown}" + ("" if port in (None, default) else f":{port}")
-
-
 @router.get("/opensearch.xml", response_class=Response,
             responses={200: {"content": {"application/opensearchdescription+xml": {}}}})
 async def opensearch(request: Request, settings: SettingsDep) -> Response:
     """OpenSearch 1.1 description (search and suggestion URL templates, icon, self link)."""
     render = request.app.state.templates.get_template("opensearch.xml").render
-    body = render(base=base_url(request, settings.public_base_url))
+    body = render(base=public_base(request, settings.public_base_url))
     # without a public URL the listening address is a guess for local use: not for shared caches
     cache = "public, max-age=86400" if settings.public_base_url else "private, max-age=3600"
     return Response(body, media_type="application/opensearchdescription+xml; charset=utf-8",

@@ -291,9 +291,11 @@ def test_the_fast_and_slow_url_paths_agree(client: httpx.Client) -> None:
     assert (first["trusted"], first["reason"]) == (second["trusted"], second["reason"])
 
 
-def test_a_forged_host_header_never_reaches_the_opensearch_description(client: httpx.Client) -> None:
+def test_a_forged_host_header_never_reaches_an_absolute_url(client: httpx.Client) -> None:
     body = client.get("/opensearch.xml", headers={"Host": "evil.example"}).text
     assert "evil.example" not in body and "127.0.0.1" in body
+    for path in ("/extension/updates.xml", "/extension/updates.json", "/recherche?q=carte", "/"):
+        assert b"evil.example" not in client.get(path, headers={"Host": "evil.example"}).content
 
 
 def test_head_answers_on_every_get_route(client: httpx.Client) -> None:
