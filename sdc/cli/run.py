@@ -9,7 +9,8 @@ second ``make run`` serves at once):
   sites on the real web), capped by ``SDC_RUN_MAX_PAGES``; the farm is our own loopback server, so
   that cap is its per-host budget too;
 * **connected** (no local copy): the registry from its upstreams (Etalab, the universities list,
-  the Annuaire at ``SDC_ANNUAIRE_URL`` when set (no default)), downloaded through ``SDC_CRAWL_PROXY`` when set;
+  the Annuaire at ``SDC_ANNUAIRE_URL``, which has no default), downloaded through
+  ``SDC_CRAWL_PROXY`` when set;
   then a polite crawl of a few national sites (``SDC_RUN_SEEDS``, at most ``SDC_RUN_MAX_PAGES``
   pages) in the background, and the service as soon as its first pages are in;
 * **offline** (a download failed or was refused): the embedded demo (:mod:`sdc.demo`), 500 real
@@ -88,22 +89,25 @@ def ensure_registry(settings: Settings) -> RegistryStart:
             return "builtin"
         else:
             locations, start = (settings.etalab_url, settings.universities_url), "upstream"
-        try:
-            with _downloads_through(settings.crawl_proxy):
+        with _downloads_through(settings.crawl_proxy):
+            try:
                 _say(f"importing the Etalab lists from {locations[0]}")
                 report = registry.import_etalab(
                     locations[0], progress=lambda name, n: _say(f"  {name}: {n} hosts")).to_dict()
                 _say(f"imported {report['entries']} Etalab hosts from {locations[0]}")
-                if locations[1]:
+            except SourcesError as exc:
+                if start == "upstream":
+                    _say(f"could not download the lists ({exc}): offline start, with the embedded demo")
+                    return "offline"
+                _say(f"could not import the lists ({exc}): built-in rules only")
+                return "builtin"
+            if locations[1]:  # the Etalab lists are in: without this one the start goes on
+                try:
                     _say(f"importing the universities list from {locations[1]}")
                     report = registry.import_universities(locations[1]).to_dict()
                     _say(f"imported {report['entries']} university domains from {locations[1]}")
-        except SourcesError as exc:
-            if start == "upstream":
-                _say(f"could not download the lists ({exc}): offline start, with the embedded demo")
-                return "offline"
-            _say(f"could not import the lists ({exc}): built-in rules only")
-            return "builtin"
+                except SourcesError as exc:
+                    _say(f"could not import the universities list ({exc}): going on without it")
     return start
 
 

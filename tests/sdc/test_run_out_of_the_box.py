@@ -239,8 +239,11 @@ def test_the_demo_gives_way_once_the_machine_is_connected(
 
 def test_a_crawl_that_gets_nothing_falls_back_to_the_demo(tmp_path: Path) -> None:
     with upstream_hosts(sites=False) as farm:  # the lists download, the sites do not answer
-        output = run_no_serve(connected_env(tmp_path, farm))
+        env = {**connected_env(tmp_path, farm), "SDC_UNIVERSITIES_URL": UNIVERSITIES + ".moved"}
+        output = run_no_serve(env)
     assert "imported 5 Etalab hosts" in output
+    # a list that is not found any more is one line; the start goes on with the others
+    assert "could not import the universities list (GET http://raw.githubusercontent.com/" in output
     assert "the first crawl got no page" in output and "started from the embedded DEMO index" in output
     assert len(indexed_urls(tmp_path / "data" / "index")) == len(load_corpus(demo.PAGES))
 
