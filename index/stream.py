@@ -28,10 +28,11 @@ more than ``MAX_DELIVERIES`` times goes to the dead-letter stream unapplied.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import redis
@@ -87,11 +88,15 @@ class PageStream:
     def from_url(cls, url: str, stream: str = DEFAULT_STREAM) -> PageStream:
         return cls(connect(url), stream)
 
+    # redis-py types a stream entry's fields as an invariant dict of a wide union: a plain
+    # dict[str, bytes] is refused by mypy, accepted by redis
     def publish(self, doc: PageDocument) -> bytes:
-        return redis_guard(lambda: self.client.xadd(self.stream, encode_page(doc)))
+        fields: Any = encode_page(doc)
+        return cast(bytes, redis_guard(lambda: self.client.xadd(self.stream, fields)))
 
     def publish_delete(self, url: str) -> bytes:
-        return redis_guard(lambda: self.client.xadd(self.stream, {"op": b"delete", "url": url.encode()}))
+        fields: Any = {"op": b"delete", "url": url.encode()}
+        return cast(bytes, redis_guard(lambda: self.client.xadd(self.stream, fields)))
 
     def backlog(self) -> int:
         """Entries not yet committed to the index (read or not)."""
@@ -184,8 +189,9 @@ class StreamConsumer:
         start = "0-0"
         first_suspect = True
         while True:
-            reply = redis_guard(lambda start=start: self.client.xautoclaim(
-                self.stream, self.group, CONSUMER, min_idle_time=0, start_id=start, count=READ_COUNT))
+            reply = redis_guard(functools.partial(
+                self.client.xautoclaim, self.stream, self.group, CONSUMER, min_idle_time=0, start_id=start,
+                count=READ_COUNT))
             start, entries = reply[0], reply[1]
             self.summary.reclaimed += len(entries)
             entries = [e for e in entries if e[1] is not None]  # None: deleted meanwhile

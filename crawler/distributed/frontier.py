@@ -201,8 +201,10 @@ class SharedFrontier:
     def reset(self) -> None:
         """Forget the shared crawl (refused while a worker is alive)."""
         p = self.prefix
-        alive = [w for w in _guard(lambda: self.client.smembers(f"{p}workers"))
-                 if _guard(lambda w=w: self.client.exists(f"{p}hb:{w.decode()}"))]
+        def beating(worker: bytes) -> bool:
+            return bool(_guard(lambda: self.client.exists(f"{p}hb:{worker.decode()}")))
+
+        alive = [w for w in _guard(lambda: self.client.smembers(f"{p}workers")) if beating(w)]
         if alive:
             raise SharedCrawlError(f"{len(alive)} crawl worker(s) still running: stop them first")
         keys = list(_guard(lambda: list(self.client.scan_iter(match=f"{p}*", count=1000))))
@@ -213,8 +215,8 @@ class SharedFrontier:
 
     def enqueue(self, key: str, host: str, payload: bytes, fingerprint: str, *, front: bool,
              dont_filter: bool) -> bool:
-        args = [self.prefix, key, host, _item(key, host, payload), "1" if front else "0",
-                "1" if dont_filter else "0", fingerprint]
+        args: list[str | bytes] = [self.prefix, key, host, _item(key, host, payload), "1" if front else "0",
+                                   "1" if dont_filter else "0", fingerprint]
         return bool(_guard(lambda: self._push(args=args)))
 
     def dequeue(self) -> tuple[str, str, bytes] | None:
@@ -270,7 +272,8 @@ class SharedFrontier:
         """Atomically drop ``key``'s in-flight entry and queue its request again at the end of its
         host's queue: True; or, after :data:`MAX_PUBLISH_FAILURES`, set it aside: False."""
         host, payload = self._unpublished[key]
-        args = [self.prefix, self.worker, key, host, _item(key, host, payload), MAX_PUBLISH_FAILURES]
+        args: list[str | bytes | int] = [self.prefix, self.worker, key, host, _item(key, host, payload),
+                                         MAX_PUBLISH_FAILURES]
         requeued = bool(_guard(lambda: self._requeue(args=args)))
         del self._unpublished[key]
         return requeued

@@ -53,7 +53,7 @@ class RetryAfterMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status not in STATUSES:
             return response
-        wait = retry_after_seconds(response.headers.get(b"Retry-After", b"").decode("latin-1"))
+        wait = retry_after_seconds((response.headers.get(b"Retry-After") or b"").decode("latin-1"))
         if wait:
             self._pause(request, min(wait, self.max_wait))
         return response
@@ -69,4 +69,5 @@ class RetryAfterMiddleware:
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value("retry_after/paused")
-        stats.inc_value("retry_after/seconds", seconds)
+        # the stats add any number; Scrapy's annotation says int
+        stats.inc_value("retry_after/seconds", seconds)  # type: ignore[arg-type]

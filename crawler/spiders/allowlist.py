@@ -96,9 +96,9 @@ class AllowlistSpider(FeedsMixin, Spider):
             # known pages are asked again, so that the ones no longer linked are found gone
             # the scope's own rule (subdomains included), not an exact-host filter
             for url in self.crawl_state.known_urls(self.scope.allows):
-                request = self.follow_url(url, depth=1)
-                if request is not None:
-                    yield request
+                known = self.follow_url(url, depth=1)
+                if known is not None:
+                    yield known
 
     def _resumed_requests(self, frontier: Frontier) -> Iterator[Request]:
         """The stopped crawl's URLs fill the seen-set and budgets; those not done are asked again."""
@@ -251,7 +251,8 @@ class AllowlistSpider(FeedsMixin, Spider):
         if request is not None:
             redirects = request.meta.get("redirect_urls")
             self._finished(redirects[0] if redirects else request.url)
-        self.crawler.stats.inc_value(f"crawler/errors/{failure.type.__name__}")
+        kind = failure.type.__name__ if failure.type is not None else "unknown"
+        self.crawler.stats.inc_value(f"crawler/errors/{kind}")
 
     def _finished(self, url: str) -> None:
         self.pending[host_of(url) or ""] -= 1

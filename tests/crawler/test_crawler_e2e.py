@@ -69,7 +69,10 @@ def test_robots_txt_obeyed(crawled: Any) -> None:
     served = sorted((r for r in requests if r.host == "prive.ferme-sdc.fr" and r.path != "/robots.txt"),
                     key=lambda r: r.start)
     assert len(served) >= 3 and run.stats["crawler/robots_crawl_delay"] == 1
-    assert all(b.start - a.start >= 0.45 for a, b in zip(served, served[1:], strict=False))  # Crawl-delay
+    # Crawl-delay 0.5: the requests leave 0.5 s apart; on a loaded machine one may reach the farm
+    # late and the next on time, which shortens one gap but never the whole span
+    gaps = [b.start - a.start for a, b in zip(served, served[1:], strict=False)]
+    assert min(gaps) >= 0.25 and served[-1].start - served[0].start >= 0.5 * len(gaps) - 0.1, gaps
 
 
 def test_one_request_at_a_time_per_host(crawled: Any) -> None:
