@@ -60,6 +60,9 @@ export class Classifier {
 
   /** Classify an ASCII lowercase host without a trailing dot. */
   classifyHost(host) {
+    // a host DNS cannot hold is refused before any walk (sources/hosts.py dns_problem)
+    const problem = dnsProblem(host);
+    if (problem !== null) return verdict(false, null, null, null, null, problem);
     let level = host;
     let child = null;
     let grandchild = null;
@@ -134,6 +137,21 @@ export class Classifier {
     }
     return { url, ...this.classifyHost(parsed.host) };
   }
+}
+
+/** RFC 1035: a name of at most 253 characters, labels of 1 to 63 (letters, digits, `-`, `_`). */
+const MAX_HOST_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
+const DNS_LABELS = /^[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63})*$/;
+
+/** Why an ASCII lowercase host cannot exist in DNS, or null (the length first: constant time). */
+export function dnsProblem(host) {
+  if (host.length > MAX_HOST_LENGTH) return `host name longer than DNS allows (${MAX_HOST_LENGTH} characters)`;
+  if (DNS_LABELS.test(host)) return null;
+  const labels = host.split(".");
+  if (labels.some((label) => label.length > MAX_LABEL_LENGTH)) return `a label is longer than DNS allows (${MAX_LABEL_LENGTH} characters)`;
+  if (labels.includes("")) return "empty label in host name";
+  return "host name with characters DNS does not allow (letters, digits, '-' and '_' only)";
 }
 
 function verdict(trusted, domain, category, name, rule, reason) {
