@@ -23,11 +23,14 @@ from pydantic import BaseModel
 from index.offices import names_office, search
 from service.models import MAX_QUERY_LENGTH
 from service.responses import json_response
+from service.routers import actualites
 from sources.annuaire import FILENAME, AnnuaireError, AnnuaireStore, Office
 from sources.annuaire.model import DAYS
 from sources.annuaire.types import label as type_label
 
 router = APIRouter(tags=["annuaire"])
+# the other vertical with a page of its own, wired with this one (service/app.py includes this router)
+router.include_router(actualites.router)
 PARIS = ZoneInfo("Europe/Paris")
 MAX_RESULTS = 50
 

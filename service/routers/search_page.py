@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse
 from service.deps import StateDep
 from service.errors import IndexUnavailable
 from service.models import MAX_PAGE, MAX_QUERY_LENGTH
-from service.state import ServiceState
 from service.routers.annuaire import office_card
+from service.state import ServiceState
 from service.unified import unified_view
 from service.verticals import ALL, BY_SLUG, Vertical, available, label
 from sources import parse_category
