@@ -52,8 +52,7 @@ class FirstCrawl:
         settings.crawl_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "sdc", "crawl", "--hosts", ",".join(hosts),
                    "--max-pages", str(budget)] + (["--resume"] if resume else [])
-        env = {**os.environ, "SDC_DATA_DIR": str(settings.data_dir.resolve()),
-               "TQDM_MININTERVAL": "5"}
+        env = {**os.environ, "SDC_DATA_DIR": str(settings.data_dir.resolve())}
         with self.log.open("ab") as out:
             # a session of its own: a Ctrl-C in the terminal reaches `sdc run`, which stops the
             # crawl once (a second SIGINT would force Scrapy to stop without its checkpoint)
