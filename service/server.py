@@ -70,7 +70,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._refused = True
         self._disarm()
         if not self.transport.is_closing():
-            if self.cycle is None or not self.cycle.response_started:
+            cycle = self.cycle  # the last request's: a refusal never cuts into a response
+            if cycle is None or cycle.response_complete or not cycle.response_started:
                 self.transport.write(_REFUSALS[status] + b"content-length: 0\r\nconnection: close\r\n\r\n")
             self.transport.close()
 
