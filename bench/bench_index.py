@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -208,6 +209,16 @@ def agent_queries() -> list[str]:
     return [t for t in texts if 1 <= len(t.split()) <= 4]
 
 
+def generated_queries(name: str, kind_prefix: str = "", count: int = 400) -> list[str]:
+    """Queries of a generated relevance set (bench/relevance/NAME.tsv), the first ``count`` of a kind."""
+    path = ROOT / "bench" / "relevance" / f"{name}.tsv"
+    if not path.is_file():
+        return []
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [row[0] for row in rows if row[2].startswith(kind_prefix)][:count]
+
+
 def percentiles(samples: list[float]) -> str:
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return f"p50 {cuts[49]:.2f} ms, p99 {cuts[98]:.2f} ms"
@@ -236,10 +247,16 @@ def query_latency(tantivy_dir: Path, fts_file: Path, query_sets: dict[str, list[
         def fts(mode: str) -> Callable[[str], object]:
             return lambda q: db.execute(sql, (f" {mode} ".join(f'"{w}"' for w in q.split()),)).fetchall()
 
+        plain = Searcher(tantivy_dir, tuning=replace(searcher.tuning, phrase_boost=0.0, proximity_boost=0.0))
         engines: dict[str, Callable[[str], object]] = {
             "tantivy, snippets": lambda q: searcher.search(q, facets=False),
             "tantivy, snippets + facets": lambda q: searcher.search(q),
             "tantivy, no snippets": lambda q: searcher.search(q, facets=False, snippets=False),
+            # what each part of issue 12 costs: the same query with one part off
+            "  typo correction off": lambda q: searcher.search(q, facets=False, fuzzy=False),
+            "  duplicate collapse off": lambda q: searcher.search(q, facets=False, collapse=False),
+            "  phrase/proximity off": lambda q: plain.search(q, facets=False),
+            "  all three off": lambda q: plain.search(q, facets=False, fuzzy=False, collapse=False),
             "FTS5 AND, snippets": fts("AND"),
             "FTS5 OR, snippets": fts("OR"),
         }
@@ -275,6 +292,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="build the indexes here and keep them")
     parser.add_argument("--reuse", action="store_true", help="with --keep: reuse the synthetic indexes")
+    parser.add_argument("--latency-only", action="store_true",
+                        help="with --keep --reuse: only the query latencies (no indexing comparison)")
     args = parser.parse_args(argv or [])
     count = args.docs or (30_000 if args.quick else 1_000_000)
     queries_count = args.queries or (200 if args.quick else 1000)
@@ -287,8 +306,9 @@ def main(argv: list[str] | None = None) -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-index-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        compare_indexing("corpus", lambda: corpus, len(corpus), corpus_classifier(corpus), work, 0.0,
-                         rounds=1 if args.quick else 3)
+        if not args.latency_only:
+            compare_indexing("corpus", lambda: corpus, len(corpus), corpus_classifier(corpus), work, 0.0,
+                             rounds=1 if args.quick else 3)
         synthetic_dir, synthetic_db = work / "synthetic-tantivy", work / "synthetic-fts5.db"
         if args.reuse and synthetic_dir.is_dir() and synthetic_db.is_file():
             print(f"synthetic: reusing the indexes in {work}")
@@ -301,6 +321,8 @@ def main(argv: list[str] | None = None) -> None:
         query_latency(synthetic_dir, synthetic_db, {
             "agent queries": agent_queries(),
             "title words": title_queries(corpus, queries_count),
+            "copied phrases": generated_queries("phrases"),
+            "typos of the agent queries": generated_queries("typos", "typo:hand"),
         })
     finally:
         if args.keep is None:

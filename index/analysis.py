@@ -18,6 +18,7 @@ time an index is opened (``schema.open_index`` does it).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import tantivy
@@ -65,3 +66,12 @@ def fold(text: str) -> str:
     """Lowercase and strip accents the way the analyzers do (``Préfecture`` -> ``prefecture``)."""
     decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: the accented letters :func:`fold` turns into each ASCII letter
+ACCENTED = {"a": "àâäá", "c": "ç", "e": "éèêë", "i": "îïí", "o": "ôöó", "u": "ùûüú", "y": "ÿ"}
+
+
+def accent_pattern(word: str) -> str:
+    """A regular expression matching ``word`` with or without its accents (use it case-insensitively)."""
+    return "".join(f"[{c}{ACCENTED[c]}]" if c in ACCENTED else re.escape(c) for c in word.lower())

@@ -11,11 +11,13 @@ is added to its BM25 score before sorting again, as Elasticsearch's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import tantivy
 
 from index import schema as f
+from index.analysis import accent_pattern
 
 Occur = tantivy.Occur
 Query = tantivy.Query
@@ -64,3 +66,28 @@ def rescored(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.
         hits = [(score + extra.get((a.segment_ord, a.doc), 0.0), a) for score, a in hits]
     hits.sort(key=lambda pair: -pair[0])
     return total, hits
+
+
+def verbatim_first(searcher: tantivy.Searcher, hits: Hits, text: str, window: int, weight: float) -> Hits:
+    """``hits`` with those of the best ``window`` whose title or body holds ``text`` as written raised.
+
+    A span copied from a page ("ne peut être refusée.") is found as typed,
+    stop words and all, which the analysed phrase cannot tell ("peut _
+    refus"): each page of the window holding it (case, accents and spacing
+    aside: a corrected typo comes back unaccented) gains ``weight`` times
+    the best score.
+    """
+    words = text.split()
+    if not words or not hits or weight <= 0:
+        return hits
+    needle = re.compile(r"\s+".join(accent_pattern(word) for word in words), re.IGNORECASE)
+    top = max(score for score, _ in hits)
+    out = []
+    for rank, (score, address) in enumerate(hits):
+        if rank < window:
+            doc = searcher.doc(address)
+            if needle.search(f"{doc.get_first(f.TITLE) or ''}\n{doc.get_first(f.BODY) or ''}"):
+                score += weight * top
+        out.append((score, address))
+    out.sort(key=lambda pair: -pair[0])
+    return out

@@ -25,7 +25,7 @@ from index.errors import SearchIndexError
 from index.fuzzy import Corrector
 from index.query import ParsedQuery, fold, normalize_site, parse
 from index.querybuild import QueryBuilder
-from index.rescoring import rescored
+from index.rescoring import rescored, verbatim_first
 from index.results import Hit, SearchResults
 from index.suggest import Suggester
 from index.synonyms import expand_query
@@ -49,7 +49,7 @@ class Searcher:
         self._schema = self._index.schema
         self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
         self._suggest_analyzer = analysis.suggest_analyzer()
-        self._corrector = Corrector(analysis.french_analyzer(), self._suggest_analyzer)
+        self._corrector = Corrector(self._schema, analysis.french_analyzer(), self._suggest_analyzer)
         self._suggester = Suggester(self._schema, self._suggest_analyzer, analysis.french_analyzer())
         self._expand = expand_query  # an attribute: tests give it other phrasings
         self._lock = threading.Lock()
@@ -86,9 +86,15 @@ class Searcher:
         parsed, corrected = self._corrected(searcher, query or "", parsed) if fuzzy else (parsed, None)
 
         # a query naming the law scores without its marker words ("article", "code du travail")
+        typed = parsed  # the words as written: what the phrase and proximity bonuses look for
         reference = legal.reference(parsed)
         if reference is not None:
             parsed = reference.parsed
+        # a span copied from a page is raised when found as written; a query that only cites an
+        # article ("Article L3131-1 du Code du travail") is not such a span
+        verbatim = len(parsed.words) >= self.tuning.verbatim_min_words
+        if reference is not None and not verbatim:
+            typed = parsed  # its phrase is the article's words, not "Article L3131-1 du Code du travail"
         alternatives = self._alternatives(parsed)
         main = self._main_query(parsed, alternatives, searcher)
         if main is not None and reference is not None:
@@ -108,9 +114,10 @@ class Searcher:
             total, ranked = result.count, [(0.0, address) for _, address in result.hits]
             copies: list[list[tantivy.DocAddress]] = [[] for _ in ranked]
         elif collapse:
-            total, ranked, copies = self._collapsed(searcher, full, parsed, alternatives, offset, limit)
+            total, ranked, copies = self._collapsed(searcher, full, typed, alternatives, offset, limit,
+                                                    verbatim)
         else:
-            total, ranked = self._ranked(searcher, full, parsed, alternatives, offset, limit)
+            total, ranked = self._ranked(searcher, full, typed, alternatives, offset, limit, verbatim)
             copies = [[] for _ in ranked]
         docs = [searcher.doc(address) for _, address in ranked]
         hits = [_hit(doc, score) for doc, (score, _) in zip(docs, ranked, strict=True)]
@@ -193,8 +200,8 @@ class Searcher:
         return self._builder.scoring(parsed, alternatives, searcher)
 
     def _ranked(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
-                alternatives: list[str], offset: int,
-                limit: int) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+                alternatives: list[str], offset: int, limit: int,
+                verbatim: bool = False) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
         """Total and one page of BM25 hits, the best ``rescore_window`` re-scored with proximity."""
         bonus = self._builder.proximity(parsed, alternatives)
         if not bonus or offset >= self.tuning.rescore_window:
@@ -209,6 +216,9 @@ class Searcher:
             phrase = exact[0] if len(exact) == 1 else Q.boolean_query([(Occur.Should, q) for q in exact])
             recall = Q.boolean_query([(Occur.Must, Q.const_score_query(query, 0.0)), (Occur.Must, phrase)])
         total, hits = rescored(searcher, self._schema, query, bonus, window, recall)
+        if verbatim:
+            hits = verbatim_first(searcher, hits, " ".join(parsed.words), self.tuning.verbatim_window,
+                                  self.tuning.verbatim_boost)
         return total, hits[offset:offset + limit]
 
     def _stems(self, parsed: ParsedQuery, alternatives: list[str]) -> set[str]:
@@ -253,14 +263,14 @@ class Searcher:
         return replace(parsed, words=(correction.text,)), shown
 
     def _collapsed(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
-                   alternatives: list[str], offset: int, limit: int
+                   alternatives: list[str], offset: int, limit: int, verbatim: bool = False
                    ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], list[list[tantivy.DocAddress]]]:
         """One page of documents (copies under several URLs grouped), and how many documents match."""
         count = 0
 
         def top(size: int) -> list[tuple[float, tantivy.DocAddress]]:
             nonlocal count
-            count, hits = self._ranked(searcher, query, parsed, alternatives, 0, size)
+            count, hits = self._ranked(searcher, query, parsed, alternatives, 0, size, verbatim)
             return hits
 
         # one spare document: a near copy merged away on the page leaves it full

@@ -125,9 +125,10 @@ def test_proximity_bonus_covers_synonym_alternatives() -> None:
     parsed = parse("appareils auditifs remboursement")
     alternatives = ["prothèses auditives remboursement"]
     with_alternatives = QueryBuilder(index.schema, analysis.french_analyzer(),
-                                     SearchTuning(proximity_boost=0.25))
+                                     SearchTuning(proximity_boost=0.25, phrase_boost=0))
     originals_only = QueryBuilder(index.schema, analysis.french_analyzer(),
-                                  SearchTuning(proximity_boost=0.25, proximity_synonyms=False))
+                                  SearchTuning(proximity_boost=0.25, proximity_synonyms=False,
+                                               phrase_boost=0))
     assert len(with_alternatives.proximity(parsed, alternatives)) == 2
     assert len(originals_only.proximity(parsed, alternatives)) == 1
     assert with_alternatives.proximity(parse("remboursement"), ["prothèses auditives"]) != []
