@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ranking import EngineResult, Mode, TrustTable, merge_annotated, rerank
+from ranking import Mode, TrustTable, merge_annotated, rerank
 from service import unified_view as unified_view_module
 from service.app import create_app
 from service.settings import Settings
