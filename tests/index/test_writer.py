@@ -104,3 +104,33 @@ def test_an_index_of_another_schema_is_a_clear_error(tmp_path: Path, classifier:
     del other
     with pytest.raises(IndexOpenError, match="another schema"):
         IndexWriter(tmp_path, classifier)
+
+
+def test_leaving_by_an_exception_rolls_back_to_the_last_commit(tmp_path: Path, classifier: Classifier) -> None:
+    with IndexWriter(tmp_path / "i", classifier) as writer:
+        writer.add(page("https://www.paris.fr/kept"))
+    with pytest.raises(RuntimeError):
+        with IndexWriter(tmp_path / "i", classifier, batch_size=10_000, commit_seconds=0) as writer:
+            for n in range(50):
+                writer.add(page(f"https://www.paris.fr/lost/{n}"))
+            writer.delete_url("https://www.paris.fr/kept")
+            raise RuntimeError("the input ended early")
+    assert Searcher(tmp_path / "i").count() == 1
+    with IndexWriter(tmp_path / "i", classifier) as writer:  # the lock was released
+        assert writer.contains("https://www.paris.fr/kept")
+
+
+def test_out_of_range_fields_are_dropped_and_an_unusable_page_refused(tmp_path: Path,
+                                                                      classifier: Classifier) -> None:
+    from datetime import date, datetime
+
+    from index.errors import InvalidDocumentError
+
+    with IndexWriter(tmp_path / "i", classifier) as writer:
+        doc = page("https://www.paris.fr/typo")
+        doc.published, doc.fetched = date(202, 5, 12), datetime(9999, 12, 31)
+        assert writer.add(doc) == "added" and writer.amended == 1
+        with pytest.raises(InvalidDocumentError):
+            writer.add(page("https://www.paris.fr/" + "x" * 9000))
+    hit = Searcher(tmp_path / "i").search("corps").results[0]
+    assert hit.url == "https://www.paris.fr/typo" and hit.published is None
