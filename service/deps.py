@@ -13,9 +13,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
-from service.settings import Settings
 from service.errors import CuratorAuthError
 from service.models import MAX_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH
+from service.settings import Settings
 from service.state import ServiceState
 from sources import Category, Classifier
 

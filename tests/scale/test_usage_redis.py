@@ -13,8 +13,8 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from service.settings import Settings
 from service.app import create_app
+from service.settings import Settings
 from service.usage import UsageCounter, current_month, open_usage_counter
 from service.usage_redis import RedisUsageCounter
 from tests.scale.redis_server import RedisServer
