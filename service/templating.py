@@ -41,11 +41,13 @@ def date_fr(value: date | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value[:10])
+            day = date.fromisoformat(value[:10])
         except ValueError:
             return value
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    else:
+        day = value
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month - 1]} {day.year}"
 
 
 def duration(ms: float) -> str:
