@@ -95,6 +95,13 @@ def check_deployment(cdp: Cdp, ident: str, base: str) -> None:
     # the extension's policy domain is loaded once the extension (and its schema) is installed
     poll(lambda: attempt(cdp, background, "chrome.storage.managed.get()") == managed, 60, "managed settings")
 
+    # the options page shows the managed keys locked
+    options = cdp.open(f"chrome-extension://{ident}/options/options.html")
+    locked = "[...document.querySelectorAll('#serviceUrl, [name=classification]')].map(e => [e.value, e.disabled])"
+    shown = poll(lambda: attempt(cdp, options, f"document.querySelector('#serviceUrl')?.value && {locked}"),
+                 20, "the options page")
+    assert [base, True] in shown and all(disabled for _value, disabled in shown), shown
+
     page = cdp.open(ENGINES["google"])
     poll(lambda: attempt(cdp, page, "!!document.querySelector('[data-sdc-counter]')"), 30, "marks")
     assert cdp.evaluate(page, "document.querySelectorAll('[data-sdc-trusted]').length") >= 3
