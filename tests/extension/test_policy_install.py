@@ -97,7 +97,8 @@ def check_deployment(cdp: Cdp, ident: str, base: str) -> None:
 
     # the options page shows the managed keys locked
     options = cdp.open(f"chrome-extension://{ident}/options/options.html")
-    locked = "[...document.querySelectorAll('#serviceUrl, [name=classification]')].map(e => [e.value, e.disabled])"
+    locked = ("[...document.querySelectorAll('#serviceUrl, [name=classification]')]"
+              ".map(e => [e.value, e.disabled])")
     shown = poll(lambda: attempt(cdp, options, f"document.querySelector('#serviceUrl')?.value && {locked}"),
                  20, "the options page")
     assert [base, True] in shown and all(disabled for _value, disabled in shown), shown
