@@ -238,8 +238,10 @@ def main(argv: list[str] | None = None) -> None:
           "skipped = still running from the second before):")
     for name, statuses in attacker.statuses.items():
         shown = ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items()))
-        print(f"  {name:<52} {shown}{f'; skipped {attacker.skipped[name]}' if attacker.skipped[name] else ''}")
-    server_errors = sum(n for st in attacker.statuses.values() for s, n in st.items() if s >= 500 and s != 503)
+        skipped = f"; skipped {attacker.skipped[name]}" if attacker.skipped[name] else ""
+        print(f"  {name:<52} {shown}{skipped}")
+    server_errors = sum(n for st in attacker.statuses.values() for s, n in st.items()
+                        if s >= 500 and s != 503)
     print(f"normal requests: {run.rate:,.0f} req/s, {run.requests:,} requests, p50 {run.p50_ms:.2f} ms, "
           f"p99 {run.p99_ms:.2f} ms, {run.errors} errors (target: 0 errors, p99 < {P99_BUDGET_MS:.0f} ms)")
     print(f"/healthz: {len(prober.latencies)} probes, p50 {_percentile(prober.latencies, 0.5):.1f} ms, "

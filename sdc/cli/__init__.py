@@ -8,6 +8,7 @@ of ours is one line and exit 1 (``SDC_DEBUG=1`` shows its traceback).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from typing import Any

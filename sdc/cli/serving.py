@@ -41,7 +41,7 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
     if workers == 1:
         from service.app import create_app
 
-        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings), **common)
         return
     # worker processes rebuild the settings from the same SDC_* environment
     os.environ.setdefault("SDC_DATA_DIR", str(settings.data_dir))
@@ -49,7 +49,7 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
 
     prepare_multiprocess(settings.data_dir / "metrics")  # one /metrics for all the workers
     uvicorn.run("service.app:create_app_from_env", factory=True, workers=workers,
-                **common)  # type: ignore[arg-type]
+                **common)
 
 
 #: connections and requests in flight per worker before uvicorn answers 503 (a bound on file

@@ -33,11 +33,12 @@ from sources import Category
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-UNAVAILABLE = {503: {"description": "the search index is not built or cannot be opened, or the "
+Responses = dict[int | str, dict[str, Any]]
+UNAVAILABLE: Responses = {503: {"description": "the search index is not built or cannot be opened, or the "
                       "worker is busy (then with Retry-After)"}}
-BUSY = {503: {"description": "the worker is busy with other heavy requests (Retry-After says when "
+BUSY: Responses = {503: {"description": "the worker is busy with other heavy requests (Retry-After says when "
                              "to retry)"}}
-BODY_TOO_LARGE = {413: {"description": "request body larger than 10 MB"}}
+BODY_TOO_LARGE: Responses = {413: {"description": "request body larger than 10 MB"}}
 
 
 @router.get("/search", response_model=SearchResultsPublic, responses=UNAVAILABLE)

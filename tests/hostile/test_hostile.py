@@ -168,7 +168,8 @@ def test_a_page_dated_out_of_range_is_indexed_without_its_date(tmp_path: Path, d
     assert run.returncode == 0, run.stderr
     summary = json.loads(run.stdout)
     assert (summary["added"], summary["invalid"], summary["amended"]) == (2, 0, 1)
-    assert summary["amended_lines"][0]["line"] == 1 and "out of range" in summary["amended_lines"][0]["reason"]
+    amended = summary["amended_lines"][0]
+    assert amended["line"] == 1 and "out of range" in amended["reason"]
 
 
 def test_a_page_dated_out_of_range_goes_through_the_redis_consumer(tmp_path: Path, redis_server) -> None:
