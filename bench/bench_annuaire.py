@@ -9,14 +9,24 @@ those it describes (every mairie of a shared postcode, every CIO of Toulouse).  
 by a hash of their id before any tuning: half "tune", half "held-out"; the held-out half is the
 figure to quote.
 
-    python -m bench annuaire            # about a minute on 2 cores
+    python -m bench annuaire            # about two minutes on 2 cores
+
+Then the streamed import: a DILA archive of ``IMPORT_RECORDS`` generated records (about 120 MB
+of JSON inside a ``.tar.bz2``) imported in a child process, its peak memory against the
+baseline of ``json.load`` on the same JSON (what reading the dump whole would cost).
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import io
+import json
 import os
 import random
+import subprocess
+import sys
+import tarfile
 import tempfile
 import time
 from collections import defaultdict
@@ -31,6 +41,20 @@ SHARED = Path(os.environ.get("SDC_SHARED_DIR", Path(__file__).resolve().parents[
 CSV = SHARED / "annuaire" / "annuaire-2019.csv.gz"
 SEED = 15
 PER_SHAPE = 600
+IMPORT_RECORDS = 40_000
+RECORD = {  # one office in DILA's format (v4), as dila-local-sample.json holds
+    "id": "", "nom": "", "pivot": [{"type_service_local": "mairie", "code_insee_commune": "27115"}],
+    "adresse": [{"type_adresse": "Adresse", "complement1": "10 ancienne route du Mans",
+                 "code_postal": "27570", "nom_commune": "Breux-sur-Avre", "longitude": "1.08",
+                 "latitude": "48.76"}],
+    "telephone": [{"valeur": "02 32 32 50 76"}], "site_internet": [{"valeur": "https://www.breux-sur-avre.fr"}],
+    "plage_ouverture": [{"nom_jour_debut": "Lundi", "nom_jour_fin": "Vendredi",
+                         "valeur_heure_debut_1": "09:00:00", "valeur_heure_fin_1": "12:00:00"}],
+    "date_modification": "03/12/2021 07:55:01", "information_complementaire": "x" * 2000,
+}
+#: the child's own peak (VmHWM starts afresh at exec; ru_maxrss would carry the parent's over)
+PEAK = ("print(next(int(line.split()[1]) // 1024 for line in open('/proc/self/status') "
+        "if line.startswith('VmHWM')))")
 #: how agents name the types (not the pivot names the search's synonyms are keyed on)
 SPOKEN = {
     "mairie": ["mairie", "mairie de", "hôtel de ville"], "tresorerie": ["trésorerie", "trésor public"],
@@ -130,6 +154,43 @@ def main(argv: list[str] | None = None) -> None:
                         print(f"{shape:<15} {m[0]:>12.3f} {m[1]:>7.3f} {b[0]:>12.3f} {b[1]:>7.3f} "
                               f"{m[0] / b[0] if b[0] else float('inf'):>6.2f}")
                 print(f"ours: {1000 * took / len(part):.2f} ms per query")
+    import_figures()
+
+
+def dila_archive(path: Path, records: int) -> int:
+    """A DILA-format archive of ``records`` offices; returns the size of its JSON."""
+    parts = [b'{"service": [']
+    for i in range(records):
+        record = copy.deepcopy(RECORD)
+        record["id"], record["nom"] = f"id-{i:07d}", f"Mairie - Commune {i}"
+        parts.append((b"," if i else b"") + json.dumps(record).encode())
+    parts.append(b"]}")
+    data = b"".join(parts)
+    (path.parent / "dump.json").write_bytes(data)
+    with tarfile.open(path, "w:bz2") as tar:
+        info = tarfile.TarInfo("data.gouv_local.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return len(data)
+
+
+def peak_mb(code: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", f"{code}\n{PEAK}"], capture_output=True, text=True,
+                          check=True)
+    return int(done.stdout.split()[-1]), time.perf_counter() - started
+
+
+def import_figures() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "all_latest.tar.bz2"
+        size = dila_archive(archive, IMPORT_RECORDS)
+        ours, took = peak_mb("from pathlib import Path; from sources.annuaire import import_annuaire; "
+                             f"import_annuaire(Path({tmp!r}) / 'data', {str(archive)!r})")
+        whole, _ = peak_mb(f"import json; json.load(open({str(Path(tmp) / 'dump.json')!r}, 'rb'))")
+        print(f"\nstreamed import of {IMPORT_RECORDS} offices ({size / 1e6:.0f} MB of JSON in .tar.bz2): "
+              f"{took:.0f} s, peak {ours} MB; json.load of the same JSON alone: peak {whole} MB "
+              f"(ratio {whole / ours:.1f})")
 
 
 if __name__ == "__main__":
