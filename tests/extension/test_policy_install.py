@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import pytest
 from tests.extension.cdp import Cdp, connect_to
 from tests.extension.e2e_support import ENGINES, PAGES
 from tests.extension.serp_server import SerpServer
+from tests.extension.test_e2e_firefox import wait_for
 from tests.served import free_port, stop_service, wait_until_serving
 
 CHROMIUM = os.environ.get("SDC_CHROMIUM", "/usr/bin/chromium")
@@ -59,14 +59,7 @@ def classified(base: str) -> int:
 
 
 def poll(probe: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out: {what}")
-        time.sleep(0.2)
+    return wait_for(probe, what, timeout)
 
 
 def attempt(cdp: Cdp, session: str, expression: str) -> Any:

@@ -96,25 +96,21 @@ def _read_crx(data: bytes) -> tuple[bytes, bytes, bytes, bytes]:
     size = struct.unpack("<I", data[8:12])[0]
     header, archive = data[12:12 + size], data[12 + size:]
 
+    def varint(buf: bytes, i: int) -> tuple[int, int]:
+        value, shift = 0, 0
+        while True:
+            byte = buf[i]
+            i += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value, i
+
     def fields(buf: bytes) -> list[tuple[int, bytes]]:
         out, i = [], 0
         while i < len(buf):
-            tag, shift = 0, 0
-            while True:
-                byte = buf[i]
-                i += 1
-                tag |= (byte & 0x7F) << shift
-                shift += 7
-                if byte < 0x80:
-                    break
-            length, shift = 0, 0
-            while True:
-                byte = buf[i]
-                i += 1
-                length |= (byte & 0x7F) << shift
-                shift += 7
-                if byte < 0x80:
-                    break
+            tag, i = varint(buf, i)
+            length, i = varint(buf, i)
             out.append((tag >> 3, buf[i:i + length]))
             i += length
         return out
