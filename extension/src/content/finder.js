@@ -17,8 +17,8 @@ const AD_LABELS = new Set(["sponsorisé", "sponsorisés", "sponsored", "annonce"
 /** Click-tracking links of ads, on any engine (Qwant shows Bing's, for instance). */
 const AD_LINK = /\/aclk\?|googleadservices\.|doubleclick\.net|bing\.com\/aclick|\/cbclk|\/ads\?|[?&]ad_domain=/i;
 const HEADINGS = "h1, h2, h3, h4, [role='heading']";
-/** A link styled as a result title when the engine uses no heading element. */
-const TITLE_CLASS = /(^|[-_\s])(title|heading|header)([-_\s]|$)|title|heading/i;
+/** A link styled as a result title when the engine uses no heading element ("result-header" too). */
+const TITLE_CLASS = /title|heading|(^|[-_\s])header([-_\s]|$)/i;
 const MARKS = "[data-sdc-trusted], [data-sdc-pending]";
 /** Fewer results than this from the definitions: see whether the fallback finds more. */
 export const TOO_FEW = 3;
