@@ -68,7 +68,11 @@ CORS_OPTIONS: dict[str, Any] = {
 
 
 class ServiceApp(FastAPI):
-    """FastAPI, but ``POST /api/classify`` goes straight to :mod:`service.hotpath`."""
+    """FastAPI, but ``POST /api/classify`` goes straight to :mod:`service.hotpath`.
+
+    Overriding the ASGI entry point is the only way ahead of FastAPI's error and telemetry layers
+    (no public hook); so is reading ``CORSMiddleware.simple_headers`` below.  Both are guarded by
+    ``tests/service/test_framework_internals.py``, which fails when a release changes them."""
 
     hot_path: ASGIApp | None = None
 
