@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 import orjson
-from tqdm import tqdm
 
 from sdc.cli import fail, load_classifier, settings_of
 from sources import Registry
@@ -21,13 +20,13 @@ def open_registry(ctx: click.Context) -> Registry:
 def _lines(values: Iterable[bytes]) -> Iterable[str]:
     """Lines of stdin as text; a line that is not UTF-8 text ends the command (exit 2)."""
     for number, raw in enumerate(values, start=1):
+        if b"\x00" in raw:
+            fail(f"stdin line {number} holds a NUL byte: binary input, not URLs")
         try:
             value = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
             fail(f"stdin line {number} is not UTF-8 text (one URL per line expected)")
-        if "\x00" in value:
-            fail(f"stdin line {number} holds a NUL byte: binary input, not URLs")
-        if value.strip():
+        if value and not value.isspace():
             yield value
 
 
@@ -150,6 +149,8 @@ def import_etalab(ctx: click.Context, location: str, version: str | None, as_jso
                   dry_run: bool, allow_shrink: bool) -> None:
     """Etalab public-sector lists from a directory or a URL base (domains.csv and urls.txt, or
     the 2023 layout's communes.txt...)."""
+    from tqdm import tqdm
+
     from sources.importers.etalab import ETALAB_CATEGORIES
 
     with open_registry(ctx) as registry, tqdm(total=len(ETALAB_CATEGORIES) + 1, unit="file",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.request import getproxies, proxy_bypass
 
 from sources.errors import FetchError, FormatError
 
@@ -23,7 +22,10 @@ def fetch_url(url: str, *, timeout: float = 60.0, missing_ok: bool = False) -> b
 
     The proxy of the environment (``https_proxy``, ``no_proxy``...) is followed: httpx ignores it
     once a transport is given, so the transport is given it."""
-    import httpx  # imported when a download happens: ``sdc check`` never pays for it
+    # imported when a download happens: ``sdc check`` never pays for them
+    from urllib.request import getproxies, proxy_bypass
+
+    import httpx
 
     host = urlsplit(url).hostname or ""
     proxy = None if proxy_bypass(host) else getproxies().get(urlsplit(url).scheme)
