@@ -33,6 +33,8 @@ class Upstreams:
     """The app's upstreams, guarded (memory, back-off), over one client (None without upstream)."""
 
     def __init__(self, settings: Settings) -> None:
+        #: the event loop its client's connections belong to
+        self.loop = asyncio.get_running_loop()
         configured = bool(settings.searxng_url or settings.marginalia_api_key)
         self.client = httpx.AsyncClient(timeout=settings.upstream_timeout) if configured else None
         self.providers: list[Provider] = [Guarded(p) for p in providers_from_settings(settings, self.client)]
@@ -51,9 +53,10 @@ class Upstreams:
 
 
 def upstreams_of(app: Any) -> Upstreams:
-    """The app's :class:`Upstreams`, made at its first use (inside the event loop that uses it)."""
+    """The app's :class:`Upstreams`, made at its first use inside the event loop that uses it
+    (a server has one loop for its life; a test client without its lifespan, one per request)."""
     found: Upstreams | None = getattr(app.state, "upstreams", None)
-    if found is None:
+    if found is None or found.loop is not asyncio.get_running_loop():
         found = app.state.upstreams = Upstreams(app.state.settings)
     return found
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from sources import Classifier, Registry
 
@@ -20,6 +22,11 @@ if TYPE_CHECKING:
     from tests.scale.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The property tests check properties, not how fast inputs are drawn: on CI's two cores shared by
+# `-n` workers, Hypothesis' speed health check and per-example deadline fail at random.
+hypothesis_settings.register_profile("sdc", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+hypothesis_settings.load_profile("sdc")
 SHARED_DATA = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data")).resolve()
 
 

@@ -3,6 +3,7 @@ closed with the app."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from service import unified_view as unified_view_module
 from service.app import create_app
 from service.settings import Settings
 from service.unified_view import build_view
-from service.upstreams import Upstreams, upstreams_of
+from service.upstreams import Upstreams
 from tests.ranking.test_unified import ENGINES, OWN
 from tests.service.conftest import build
 
@@ -39,8 +40,20 @@ def test_the_view_reranks_once(table: TrustTable, monkeypatch: pytest.MonkeyPatc
 
 
 def test_no_upstream_no_client(tmp_path: Path) -> None:
-    upstreams = Upstreams(Settings(data_dir=tmp_path))
+    async def make() -> Upstreams:
+        return Upstreams(Settings(data_dir=tmp_path))
+
+    upstreams = asyncio.run(make())
     assert upstreams.client is None and upstreams.providers == [] and upstreams.names == []
+
+
+def test_without_the_lifespan_each_loop_has_its_client(tmp_path: Path, upstream: Any) -> None:
+    build(tmp_path)
+    app = create_app(Settings(data_dir=tmp_path, shared_dir=tmp_path / "none", searxng_url=upstream()))
+    client = TestClient(app)  # no `with`: each request runs in an event loop of its own
+    for query in ("carte grise", "allocations"):
+        page = client.get("/recherche", params={"q": query})
+        assert page.status_code == 200 and "n'a pas" not in page.text and "indisponible" not in page.text
 
 
 def test_one_client_for_the_app_closed_by_its_lifespan(tmp_path: Path, upstream: Any) -> None:
@@ -50,7 +63,7 @@ def test_one_client_for_the_app_closed_by_its_lifespan(tmp_path: Path, upstream:
     with TestClient(app) as client:
         assert client.get("/recherche", params={"q": "carte grise"}).status_code == 200
         assert client.get("/recherche", params={"q": "allocations"}).status_code == 200
-        upstreams = upstreams_of(app)
+        upstreams = app.state.upstreams  # made by the first search, in the app's loop
         http = upstreams.client
         assert http is not None and not http.is_closed
         assert all(getattr(p, "provider", p).client is http for p in upstreams.providers)
