@@ -3,8 +3,9 @@
 A worker's event loop also answers ``/healthz`` and every cheap request; one
 search over a huge page or one 1,000-URL batch must not hold it.  So heavy work
 runs in the thread pool, at most ``limit`` at a time per worker; up to
-``queue`` more wait for a slot at most ``wait`` seconds; past that the request
-gets HTTP 503 with ``Retry-After`` (:class:`Busy`) instead of piling up.
+``queue`` more (holding at most ``queue_bytes`` of request bodies) wait for a
+slot at most ``wait`` seconds; past that the request gets HTTP 503 with
+``Retry-After`` (:class:`Busy`) instead of piling up in time or memory.
 
 The bound is a counter and a per-loop semaphore: the service runs one event
 loop per worker, the tests one per client.
@@ -24,7 +25,9 @@ T = TypeVar("T")
 #: heavy calls running at once per worker (asyncio's default pool has cores + 4 threads)
 HEAVY_LIMIT = 4
 #: heavy calls waiting for a slot before new ones are refused at once
-HEAVY_QUEUE = 64
+HEAVY_QUEUE = 32
+#: bytes of request bodies waiting for a slot (a waiting classify holds its body: 10 MB at most)
+HEAVY_QUEUE_BYTES = 32 * 1024 * 1024
 #: seconds a heavy call may wait for a slot
 HEAVY_WAIT = 5.0
 RETRY_AFTER = 1
@@ -33,9 +36,11 @@ RETRY_AFTER = 1
 class HeavyLimiter:
     """Runs callables in threads, ``limit`` at a time, refusing with :class:`Busy` past the queue."""
 
-    def __init__(self, limit: int = HEAVY_LIMIT, queue: int = HEAVY_QUEUE, wait: float = HEAVY_WAIT) -> None:
-        self.limit, self.queue, self.wait = limit, queue, wait
+    def __init__(self, limit: int = HEAVY_LIMIT, queue: int = HEAVY_QUEUE, wait: float = HEAVY_WAIT,
+                 queue_bytes: int = HEAVY_QUEUE_BYTES) -> None:
+        self.limit, self.queue, self.wait, self.queue_bytes = limit, queue, wait, queue_bytes
         self.waiting = 0
+        self.waiting_bytes = 0
         self.refused = 0
         self._semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
@@ -48,11 +53,17 @@ class HeavyLimiter:
         return found
 
     async def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self.run_sized(0, work, *args, **kwargs)
+
+    async def run_sized(self, size: int, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """:meth:`run` for a call holding ``size`` bytes (its request body) while it waits."""
         semaphore = self._semaphore()
-        if semaphore.locked() and self.waiting >= self.queue:
+        if semaphore.locked() and (self.waiting >= self.queue
+                                   or self.waiting_bytes + size > self.queue_bytes):
             self.refused += 1
             raise Busy(RETRY_AFTER)
         self.waiting += 1
+        self.waiting_bytes += size
         try:
             await asyncio.wait_for(semaphore.acquire(), self.wait)
         except TimeoutError:
@@ -60,6 +71,7 @@ class HeavyLimiter:
             raise Busy(RETRY_AFTER) from None
         finally:
             self.waiting -= 1
+            self.waiting_bytes -= size
         try:
             return await asyncio.to_thread(work, *args, **kwargs)
         finally:

@@ -104,7 +104,7 @@ async def classify_json(state: ServiceState, raw: bytes) -> tuple[int, bytes]:
     the thread pool (:class:`service.errors.Busy` when the worker has too many)."""
     if len(raw) <= INLINE_BODY_BYTES:
         return classify_now(state, raw)
-    return await state.heavy.run(classify_now, state, raw)
+    return await state.heavy.run_sized(len(raw), classify_now, state, raw)
 
 
 def classify_now(state: ServiceState, raw: bytes) -> tuple[int, bytes]:

@@ -128,7 +128,7 @@ async def rerank_results(request: Request) -> Response:
     inline = len(raw) <= INLINE_BODY_BYTES
     try:
         body = (RerankRequest.model_validate_json(raw) if inline else
-                await state.heavy.run(RerankRequest.model_validate_json, raw))
+                await state.heavy.run_sized(len(raw), RerankRequest.model_validate_json, raw))
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None

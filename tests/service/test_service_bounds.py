@@ -35,6 +35,24 @@ def test_the_heavy_bound_queues_then_refuses_with_busy() -> None:
     assert limiter.refused == 1
 
 
+def test_the_heavy_queue_is_bounded_in_bytes_of_waiting_bodies() -> None:
+    limiter = HeavyLimiter(limit=1, queue=10, wait=5.0, queue_bytes=1000)
+    release = threading.Event()
+
+    async def scenario() -> str:
+        first = asyncio.create_task(limiter.run(release.wait, 10))
+        await asyncio.sleep(0.05)
+        waiting = asyncio.create_task(limiter.run_sized(800, lambda: "small"))
+        await asyncio.sleep(0.05)
+        with pytest.raises(Busy):  # 800 + 300 bytes of bodies would wait: refused at once
+            await limiter.run_sized(300, lambda: "too much")
+        release.set()
+        await first
+        return await waiting
+
+    assert asyncio.run(scenario()) == "small"
+
+
 def test_a_busy_worker_answers_503_with_retry_after(writable_data: Path, make_settings) -> None:
     app = create_app(make_settings(writable_data))
     with TestClient(app) as client:
@@ -52,7 +70,7 @@ def test_a_busy_worker_answers_503_with_retry_after(writable_data: Path, make_se
 
 
 class _Refusing(HeavyLimiter):
-    async def run(self, work, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    async def run_sized(self, size, work, *args, **kwargs):  # type: ignore[no-untyped-def, override]
         raise Busy(1)
 
 
