@@ -160,6 +160,12 @@ def build(ctx: click.Context, out: Path | None, service_url: str | None, key_pat
         archive = pack(folder, out / f"sources-de-confiance-{browser}-{version}.zip")
         click.echo(f"{browser}: {archive} ({archive.stat().st_size // 1024} KiB)")
     click.echo(f"service: {service or 'none (list packed in the extension, no updates)'}")
+    stale = out / packages.RELEASE_FILE
+    if key is None and stale.exists():
+        # the unpacked builds no longer carry the key and update URLs a signed release needs
+        stale.unlink()
+        click.echo(f"warning: built without --key: {stale} removed, the service stops publishing "
+                   "updates until the next `sdc extension build --key ...`", err=True)
     if key is not None and key_path is not None:
         info = {"key": str(key_path.expanduser().resolve()), "base_version": version,
                 "chromium_id": packages.extension_id(key), "gecko_id": packages.GECKO_ID}
