@@ -51,9 +51,13 @@ def test_without_the_lifespan_each_loop_has_its_client(tmp_path: Path, upstream:
     build(tmp_path)
     app = create_app(Settings(data_dir=tmp_path, shared_dir=tmp_path / "none", searxng_url=upstream()))
     client = TestClient(app)  # no `with`: each request runs in an event loop of its own
+    made = []
     for query in ("carte grise", "allocations"):
         page = client.get("/recherche", params={"q": query})
         assert page.status_code == 200 and "n'a pas" not in page.text and "indisponible" not in page.text
+        made.append(app.state.upstreams)
+    # a client's connections belong to the loop that opened them: never reused from a dead loop
+    assert made[0] is not made[1] and made[0].loop is not made[1].loop
 
 
 def test_one_client_for_the_app_closed_by_its_lifespan(tmp_path: Path, upstream: Any) -> None:
