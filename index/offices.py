@@ -3,7 +3,8 @@
 "mairie de billiers", "56190 mairie", "gendarmerie sainte anne", "cio toulouse": the query is
 split into the office types it names (:data:`sources.annuaire.types.SYNONYMS`, longest phrase
 first), postcodes and INSEE codes, and the remaining words (a commune, a department, a name).
-SQLite FTS5 finds candidates (:class:`sources.annuaire.store.AnnuaireStore`); they are ranked
+A tantivy second index (:class:`index.office_index.OfficeIndex`, or the store's own FTS5 table
+when that index is missing) finds candidates; they are ranked
 here by what an agent means: the type asked for, the commune named exactly, every word of the
 query found in the office.  :func:`names_office` says when a web query names one office (the
 search page then shows its card).
@@ -12,11 +13,12 @@ search page then shows its card).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sources.annuaire.departments import DEPARTMENTS
 from sources.annuaire.model import Office
-from sources.annuaire.store import AnnuaireStore
 from sources.annuaire.text import normalize, words
 from sources.annuaire.types import SYNONYMS, label
 
@@ -26,6 +28,14 @@ STOPWORDS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "a", "au"
 _CODE = re.compile(r"^(\d{5}|2[ab]\d{3})$")
 _MAX_PHRASE = 4
 CANDIDATES = 400
+
+
+class Candidates(Protocol):
+    """Where candidates come from: the tantivy index, or the store's FTS5 table."""
+
+    def match(self, expression: str, limit: int) -> list[tuple[int, float]]: ...
+
+    def by_rowids(self, rowids: Iterable[int]) -> dict[int, Office]: ...
 
 
 @dataclass(slots=True)
@@ -123,7 +133,7 @@ def score(office: Office, parsed: ParsedQuery, bm25: float) -> Scored:
     return Scored(office, value, covered)
 
 
-def search(store: AnnuaireStore, query: str, *, kind: str | None = None, commune: str | None = None,
+def search(store: Candidates, query: str, *, kind: str | None = None, commune: str | None = None,
            limit: int = 10) -> list[Scored]:
     """The offices of ``store`` for ``query``, best first (``kind``/``commune`` filter them)."""
     parsed = parse(query)
@@ -149,7 +159,7 @@ def search(store: AnnuaireStore, query: str, *, kind: str | None = None, commune
     return ranked[:limit]
 
 
-def names_office(store: AnnuaireStore, query: str) -> Office | None:
+def names_office(store: Candidates, query: str) -> Office | None:
     """The office a web query names, if one stands out: every word of the query is found in it,
     and it carries the asked type (or, asked by place alone, it is that commune's mairie)."""
     parsed = parse(query)

@@ -40,6 +40,10 @@ def import_(ctx: click.Context, location: str, version: str | None, registry: bo
 
         report = import_annuaire(settings.data_dir, location, version, advance)
     data = report.to_dict()
+    from index.office_index import build
+
+    with AnnuaireStore(settings.data_dir, readonly=True) as store:
+        build(store, settings.data_dir)  # the search's tantivy index (index/office_index.py)
     if registry:
         with AnnuaireStore(settings.data_dir, readonly=True) as store, Store(settings.registry_dir) as reg:
             origin = register_origin(store, reg, report.version)
@@ -66,11 +70,20 @@ def import_(ctx: click.Context, location: str, version: str | None, registry: bo
 def search(ctx: click.Context, query: tuple[str, ...], kind: str | None, commune: str | None,
            limit: int) -> None:
     """Search the Annuaire: one JSON object per office, best first."""
+    from index.errors import SearchIndexError
+    from index.office_index import OfficeIndex
+    from index.offices import Candidates
     from index.offices import search as search_offices
     from sources.annuaire import AnnuaireStore
 
-    with AnnuaireStore(settings_of(ctx).data_dir, readonly=True) as store:
-        for found in search_offices(store, " ".join(query), kind=kind, commune=commune, limit=limit):
+    data_dir = settings_of(ctx).data_dir
+    with AnnuaireStore(data_dir, readonly=True) as store:
+        candidates: Candidates = store
+        try:
+            candidates = OfficeIndex(data_dir, store)
+        except SearchIndexError:
+            pass  # the store's own FTS5 table
+        for found in search_offices(candidates, " ".join(query), kind=kind, commune=commune, limit=limit):
             click.echo(orjson.dumps(found.office.to_dict()).decode())
 
 

@@ -20,7 +20,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from index.offices import names_office, search
+from index.errors import SearchIndexError
+from index.office_index import DIRNAME, STAMP, OfficeIndex
+from index.offices import Candidates, names_office, search
 from service.models import MAX_QUERY_LENGTH
 from service.responses import json_response
 from service.routers import actualites
@@ -43,18 +45,35 @@ class Annuaire:
         self.data_dir = Path(data_dir)
         self._lock = threading.Lock()
         self._store: AnnuaireStore | None = None
-        self._stamp = 0.0
+        self._candidates: Candidates | None = None
+        self._stamp: tuple[float, float] = (0.0, 0.0)
 
-    def _open(self) -> AnnuaireStore | None:
+    def _stamp_now(self) -> tuple[float, float] | None:
         try:
             stamp = self.path.stat().st_mtime
         except OSError:
             return None
-        if self._store is None or stamp != self._stamp:
+        try:
+            built = (self.data_dir / DIRNAME / STAMP).stat().st_mtime
+        except OSError:
+            built = 0.0
+        return stamp, built
+
+    def _open(self) -> Candidates | None:
+        """The tantivy index of the Annuaire, or its FTS5 table; re-opened after an import."""
+        stamp = self._stamp_now()
+        if stamp is None:
+            return None
+        if self._candidates is None or stamp != self._stamp:
             if self._store is not None:
                 self._store.close()
-            self._store, self._stamp = AnnuaireStore(self.data_dir, readonly=True), stamp
-        return self._store
+            self._store = AnnuaireStore(self.data_dir, readonly=True)
+            try:
+                self._candidates = OfficeIndex(self.data_dir, self._store)
+            except SearchIndexError:
+                self._candidates = self._store  # no index, or older than the Annuaire
+            self._stamp = stamp
+        return self._candidates
 
     def available(self) -> bool:
         return self.path.exists()

@@ -20,6 +20,7 @@ def test_import_search_status_and_coverage(tmp_path: Path, sample_csv: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "8 offices" in done.stdout and "8 added, 0 changed, 0 removed" in done.stdout
     assert "registry origin annuaire" in done.stdout
+    assert (tmp_path / "annuaire-index" / "built-from").is_file()  # the search's tantivy index
     again = json.loads(sdc(tmp_path, "annuaire", "import", str(sample_csv), "--json").stdout)
     assert (again["added"], again["changed"], again["removed"], again["registry"]["added"]) == (0, 0, 0, 0)
     found = [json.loads(line) for line in sdc(tmp_path, "annuaire", "search", "cio", "toulouse").stdout

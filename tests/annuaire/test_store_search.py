@@ -122,3 +122,25 @@ def test_coverage_lists_the_untrusted_websites(tmp_path: Path, store: AnnuaireSt
         register_origin(store, registry.store, "v1")
         after = coverage(store, registry.classifier(), {"mairie"})
         assert after.trusted == 4 and after.by_annuaire == 4  # sites.google.com stays untrusted
+
+
+def test_the_tantivy_index_finds_what_fts5_finds_and_knows_when_it_is_stale(tmp_path: Path,
+                                                                            sample_csv: Path) -> None:
+    import time
+
+    from index.errors import SearchIndexError
+    from index.office_index import OfficeIndex, build
+
+    import_annuaire(tmp_path, str(sample_csv))
+    with AnnuaireStore(tmp_path, readonly=True) as store:
+        build(store, tmp_path)
+        index = OfficeIndex(tmp_path, store)
+        for query in ("mairie de billiers", "gendarmerie sainte anne", "cio toulouse", "97180 gendarmerie",
+                      "mairie morbihan muzillac"):
+            assert [s.office.id for s in search(index, query)] == [s.office.id for s in search(store, query)]
+    time.sleep(1.1)  # the stamp has a one-second resolution
+    import_annuaire(tmp_path, str(sample_csv))
+    with AnnuaireStore(tmp_path, readonly=True) as store, pytest.raises(SearchIndexError, match="older"):
+        OfficeIndex(tmp_path, store)
+    with AnnuaireStore(tmp_path / "none", readonly=False) as empty, pytest.raises(SearchIndexError):
+        OfficeIndex(tmp_path / "none", empty)
