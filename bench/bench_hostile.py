@@ -2,7 +2,8 @@
 
 Normal traffic: ``wrk`` (one thread, 32 connections) cycling over ``POST /api/classify``
 (50 URLs), ``GET /api/search`` and the search page ``/recherche``, each connection pausing
-between requests so that the offered rate is ``RATE`` requests a second (an open load
+between requests so that the offered rate is ``RATE`` requests a second (200, or
+``SDC_BENCH_RATE``; an open load
 that the service should carry; a closed loop without pauses would measure queueing).
 Meanwhile, every second, one request of each hostile kind of issue 14 (the 8 MB classify
 of 4,000-label hosts, a 50 MB body to a curator route without token, curator imports of
@@ -40,7 +41,7 @@ import orjson
 from bench.bench_load import RssSampler, _wrk
 from bench.bench_service import QUERIES, _classify_body, _free_port, _prepare, _start, _stop
 
-RATE = 200.0  # normal requests a second, offered
+RATE = float(os.environ.get("SDC_BENCH_RATE", "200"))  # normal requests a second, offered
 CONNECTIONS = 32
 P99_BUDGET_MS = 50.0
 HEALTHZ_BUDGET_MS = 100.0
