@@ -167,6 +167,9 @@ class QueryBuilder:
         if tuning.proximity_boost <= 0 and tuning.phrase_boost <= 0:
             return []
         out = self._exact(" ".join(parsed.words))
+        if tuning.proximity_synonyms:  # a page matching through a synonym gets its phrase too
+            for text in alternatives[: tuning.max_synonyms]:
+                out += self._exact(text, tuning.synonym_weight)
         if tuning.proximity_boost <= 0:
             return out
         phrasings = [(" ".join(parsed.words), 1.0)]
@@ -187,7 +190,7 @@ class QueryBuilder:
         """The words as an exact phrase in each ``phrase_fields`` (empty for fewer than two words)."""
         return self._exact(" ".join(parsed.words))
 
-    def _exact(self, text: str) -> list[Query]:
+    def _exact(self, text: str, weight: float = 1.0) -> list[Query]:
         """The words as an exact phrase (the gaps of dropped stop words kept) in each ``phrase_fields``.
 
         A span copied from a page ("le délai de prévenance ne peut être") is
@@ -200,7 +203,7 @@ class QueryBuilder:
         start = terms[0][0]
         terms = [(position - start, token) for position, token in terms]
         # a longer phrase found as it is written is stronger evidence: weight grows with its words
-        weight = self._tuning.phrase_boost * (len(terms) - 1 if self._tuning.phrase_per_word else 1)
+        weight *= self._tuning.phrase_boost * (len(terms) - 1 if self._tuning.phrase_per_word else 1)
         return [Query.boost_query(Query.phrase_query(self._schema, name, terms),
                                   weight * self._boosts.get(name, 1.0))
                 for name in self._tuning.phrase_fields]

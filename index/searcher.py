@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 import tantivy
 
-from index import analysis, collapse, legal, snippets
+from index import analysis, legal, snippets
+from index import collapse as collapse_
 from index import schema as f
 from index.errors import SearchIndexError
 from index.fuzzy import Corrector
@@ -130,7 +131,8 @@ class Searcher:
         counts: dict[str, int] = {}
         if facets:
             facet_query = _combine(main, site_filters, excluded) if categories else full
-            counts = self._facets(searcher, facet_query, distinct=collapse)
+            distinct = collapse and sort != "date" and total <= collapse_.DISTINCT_EXACT
+            counts = self._facets(searcher, facet_query, distinct=distinct)
         return SearchResults(query, int(total or 0), _ms(started), page, limit, hits, counts,
                              corrected_query=corrected)
 
@@ -274,15 +276,18 @@ class Searcher:
             return hits
 
         # one spare document: a near copy merged away on the page leaves it full
-        groups = collapse.grouped(searcher, top, offset + limit + NEAR_COPY_SPARE)[offset:]
-        total = collapse.distinct_total(searcher, query) if count else 0
+        groups, share = collapse_.grouped(searcher, top, offset + limit + NEAR_COPY_SPARE)
+        groups = groups[offset:]
+        total: int | None = round(count * share)
+        if 0 < count <= collapse_.DISTINCT_EXACT:
+            total = collapse_.distinct_total(searcher, query)
         return (count if total is None else total, [(g.score, g.address) for g in groups],
                 [g.copies for g in groups])
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, *,
                 distinct: bool = False) -> dict[str, int]:
         if distinct:
-            counts = collapse.distinct_facets(searcher, query)
+            counts = collapse_.distinct_facets(searcher, query)
             if counts is not None:
                 return counts
         agg = {"categories": {"terms": {"field": f.CATEGORY, "size": 100}}}
@@ -296,7 +301,7 @@ class Searcher:
 def _merge_near_copies(hits: list[Hit], docs: list[tantivy.Document],
                        limit: int) -> tuple[list[Hit], list[tantivy.Document]]:
     """Hits whose page repeats a better one (same title, near-identical text) go under it."""
-    merged = collapse.near_copies(docs)
+    merged = collapse_.near_copies(docs)
     for copy, kept in merged.items():
         hits[kept].duplicates += [hits[copy].url, *hits[copy].duplicates]
     pairs = [(h, d) for i, (h, d) in enumerate(zip(hits, docs, strict=True)) if i not in merged][:limit]
