@@ -12,7 +12,22 @@ import { TrustStore } from "./store.js";
 const ALARM = "sdc-update";
 const store = new TrustStore(api);
 
-async function settings() {
+// read once per service-worker life and again after any change (user, policy): every page
+// asks for them, and classifying asks again
+let cachedSettings = null;
+api.storage.onChanged.addListener((_changes, area) => {
+  if (area !== "local") cachedSettings = null;
+});
+
+function settings() {
+  cachedSettings ??= readSettings().catch((error) => {
+    cachedSettings = null;
+    throw error;
+  });
+  return cachedSettings;
+}
+
+async function readSettings() {
   const [packed, sync, managed] = await Promise.all([
     fetch(api.runtime.getURL("data/defaults.json")).then((r) => (r.ok ? r.json() : {})).catch(() => ({})),
     api.storage.sync.get(null).catch(() => ({})),
