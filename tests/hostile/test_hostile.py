@@ -26,7 +26,7 @@ from tests.hostile.conftest import BIG_PAGE_URL, BODY_TIMEOUT, HEADER_TIMEOUT, S
 from tests.service.conftest import CURATOR_TOKEN, build
 
 #: /healthz under attack: the target is 100 ms (bench_load); a test only proves it is not held
-HEALTHZ_BOUND = 1.0
+HEALTHZ_BOUND = 2.0
 MB = 1024 * 1024
 
 TRUST_HELPER = ("the trust helper's part of issue 14 (sources/ and the curator routes) is not in "
@@ -135,7 +135,7 @@ def test_hosts_longer_than_dns_allows_are_refused_before_any_walk(served: Served
     started = time.perf_counter()
     answer = httpx.post(f"{served.base}/api/classify", content=body,
                         headers={"content-type": "application/json"}, timeout=120)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 3.0
     assert answer.status_code == 200 and not any(r["trusted"] for r in answer.json()["results"])
 
 
@@ -352,14 +352,14 @@ def test_hostile_query_strings_are_refused_cheaply(client: httpx.Client, path: s
     answer = client.get(path)
     assert answer.status_code in statuses, (answer.status_code, answer.text[:200])
     assert b"root:" not in answer.content
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 3.0
 
 
 def test_deepest_allowed_page_is_cheap(client: httpx.Client) -> None:
     started = time.perf_counter()
     answer = client.get("/api/search", params={"q": "allocations", "page": 100, "limit": 50})
     assert answer.status_code == 200 and answer.json()["results"] == []
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 3.0
 
 
 def test_a_request_line_past_the_head_cap_gets_431(served: Served) -> None:
