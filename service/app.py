@@ -44,7 +44,7 @@ logger = logging.getLogger("sdc.service")
 
 STATIC = Path(__file__).parent / "static"
 USAGE_FLUSH = 1.0  # seconds between flushes of the usage counters
-#: seconds between upkeep rounds: registry changes by other workers (two stat calls), index status
+#: seconds between upkeep rounds: registry changes by other workers (a cheap stamp), index status
 UPKEEP = 1.0
 
 DESCRIPTION = """Recherche dans les sources publiques de confiance, classification d'URL
