@@ -79,9 +79,14 @@ def near_copies(docs: list[tantivy.Document]) -> dict[int, int]:
     words: dict[int, set[str]] = {}
     for i, doc in enumerate(docs):
         title = " ".join(fold(str(doc.get_first(f.TITLE) or "")).split())
+        body = str(doc.get_first(f.BODY) or "")
         for j in by_title.get(title, []):
-            a = words.setdefault(j, set(_WORD.findall(fold(str(docs[j].get_first(f.BODY) or "")))))
-            b = words.setdefault(i, set(_WORD.findall(fold(str(doc.get_first(f.BODY) or "")))))
+            other = str(docs[j].get_first(f.BODY) or "")
+            if min(len(body), len(other)) < NEAR * max(len(body), len(other)):
+                continue  # lengths too far apart to be near-identical: no word sets needed
+            # lowercase words as written (folding accents cost 10x more over a page of results)
+            a = words.setdefault(j, set(_WORD.findall(other.lower())))
+            b = words.setdefault(i, set(_WORD.findall(body.lower())))
             if a and b and len(a & b) >= NEAR * len(a | b):
                 out[i] = j
                 break
