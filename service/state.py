@@ -33,6 +33,7 @@ from service.metrics import Metrics
 from service.usage import open_usage_counter
 from sources import Classifier, Registry
 from sources.errors import SourcesError
+from sources.journal import read_generation
 
 if TYPE_CHECKING:
     from index.results import SearchResults
@@ -66,14 +67,9 @@ class ServiceState:
     # -- registry ------------------------------------------------------------
 
     def _stamp(self) -> tuple[float, ...]:
-        stamps = []
-        for name in ("registry.sqlite3", "registry.sqlite3-wal"):
-            try:
-                stat = (self.data_dir / name).stat()
-                stamps += [stat.st_mtime, stat.st_size]
-            except OSError:
-                stamps += [0.0, 0.0]
-        return tuple(stamps)
+        # the registry's generation, not its file's size and time: reports, the audit log
+        # and purge rounds write to the file without changing any verdict (sources.journal)
+        return (float(read_generation(self.data_dir / "registry.sqlite3")),)
 
     def load_registry(self) -> None:
         """Compile the registry; on failure keep the built-in rules and say why.

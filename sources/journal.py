@@ -21,11 +21,11 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta VALUES ('generation', 1);
 CREATE TABLE IF NOT EXISTS audit (
     id       INTEGER PRIMARY KEY,
     at       TEXT NOT NULL,
@@ -97,12 +97,32 @@ class AuditLine:
 
 
 def bump_generation(db: sqlite3.Connection) -> None:
-    db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+    # no row is written when a registry is opened: opening must never take the write lock
+    db.execute("INSERT INTO meta VALUES ('generation', 1)"
+               " ON CONFLICT (key) DO UPDATE SET value = value + 1")
 
 
 def generation(db: sqlite3.Connection) -> int:
     row = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
     return int(row[0]) if row else 0
+
+
+def read_generation(path: Path) -> int:
+    """The generation of the registry file at ``path``, read-only (0: none yet).
+
+    About 0.1 ms: what a service worker polls every second to notice a change made
+    by another worker, another machine or the CLI. Unlike the file's size and
+    time, it ignores writes that change no verdict (a report, the audit log, a purge)."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return 0
+    try:
+        return generation(db)
+    except sqlite3.Error:  # no meta table yet (a registry older than the journal)
+        return 0
+    finally:
+        db.close()
 
 
 def append_audit(db: sqlite3.Connection, at: str, actor: str, action: str, target: str,
