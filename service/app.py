@@ -26,16 +26,25 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.settings import Settings
-from service import hotpath, startup
+from service import hotpath, registry_follow, startup
 from service.errors import install_error_handlers
 from service.head import HeadAsGetMiddleware
 from service.logs import install_privacy_filter
 from service.metrics import MetricsMiddleware
 from service.openapi import install_openapi
-from service.routers import annuaire, api, curator, extension, health, opensearch, reports, rerank, search_page
-from service import registry_follow
+from service.routers import (
+    annuaire,
+    api,
+    curator,
+    extension,
+    health,
+    opensearch,
+    reports,
+    rerank,
+    search_page,
+)
 from service.security import SecurityHeadersMiddleware
+from service.settings import Settings
 from service.state import ServiceState
 from service.templating import Renderer, base_path, environment
 from service.upstreams import close_upstreams

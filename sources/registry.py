@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import re
-
 from sources import psl
-from sources.builtin import SHARED_SUFFIXES
 from sources.audit import detect_platforms
+from sources.builtin import SHARED_SUFFIXES
 from sources.categories import Category, parse_category
 from sources.classifier import Classifier, Entry
 from sources.curation import Curation
@@ -21,7 +20,7 @@ from sources.hosts import normalize_host
 from sources.importers import read_etalab, read_plain_list, read_universities
 from sources.importers.etalab import Progress
 from sources.importers.fetch import content_version, decode_text, read_bytes
-from sources.national import NATIONAL, NATIONAL_PRIORITY
+from sources.national import NATIONAL
 from sources.store import ImportGuard, ImportReport, Row, Store
 
 #: when several origins list a host, the lower number gives its name and category:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 import orjson
 
-from sdc.cli import fail, load_classifier, settings_of
+from sdc.cli import fail, settings_of
 from sources import Registry
 
 

@@ -20,10 +20,9 @@ from tests.service.conftest import build
 def annuaire_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The service tests' registry and index, plus a small Annuaire and its tantivy index (the
     phone tests, tests/service/test_page_phone.py, serve one without: the FTS5 fallback)."""
-    from tests.annuaire.conftest import write_csv
-
     from index.office_index import build as build_office_index
     from sources.annuaire import AnnuaireStore
+    from tests.annuaire.conftest import write_csv
 
     data_dir = tmp_path_factory.mktemp("annuaire-service")
     build(data_dir)

@@ -106,7 +106,8 @@ def test_an_index_of_another_schema_is_a_clear_error(tmp_path: Path, classifier:
         IndexWriter(tmp_path, classifier)
 
 
-def test_leaving_by_an_exception_rolls_back_to_the_last_commit(tmp_path: Path, classifier: Classifier) -> None:
+def test_leaving_by_an_exception_rolls_back_to_the_last_commit(tmp_path: Path,
+                                                               classifier: Classifier) -> None:
     with IndexWriter(tmp_path / "i", classifier) as writer:
         writer.add(page("https://www.paris.fr/kept"))
     with pytest.raises(RuntimeError):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from sources import Classifier
-from sources.hosts import HOST_TOO_LONG, dns_problem, normalize_host
 from sources.errors import InvalidHostError
+from sources.hosts import HOST_TOO_LONG, dns_problem, normalize_host
 
 
 @pytest.mark.parametrize("host", [

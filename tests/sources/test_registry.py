@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from sources import Registry
-from sources.errors import (FetchError, FormatError, ImportRefusedError, InvalidHostError,
-                            UnknownCategoryError)
+from sources.errors import FetchError, FormatError, ImportRefusedError, InvalidHostError, UnknownCategoryError
 from sources.national import NATIONAL
 from sources.store import ImportGuard
 
