@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from crawler.farm.sites import Reply, html_reply, page_html, robots_txt
 
@@ -63,7 +64,7 @@ class HostileSite:
         return reply
 
 
-def _page(host: str, path: str, title: str, body: str, **extra: str) -> Reply:
+def _page(host: str, path: str, title: str, body: str, **extra: Any) -> Reply:
     return html_reply(page_html(title=title, body=body, url=f"https://{host}{path}", site_name=host, **extra))
 
 

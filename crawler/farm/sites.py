@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -52,7 +53,7 @@ def html_reply(text: str, status: int = 200, charset: str = "utf-8", **headers: 
 
 
 def page_html(*, title: str, body: str, url: str, description: str = "", lang: str = "fr",
-              links: list[tuple[str, str]] = (), breadcrumb: str = "", published: str = "",
+              links: Sequence[tuple[str, str]] = (), breadcrumb: str = "", published: str = "",
               site_name: str = "", charset: str = "utf-8", canonical: str | None = None,
               feed: str | None = None) -> str:
     """A complete page as a public website would serve it, content inside ``<main>``."""
@@ -198,7 +199,8 @@ class CorpusSite:
         modified = datetime(day.year, day.month, day.day, tzinfo=UTC)
         if record.get("version"):
             modified = datetime.now(UTC).replace(microsecond=0)
-        return html_reply(text, ETag=f'"{digest}"', **{"Last-Modified": http_date(modified)})
+        headers: dict[str, Any] = {"ETag": f'"{digest}"', "Last-Modified": http_date(modified)}
+        return html_reply(text, **headers)
 
     def _home(self) -> Reply:
         urls = [r["url"] for r in list(self.records.values())[:HOME_LINKS]]
