@@ -54,7 +54,7 @@ def grouped(searcher: tantivy.Searcher, top: Callable[[int], Hits],
     size = max(2 * wanted, 20)
     while True:
         hits = top(size)
-        groups: dict[int, Group] = {}
+        groups: dict[float, Group] = {}  # tantivy types fast-field values int | float
         keys = searcher.fast_field_values(f.SAME, [address for _, address in hits]) if hits else []
         for (score, address), key in zip(hits, keys, strict=True):
             if key is None:  # a page indexed before the field existed: its own document

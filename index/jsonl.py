@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 
@@ -42,7 +42,7 @@ def open_bytes(path: Path) -> IO[bytes]:
         if raw.peek(2)[:2] != b"\x1f\x8b":
             return raw
         raw.close()  # a GzipFile does not close a file object it is given: let it open its own
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 

@@ -181,7 +181,7 @@ class QueryBuilder:
             if weight <= 0 or len({token for _, token in terms}) < 2:
                 continue
             for name in self._tuning.proximity_fields:
-                phrase = Query.phrase_query(self._schema, name, terms, slop=self._tuning.proximity_slop)
+                phrase = Query.phrase_query(self._schema, name, terms, slop=self._tuning.proximity_slop)  # type: ignore[arg-type]  # tantivy's stub: any list
                 boost = self._tuning.proximity_boost * self._boosts.get(name, 1.0) * weight
                 out.append(Query.boost_query(phrase, boost))
         return out
@@ -204,7 +204,7 @@ class QueryBuilder:
         terms = [(position - start, token) for position, token in terms]
         # a longer phrase found as it is written is stronger evidence: weight grows with its words
         weight *= self._tuning.phrase_boost * (len(terms) - 1 if self._tuning.phrase_per_word else 1)
-        return [Query.boost_query(Query.phrase_query(self._schema, name, terms),
+        return [Query.boost_query(Query.phrase_query(self._schema, name, terms),  # type: ignore[arg-type]  # tantivy's stub: any list
                                   weight * self._boosts.get(name, 1.0))
                 for name in self._tuning.phrase_fields]
 
@@ -331,7 +331,7 @@ class QueryBuilder:
             return None
         if len(terms) == 1:
             return Query.term_query(self._schema, name, terms[0][1])
-        return Query.phrase_query(self._schema, name, terms)
+        return Query.phrase_query(self._schema, name, terms)  # type: ignore[arg-type]  # tantivy's stub: any list
 
     def _anywhere(self, text: str, *, slop: int, boosted: bool = True) -> Query | None:
         """``text`` as a phrase (or a single term) in any text field."""
@@ -346,6 +346,6 @@ class QueryBuilder:
             )
         per_field = []
         for name in f.TEXT_FIELDS:
-            phrase = Query.phrase_query(self._schema, name, terms, slop=slop)
+            phrase = Query.phrase_query(self._schema, name, terms, slop=slop)  # type: ignore[arg-type]  # tantivy's stub: any list
             per_field.append(Query.boost_query(phrase, self._boosts[name]) if boosted else phrase)
         return Query.disjunction_max_query(per_field, tie_breaker=self._tuning.tie_breaker)

@@ -37,7 +37,7 @@ def rescored(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.
     the same score: ``query`` plus its bonus.
     """
     first = searcher.search(query, window, count=True)
-    total = int(first.count or 0)
+    total = int(first.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
     hits = [(float(score), address) for score, address in first.hits]
     extra_pages: list[tantivy.DocAddress] = []
     if recall is not None and hits:

@@ -22,9 +22,10 @@ import tantivy
 from index import analysis, legal, snippets
 from index import collapse as collapse_
 from index import schema as f
+from index.analysis import fold
 from index.errors import SearchIndexError
 from index.fuzzy import Corrector
-from index.query import ParsedQuery, fold, normalize_site, parse
+from index.query import ParsedQuery, normalize_site, parse
 from index.querybuild import QueryBuilder
 from index.rescoring import rescored, verbatim_first
 from index.results import Hit, SearchResults
@@ -112,7 +113,7 @@ class Searcher:
         if sort == "date":
             result = searcher.search(full, limit, count=True, order_by_field=f.PUBLISHED, offset=offset)
             # the "score" tantivy gives is the date itself: not a relevance score
-            total, ranked = result.count, [(0.0, address) for _, address in result.hits]
+            total, ranked = result.count, [(0.0, address) for _, address in result.hits]  # type: ignore[attr-defined]  # not in tantivy's stub
             copies: list[list[tantivy.DocAddress]] = [[] for _ in ranked]
         elif collapse:
             total, ranked, copies = self._collapsed(searcher, full, typed, alternatives, offset, limit,
@@ -208,7 +209,7 @@ class Searcher:
         bonus = self._builder.proximity(parsed, alternatives)
         if not bonus or offset >= self.tuning.rescore_window:
             result = searcher.search(query, limit, count=True, offset=offset)
-            return int(result.count or 0), list(result.hits)
+            return int(result.count or 0), list(result.hits)  # type: ignore[attr-defined]  # not in tantivy's stub
         window = max(self.tuning.rescore_window, offset + limit)
         recall = None
         exact = self._builder.exact(parsed) if self.tuning.phrase_recall else []

@@ -113,7 +113,7 @@ class Suggester:
     def _pages(self, searcher: tantivy.Searcher, words: tuple[str, ...]) -> int:
         query = (tantivy.Query.term_query(self._schema, f.SUGGEST, words[0]) if len(words) == 1
                  else tantivy.Query.phrase_query(self._schema, f.SUGGEST, list(enumerate(words))))
-        return int(searcher.search(query, 1, count=True).count or 0)
+        return int(searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
 
     def _words(self, searcher: tantivy.Searcher, text: str, typed: list[str], limit: int) -> list[str]:
         """The most frequent title words starting with the last word typed (short prefixes)."""

@@ -248,7 +248,7 @@ class IndexWriter:
         return self._count(tantivy.Query.term_query(self._schema, f.URL, url)) > 0
 
     def _count(self, query: tantivy.Query) -> int:
-        return int(self._searcher.search(query, 1, count=True).count)
+        return int(self._searcher.search(query, 1, count=True).count)  # type: ignore[attr-defined]  # not in tantivy's stub
 
     def _check_open(self) -> None:
         if self._failure is not None:
