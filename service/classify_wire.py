@@ -30,7 +30,7 @@ from sources.verdicts import Classification
 try:  # built by ``pip install`` (setup.py); the Python loop below gives the same bytes
     from service import _wire as _compiled
 except ImportError:  # pragma: no cover - an install without a C compiler
-    _compiled = None
+    _compiled = None  # type: ignore[assignment]
 
 #: hosts whose fragment is kept; beyond it the cache starts again (about 30 MB for real
 #: host names, 100 MB at most: longer written hosts are classified but never kept)
@@ -104,8 +104,8 @@ class ClassifyRenderer:
                 entry = self._slow(url)
             append(_ITEM)
             append(dumps(url))
-            append(entry[0])
-            trusted += entry[1]
+            append(entry[0])  # type: ignore[index]  # a fragment now: False and None were replaced
+            trusted += entry[1]  # type: ignore[index]
         body = b"".join(parts)
         return (body[:-1] if urls else body) + b"]}", trusted
 

@@ -88,20 +88,20 @@ def detect_platforms(rows: Iterable[tuple[str, str]], rules: dict[str, int],
             continue
         tenants[domain].add(label)
     found: list[Finding] = []
-    for domain, labels in tenants.items():
-        if len(labels) < min_tenants or domain in _KNOWN or under_any(domain, _ZONES):
+    for domain, subdomains in tenants.items():
+        if len(subdomains) < min_tenants or domain in _KNOWN or under_any(domain, _ZONES):
             continue
-        named = sorted(label for label in labels if _core(label) in bodies)
-        share = len(named) / len(labels)
+        named = sorted(label for label in subdomains if _core(label) in bodies)
+        share = len(named) / len(subdomains)
         if share < TENANT_SHARE or len(named) < min_tenants:
             continue
-        category = category_of.get(domain) or category_of.get(f"www.{domain}")
-        if category in HOSTING_BODIES:
+        filed = category_of.get(domain) or category_of.get(f"www.{domain}")
+        if filed in HOSTING_BODIES:
             continue
-        strong = category is None or category in SINGLE_BODY
-        evidence = (f"{len(labels)} listed subdomains, {len(named)} named after listed bodies"
+        strong = filed is None or filed in SINGLE_BODY
+        evidence = (f"{len(subdomains)} listed subdomains, {len(named)} named after listed bodies"
                     f" ({', '.join(named[:4])}...); the domain itself is "
-                    + (f"filed as {category}" if category else "not listed"))
+                    + (f"filed as {filed}" if filed else "not listed"))
         found.append(Finding("platform", domain, evidence, strong, tuple(named)))
     found.sort(key=lambda f: (not f.applied, -len(f.tenants), f.host))
     return found

@@ -97,7 +97,7 @@ class _LazyNodes(dict[str, _Node]):
         self._raw: dict[str, bytes] | None = None
         self._lookups = 0
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         node = dict.get(self, key)
         if node is None:
             if key in self._absent:
@@ -178,7 +178,7 @@ def cached_classifier(registry: Any, cache_dir: Path) -> Classifier:
             return load(path)
         except ValueError:
             pass
-    fresh = registry.classifier()
+    fresh: Classifier = registry.classifier()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{name}.{os.getpid()}.tmp")

@@ -163,7 +163,8 @@ class Registry:
         rules: dict[tuple[str, str | None], tuple[str, str]] = {}
         merged: dict[str, list[Any]] = {}
         autre = Category.AUTRE_PUBLIC.value
-        national = ((e.host, e.category.value, e.name, "national", None) for e in NATIONAL)
+        # every national entry has a category (sources/national.py)
+        national = ((e.host, e.category.value, e.name, "national", None) for e in NATIONAL)  # type: ignore[union-attr]
         stored = self.store.iter_entries(PRIORITY)
         for host, category, name, origin, list_ in (*national, *stored):
             slot = merged.get(host)
@@ -186,7 +187,7 @@ class Registry:
             if table is not None and (slot[1] in (autre, GENERIC, table[1]) or slot[4] == "annuaire"):
                 slot[1], slot[2] = table[1], table[2]
             elif slot[2] is None:
-                parent = _parent(slot[0], merged, lambda p, c=slot[1]: bool(p[2]) and p[1] == c)
+                parent = _parent(slot[0], merged, lambda p, c=slot[1]: bool(p[2]) and p[1] == c)  # type: ignore[misc]
                 if parent is not None:
                     slot[2] = parent[2]
         for host, category, name, (rule, reason), _origin in merged.values():

@@ -285,7 +285,7 @@ def history(ctx: click.Context, limit: int, with_hosts: bool) -> None:
     with open_registry(ctx) as registry:
         for row in registry.store.imports(limit):
             if with_hosts:
-                row = {**row, **registry.store.import_hosts(int(row["id"]))}  # type: ignore[arg-type]
+                row = {**row, **registry.store.import_hosts(int(row["id"]))}  # type: ignore[call-overload]
             click.echo(orjson.dumps(row).decode())
 
 
