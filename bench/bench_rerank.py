@@ -7,7 +7,7 @@
    which is the least any trust annotation must do.  Each figure is given
    warm (the :class:`TrustTable` has seen these URLs: the service's steady
    state) and with a fresh table each call (every URL classified again;
-   ``canonical_url`` and the classifier keep their own small memories, as
+   ``result_key`` and the classifier keep their own small memories, as
    they do in the service).
 2. On loopback (uvicorn, one worker, the other core for the load
    generator): ``POST /api/rerank`` with those 100 results against ``POST
