@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from index.documents import PageDocument
 from index.writer import IndexWriter
 from ranking import EngineResult
-from service.settings import Settings
 from service.app import create_app
+from service.settings import Settings
 from sources import Registry
 
 PAGES = [
