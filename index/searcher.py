@@ -33,6 +33,10 @@ from index.suggest import Suggester
 from index.synonyms import expand_query
 from index.tuning import SearchTuning
 
+#: the library's hard bounds: ``Searcher.search`` clamps ``limit`` and ``page`` to them whatever the
+#: caller asks. They bound the work one call can cost, not what a product shows: the service publishes
+#: its own, smaller, API limits (``service.models.API_MAX_PAGE``/``API_MAX_LIMIT``), and a test
+#: (tests/service/test_service_bounds.py) keeps those within these.
 MAX_LIMIT = 100
 MAX_PAGE = 1000
 #: documents read beyond the page, so that a near copy merged away still leaves it full

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 
 from service.errors import CuratorAuthError
-from service.models import MAX_LIMIT, MAX_PAGE, MAX_QUERY_LENGTH
+from service.models import API_MAX_LIMIT, API_MAX_PAGE, MAX_QUERY_LENGTH
 from service.settings import Settings
 from service.state import ServiceState
 from sources import Category, Classifier
@@ -72,8 +72,8 @@ def public_base(request: Request, configured: str | None) -> str:
 # query parameters shared by the API and the page
 SearchQuery = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=r"\S",
                                    description="the search: words, \"phrases\", -exclusions, site:")]
-PageParam = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
-LimitParam = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="results per page")]
+PageParam = Annotated[int, Query(ge=1, le=API_MAX_PAGE, description="page number, from 1")]
+LimitParam = Annotated[int, Query(ge=1, le=API_MAX_LIMIT, description="results per page")]
 CategoryParam = Annotated[list[Category] | None, Query(max_length=20,
                                                        description="category filter (repeatable)")]
 SiteParam = Annotated[str | None, Query(max_length=253, description="restrict to a host or domain")]

@@ -15,8 +15,11 @@ from sources.urls import MAX_URL_LENGTH  # one bound on any URL, the classifier'
 #: limits on what a client can ask (documented in the schema, enforced by validation)
 MAX_QUERY_LENGTH = 500
 MAX_URLS = 1000
-MAX_PAGE = 100
-MAX_LIMIT = 50
+#: the public API's own paging limits (``page``, ``limit``, the HTML pages' ``page``): a contract
+#: with clients, kept below the index library's hard bounds (``index.searcher.MAX_PAGE``/``MAX_LIMIT``,
+#: which clamp silently) so that a request the API accepts is served as asked; a test checks it.
+API_MAX_PAGE = 100
+API_MAX_LIMIT = 50
 
 
 class ClassifyRequest(BaseModel):

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from service.deps import StateDep
 from service.errors import IndexUnavailable
-from service.models import MAX_PAGE, MAX_QUERY_LENGTH
+from service.models import API_MAX_PAGE, MAX_QUERY_LENGTH
 from service.verticals import label
 from sources import parse_category
 
@@ -38,7 +38,7 @@ async def news_page(
     state: StateDep,
     q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH)] = "",
     categorie: Annotated[str | None, Query(max_length=60)] = None,
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=1, le=API_MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     render = request.app.state.render
     query = q.strip()
@@ -61,7 +61,7 @@ async def news_page(
         facets=[{"label": label(value), "count": count, "selected": value == category,
                  "url": news_url(query, None if value == category else value)} for value, count in facets],
         previous=news_url(query, category, page - 1) if page > 1 else None,
-        next=news_url(query, category, page + 1) if len(items) == PAGE_SIZE and page < MAX_PAGE else None,
+        next=news_url(query, category, page + 1) if len(items) == PAGE_SIZE and page < API_MAX_PAGE else None,
         clear_url=news_url(query),
     )
     return render(request, "actualites.html", context)

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from service.deps import StateDep
 from service.errors import IndexUnavailable
-from service.models import MAX_PAGE, MAX_QUERY_LENGTH
+from service.models import API_MAX_PAGE, MAX_QUERY_LENGTH
 from service.routers.annuaire import office_card
 from service.state import ServiceState
 from service.unified import unified_view
@@ -41,7 +41,7 @@ def page_url(q: str, tab: str = ALL.slug, category: str | None = None, page: int
 
 
 def pagination(q: str, tab: str, category: str | None, page: int, total: int) -> dict[str, Any]:
-    last = max(1, min(MAX_PAGE, -(-total // PAGE_SIZE)))
+    last = max(1, min(API_MAX_PAGE, -(-total // PAGE_SIZE)))
     numbers = range(max(1, page - PAGE_WINDOW), min(last, page + PAGE_WINDOW) + 1)
     return {
         "current": page, "last": last,
@@ -88,7 +88,7 @@ async def results_page(
     q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH)] = "",
     onglet: Annotated[str, Query(max_length=40)] = ALL.slug,
     categorie: Annotated[str | None, Query(max_length=60)] = None,
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page: Annotated[int, Query(ge=1, le=API_MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     render = request.app.state.render
     query = q.strip()

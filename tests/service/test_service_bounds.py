@@ -125,3 +125,12 @@ def test_healthz_reads_no_index_or_registry(client: TestClient, monkeypatch: pyt
     monkeypatch.setattr(state, "open_registry", forbidden)
     answer = client.get("/healthz")
     assert answer.status_code == 200 and answer.json()["index"]["loaded"]
+
+
+def test_the_api_paging_limits_stay_within_the_index_librarys_hard_bounds() -> None:
+    # a page the API accepts must be served as asked, never silently clamped by the library
+    from index import searcher
+    from service import models
+
+    assert 1 <= models.API_MAX_PAGE <= searcher.MAX_PAGE
+    assert 1 <= models.API_MAX_LIMIT <= searcher.MAX_LIMIT
