@@ -19,7 +19,7 @@ from ranking.models import (
 )
 from ranking.rerank import OWN_ENGINE, collapse, fuse, merge_annotated, parse_mode, rerank
 from ranking.trust import Trust, TrustTable
-from ranking.verticals import VERTICALS, Vertical, vertical
+from ranking.verticals import VERTICALS, ResultView, vertical
 
 __all__ = [
     "MAX_RESULTS",
@@ -37,7 +37,7 @@ __all__ = [
     "Reranked",
     "Trust",
     "TrustTable",
-    "Vertical",
+    "ResultView",
     "result_key",
     "collapse",
     "fuse",

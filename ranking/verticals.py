@@ -1,4 +1,4 @@
-"""Verticals of the search page, as data: which hosts or dates make a result belong.
+"""The unified view's verticals (``?vue=``), as data: which hosts or dates make a result belong.
 
 ``textes``, "Textes de référence"
     Law, case law, official journals and statistics: the sites an agent cites.
@@ -49,8 +49,10 @@ REFERENCE_HOSTS: dict[str, str] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Vertical:
-    """A tab of the search page: a subset of trusted results, possibly ordered by date."""
+class ResultView:
+    """A vertical of the unified view (``?vue=``): which trusted results belong (by host, or by having
+    a date) and in what order. Not :class:`service.verticals.CategoryTab`, the search page's tabs that
+    filter our own index by registry category."""
 
     slug: str
     label: str
@@ -68,13 +70,13 @@ class Vertical:
         return under_any(host.lower().rstrip("."), self.hosts)
 
 
-TEXTES = Vertical("textes", "Textes de référence", frozenset(REFERENCE_HOSTS))
-ACTUALITES = Vertical("actualites", "Actualités officielles", frozenset(), sort="date", dated_only=True)
+TEXTES = ResultView("textes", "Textes de référence", frozenset(REFERENCE_HOSTS))
+ACTUALITES = ResultView("actualites", "Actualités officielles", frozenset(), sort="date", dated_only=True)
 
-VERTICALS: dict[str, Vertical] = {v.slug: v for v in (TEXTES, ACTUALITES)}
+VERTICALS: dict[str, ResultView] = {v.slug: v for v in (TEXTES, ACTUALITES)}
 
 
-def vertical(slug: str) -> Vertical:
+def vertical(slug: str) -> ResultView:
     try:
         return VERTICALS[slug]
     except KeyError:

@@ -30,7 +30,7 @@ from typing import Any
 
 from fastapi import Request
 
-from ranking import VERTICALS, HitLike, Vertical
+from ranking import VERTICALS, HitLike, ResultView
 from service.unified_view import OWN_LIMIT, VIEWS, UnifiedView, build_view
 from service.upstreams import upstreams_of
 
@@ -51,7 +51,7 @@ async def own_hits(state: Any, query: str, *, sort: str = "relevance",
     return list(found.results)
 
 
-async def _own_hits(request: Request, query: str, vertical: Vertical) -> list[Any]:
+async def _own_hits(request: Request, query: str, vertical: ResultView) -> list[Any]:
     hits = await own_hits(request.app.state.sdc, query, sort=vertical.sort, sites=vertical.hosts or ())
     return [h for h in hits if getattr(h, "published", None)] if vertical.dated_only else hits
 

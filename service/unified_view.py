@@ -20,8 +20,8 @@ from ranking import (
     HitLike,
     Mode,
     RankedResult,
+    ResultView,
     TrustTable,
-    Vertical,
     merge_annotated,
     rerank,
 )
@@ -101,7 +101,7 @@ def view_url(params: Mapping[str, str], view: str) -> str:
 def build_view(query: str, own: Sequence[HitLike], engine_results: Sequence[EngineResult],
                table: TrustTable, *, view: str = "confiance", upstreams: Sequence[str] = (),
                notices: Sequence[str] = (), params: Mapping[str, str] | None = None,
-               vertical: Vertical | None = None) -> UnifiedView:
+               vertical: ResultView | None = None) -> UnifiedView:
     """The view's data from our hits and the engines' results (pure)."""
     params = params or {"q": query}
     # the engines' results are collapsed and screened once: the counts, the "tous" list and the

@@ -1,4 +1,7 @@
-"""The search page's tabs: groups of registry categories ("verticals").
+"""The search page's tabs (``?onglet=``): groups of registry categories that filter our own index.
+
+Not the unified view's verticals (:class:`ranking.verticals.ResultView`, ``?vue=``), which select
+trusted results by host or date.
 
 Each tab filters the search to its categories; a tab whose categories hold no
 document in the index is not shown (the page only offers what it can serve).
@@ -13,7 +16,7 @@ from sources import LABELS, Category
 
 
 @dataclass(frozen=True, slots=True)
-class Vertical:
+class CategoryTab:
     slug: str
     label: str
     categories: tuple[Category, ...]
@@ -23,30 +26,30 @@ class Vertical:
         return [c.value for c in self.categories]
 
 
-ALL = Vertical("tous", "Tous", ())
+ALL = CategoryTab("tous", "Tous", ())
 
-VERTICALS: tuple[Vertical, ...] = (
+TABS: tuple[CategoryTab, ...] = (
     ALL,
-    Vertical("etat", "État et opérateurs",
+    CategoryTab("etat", "État et opérateurs",
              (Category.ETAT, Category.PREFECTURE, Category.AMBASSADE, Category.AUTRE_PUBLIC)),
-    Vertical("collectivites", "Collectivités",
+    CategoryTab("collectivites", "Collectivités",
              (Category.COMMUNE, Category.INTERCOMMUNALITE, Category.DEPARTEMENT, Category.REGION,
               Category.COLLECTIVITE)),
-    Vertical("enseignement", "Enseignement et recherche",
+    CategoryTab("enseignement", "Enseignement et recherche",
              (Category.ENSEIGNEMENT_SUPERIEUR, Category.ETABLISSEMENT_SCOLAIRE, Category.ACADEMIE)),
-    Vertical("sante", "Santé", (Category.SANTE,)),
-    Vertical("international", "International",
+    CategoryTab("sante", "Santé", (Category.SANTE,)),
+    CategoryTab("international", "International",
              (Category.INSTITUTION_INTERNATIONALE, Category.ETAT_ETRANGER)),
 )
 
-BY_SLUG: dict[str, Vertical] = {v.slug: v for v in VERTICALS}
+BY_SLUG: dict[str, CategoryTab] = {v.slug: v for v in TABS}
 
 
-def available(counts: Mapping[str, int] | None) -> list[Vertical]:
+def available(counts: Mapping[str, int] | None) -> list[CategoryTab]:
     """The tabs to show, given document counts by category (``None``: unknown, show all)."""
     if counts is None:
-        return list(VERTICALS)
-    return [v for v in VERTICALS if v is ALL or any(counts.get(c, 0) for c in v.values)]
+        return list(TABS)
+    return [v for v in TABS if v is ALL or any(counts.get(c, 0) for c in v.values)]
 
 
 def label(category: str | None) -> str:

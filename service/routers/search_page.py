@@ -20,7 +20,7 @@ from service.models import API_MAX_PAGE, MAX_QUERY_LENGTH
 from service.routers.annuaire import office_card
 from service.state import ServiceState
 from service.unified import unified_view
-from service.verticals import ALL, BY_SLUG, Vertical, available, label
+from service.verticals import ALL, BY_SLUG, CategoryTab, available, label
 from sources import parse_category
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -51,7 +51,7 @@ def pagination(q: str, tab: str, category: str | None, page: int, total: int) ->
     }
 
 
-def tabs(state: ServiceState, q: str, current: Vertical, facets: dict[str, int]) -> list[dict[str, Any]]:
+def tabs(state: ServiceState, q: str, current: CategoryTab, facets: dict[str, int]) -> list[dict[str, Any]]:
     out = []
     for vertical in available(state.category_counts()):
         count = sum(facets.values()) if vertical is ALL else sum(facets.get(c, 0)
@@ -61,7 +61,8 @@ def tabs(state: ServiceState, q: str, current: Vertical, facets: dict[str, int])
     return out
 
 
-def facet_list(q: str, tab: Vertical, category: str | None, facets: dict[str, int]) -> list[dict[str, Any]]:
+def facet_list(q: str, tab: CategoryTab, category: str | None,
+               facets: dict[str, int]) -> list[dict[str, Any]]:
     allowed = set(tab.values) if tab is not ALL else None
     items = [(value, count) for value, count in facets.items()
              if count and (allowed is None or value in allowed)]
