@@ -25,6 +25,7 @@ from index import schema as f
 from index.analysis import fold
 from index.errors import SearchIndexError
 from index.fuzzy import Corrector
+from index.legal_query import LegalScoring
 from index.query import ParsedQuery, normalize_site, parse
 from index.querybuild import QueryBuilder
 from index.rescoring import rescored, verbatim_first
@@ -54,6 +55,7 @@ class Searcher:
         self._index.config_reader(reload_policy="manual")
         self._schema = self._index.schema
         self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
+        self._legal = LegalScoring(self._schema, self._builder, self.tuning)
         self._suggest_analyzer = analysis.suggest_analyzer()
         self._corrector = Corrector(self._schema, analysis.french_analyzer(), self._suggest_analyzer)
         self._suggester = Suggester(self._schema, self._suggest_analyzer, analysis.french_analyzer())
@@ -104,7 +106,7 @@ class Searcher:
         alternatives = self._alternatives(parsed)
         main = self._main_query(parsed, alternatives, searcher)
         if main is not None and reference is not None:
-            main = self._builder.legal(main, reference)
+            main = self._legal.wrap(main, reference)
         if main is None:
             return SearchResults(query, 0, _ms(started), page, limit, corrected_query=corrected)
         excluded = self._builder.excluded(parsed)
