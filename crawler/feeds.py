@@ -108,7 +108,7 @@ def parse_feed(body: bytes, feed_url: str) -> list[FeedItem]:
         return []
     if root is None:
         return []
-    host = urlsplit(feed_url).hostname or ""
+    host = host_of(feed_url) or ""  # the host as a browser reads it: no trailing dot, IDNA
     items: list[FeedItem] = []
     if root.tag == "rss" or root.find("channel") is not None:
         channel = root.find("channel")
@@ -179,8 +179,7 @@ class FeedsMixin:
         content_type = response.headers.get(b"Content-Type")
         charset = content_type.decode("latin-1") if content_type else None
         linked = discover(decode_html(response.body, charset), response.url)
-        parts = urlsplit(response.url)
-        urls = linked or [f"{parts.scheme}://{parts.netloc}{p}" for p in COMMON_PATHS[:self.GUESSED_PATHS]]
+        urls = linked or [urljoin(response.url, p) for p in COMMON_PATHS[:self.GUESSED_PATHS]]
         for url in urls:
             feed_host = host_of(url)
             if feed_host is None or not self.scope.allows(feed_host):

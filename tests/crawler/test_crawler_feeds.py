@@ -47,6 +47,12 @@ def test_atom_and_news_sitemap() -> None:
     assert (news.title, news.published, news.source) == ("Nouvelle", date(2026, 11, 30), "Ex")
 
 
+def test_an_untitled_feed_is_named_after_its_host_as_a_browser_reads_it() -> None:
+    untitled = b"<rss><channel><item><title>Une</title><link>/une</link></item></channel></rss>"
+    [item] = parse_feed(untitled, "https://WWW.Paris.FR./rss.xml")  # sources.urls.host_of's host
+    assert item.source == "www.paris.fr"
+
+
 @pytest.mark.parametrize("body", [b"", b"<html><body>not a feed</body></html>", b"\x00\x01garbage",
                                   b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
                                   b"<rss><channel><item><title>&e;</title><link>https://x.fr/</link></item>"
