@@ -182,9 +182,7 @@ class IndexWriter:
 
     def close(self) -> None:
         """Commit, wait for merges and release the directory lock (idempotent)."""
-        self._stop.set()
-        if self._timer is not None and self._timer is not threading.current_thread():
-            self._timer.join()
+        self._stop_timer()
         with self._lock:
             if self._closed:
                 return
@@ -199,9 +197,7 @@ class IndexWriter:
 
     def abandon(self) -> None:
         """Drop everything added or deleted since the last commit and release the lock (idempotent)."""
-        self._stop.set()
-        if self._timer is not None and self._timer is not threading.current_thread():
-            self._timer.join()
+        self._stop_timer()
         with self._lock:
             if self._closed:
                 return
@@ -217,6 +213,12 @@ class IndexWriter:
                 self._closed = True
 
     # -- internals ---------------------------------------------------------
+
+    def _stop_timer(self) -> None:
+        """Stop the periodic commits (and wait for them, unless called from their thread)."""
+        self._stop.set()
+        if self._timer is not None and self._timer is not threading.current_thread():
+            self._timer.join()
 
     def _commit_locked(self) -> None:
         try:
