@@ -15,6 +15,12 @@ client liked.  It also keeps every header line a client sends.  This protocol
 
 The keep-alive timeout stays uvicorn's (``timeout_keep_alive``).  Behind a
 reverse proxy these are a second line: docs/deploy.md gives the proxy's own.
+
+This overrides callbacks of uvicorn's ``HttpToolsProtocol`` (not a documented API) and reads
+its ``loop``, ``transport`` and ``cycle`` attributes; it was written against uvicorn
+``UVICORN_SERIES``.  ``tests/service/test_uvicorn_internals.py`` fails loudly on another
+series or when the overridden methods change shape: re-read this module against the new
+release before raising ``UVICORN_SERIES``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import asyncio
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+UVICORN_SERIES = "0.55"  # the uvicorn release the overrides below were written against
 
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 30.0
