@@ -85,19 +85,16 @@ class Frontier:
 def forget_hosts(path: Path, hosts: list[str]) -> int:
     """Mark done the URLs not yet handled of ``hosts`` and their subdomains (a curator deny, an
     import removal: ``service.purge``), so that a resumed crawl never asks them again."""
-    from crawler.urls import host_of
+    from sources.hosts import under_any
+    from sources.urls import host_of
 
     if not hosts or not path.is_file():
         return 0
     wanted = set(hosts)
 
     def gone(url: str) -> bool:
-        level = host_of(url) or ""
-        while level:
-            if level in wanted:
-                return True
-            level = level.partition(".")[2]
-        return False
+        host = host_of(url)
+        return host is not None and under_any(host, wanted)
 
     try:
         with sqlite3.connect(path, timeout=5) as db:
