@@ -12,7 +12,7 @@ is added to its BM25 score before sorting again, as Elasticsearch's
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import tantivy
 
@@ -68,14 +68,15 @@ def rescored(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.
     return total, hits
 
 
-def verbatim_first(searcher: tantivy.Searcher, hits: Hits, text: str, window: int, weight: float) -> Hits:
+def verbatim_first(load: Callable[[tantivy.DocAddress], tantivy.Document], hits: Hits, text: str,
+                   window: int, weight: float) -> Hits:
     """``hits`` with those of the best ``window`` whose title or body holds ``text`` as written raised.
 
     A span copied from a page ("ne peut être refusée.") is found as typed,
     stop words and all, which the analysed phrase cannot tell ("peut _
     refus"): each page of the window holding it (case, accents and spacing
     aside: a corrected typo comes back unaccented) gains ``weight`` times
-    the best score.
+    the best score.  ``load`` reads a page's stored document (``searcher.doc``, or a cache of it).
     """
     words = text.split()
     if not words or not hits or weight <= 0:
@@ -85,7 +86,7 @@ def verbatim_first(searcher: tantivy.Searcher, hits: Hits, text: str, window: in
     out = []
     for rank, (score, address) in enumerate(hits):
         if rank < window:
-            doc = searcher.doc(address)
+            doc = load(address)
             if needle.search(f"{doc.get_first(f.TITLE) or ''}\n{doc.get_first(f.BODY) or ''}"):
                 score += weight * top
         out.append((score, address))

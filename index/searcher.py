@@ -43,6 +43,7 @@ MAX_PAGE = 1000
 #: documents read beyond the page, so that a near copy merged away still leaves it full
 NEAR_COPY_SPARE = 1
 Sort = Literal["relevance", "date"]
+Hits = list[tuple[float, tantivy.DocAddress]]
 
 
 class Searcher:
@@ -116,21 +117,23 @@ class Searcher:
             site_filters.append(tantivy.Query.exists_query(f.PUBLISHED))
         full = _combine(main, [*site_filters, *category_filters], excluded)
         offset = (page - 1) * limit
+        load = _DocLoader(searcher)  # a page read by the verbatim rule is not read again for its hit
         if sort == "date":
             result = searcher.search(full, limit, count=True, order_by_field=f.PUBLISHED, offset=offset)
             # the "score" tantivy gives is the date itself: not a relevance score
             total, ranked = result.count, [(0.0, address) for _, address in result.hits]  # type: ignore[attr-defined]  # not in tantivy's stub
             copies: list[list[tantivy.DocAddress]] = [[] for _ in ranked]
-        elif collapse:
-            total, ranked, copies = self._collapsed(searcher, full, typed, alternatives, offset, limit,
-                                                    verbatim)
         else:
-            total, ranked = self._ranked(searcher, full, typed, alternatives, offset, limit, verbatim)
-            copies = [[] for _ in ranked]
-        docs = [searcher.doc(address) for _, address in ranked]
+            ranker = self._ranker(searcher, full, typed, alternatives, verbatim, load)
+            if collapse:
+                total, ranked, copies = self._collapsed(searcher, full, ranker, offset, limit)
+            else:
+                total, ranked = ranker(offset, limit)
+                copies = [[] for _ in ranked]
+        docs = [load(address) for _, address in ranked]
         hits = [_hit(doc, score) for doc, (score, _) in zip(docs, ranked, strict=True)]
         for hit, others in zip(hits, copies, strict=True):
-            hit.duplicates = [str(searcher.doc(a).get_first(f.URL) or "") for a in others]
+            hit.duplicates = [str(load(a).get_first(f.URL) or "") for a in others]
         if collapse and sort != "date":
             hits, docs = _merge_near_copies(hits, docs, limit)
         if snippets and hits:
@@ -208,30 +211,37 @@ class Searcher:
             return tantivy.Query.all_query()
         return self._builder.scoring(parsed, alternatives, searcher)
 
-    def _ranked(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
-                alternatives: list[str], offset: int, limit: int,
-                verbatim: bool = False) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
-        """Total and one page of BM25 hits, the best ``rescore_window`` re-scored with proximity."""
+    def _ranker(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
+                alternatives: list[str], verbatim: bool,
+                load: Callable[[tantivy.DocAddress], tantivy.Document]
+                ) -> Callable[[int, int], tuple[int, Hits]]:
+        """``(offset, limit) -> (total, one page of BM25 hits)``, the best ``rescore_window`` re-scored
+        with the phrase bonuses (built once per search, however many pages collapsing reads)."""
         pays = verbatim or self._phrase_pays(searcher, parsed)  # a copied span of common words pays
         bonus = self._builder.proximity(parsed, alternatives) if pays else []
-        if not bonus or offset >= self.tuning.rescore_window:
-            result = searcher.search(query, limit, count=True, offset=offset)
-            return int(result.count or 0), list(result.hits)  # type: ignore[attr-defined]  # not in tantivy's stub
-        window = max(self.tuning.rescore_window, offset + limit)
         recall = None
         # only for what may be a copied span (4+ words): over 1M pages, matching the phrase of a
         # few very common words on every page that holds them took "title words" queries' p99 to 150 ms
-        exact = self._builder.exact(parsed) if self.tuning.phrase_recall and verbatim else []
+        exact = self._builder.exact(parsed) if bonus and self.tuning.phrase_recall and verbatim else []
         if exact:
             # the pages holding the words as a phrase, within what the query matches (filters too)
             Q, Occur = tantivy.Query, tantivy.Occur
             phrase = exact[0] if len(exact) == 1 else Q.boolean_query([(Occur.Should, q) for q in exact])
             recall = Q.boolean_query([(Occur.Must, Q.const_score_query(query, 0.0)), (Occur.Must, phrase)])
-        total, hits = rescored(searcher, self._schema, query, bonus, window, recall)
-        if verbatim:
-            hits = verbatim_first(searcher, hits, " ".join(parsed.words), self.tuning.verbatim_window,
-                                  self.tuning.verbatim_boost)
-        return total, hits[offset:offset + limit]
+        text = " ".join(parsed.words)
+
+        def ranked(offset: int, limit: int) -> tuple[int, Hits]:
+            if not bonus or offset >= self.tuning.rescore_window:
+                result = searcher.search(query, limit, count=True, offset=offset)
+                return int(result.count or 0), list(result.hits)  # type: ignore[attr-defined]  # not in tantivy's stub
+            window = max(self.tuning.rescore_window, offset + limit)
+            total, hits = rescored(searcher, self._schema, query, bonus, window, recall)
+            if verbatim:
+                hits = verbatim_first(load, hits, text, self.tuning.verbatim_window,
+                                      self.tuning.verbatim_boost)
+            return total, hits[offset:offset + limit]
+
+        return ranked
 
     def _phrase_pays(self, searcher: tantivy.Searcher, parsed: ParsedQuery) -> bool:
         """Whether the phrase bonus is worth its cost: not when every word is in most pages.
@@ -289,15 +299,15 @@ class Searcher:
             shown = re.sub(rf"(?<!\w){re.escape(original)}(?!\w)", better, shown, count=1)
         return replace(parsed, words=tuple(correction.text.split())), shown
 
-    def _collapsed(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
-                   alternatives: list[str], offset: int, limit: int, verbatim: bool = False
-                   ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], list[list[tantivy.DocAddress]]]:
+    def _collapsed(self, searcher: tantivy.Searcher, query: tantivy.Query,
+                   ranker: Callable[[int, int], tuple[int, Hits]], offset: int, limit: int
+                   ) -> tuple[int, Hits, list[list[tantivy.DocAddress]]]:
         """One page of documents (copies under several URLs grouped), and how many documents match."""
         count = 0
 
-        def top(size: int) -> list[tuple[float, tantivy.DocAddress]]:
+        def top(size: int) -> Hits:
             nonlocal count
-            count, hits = self._ranked(searcher, query, parsed, alternatives, 0, size, verbatim)
+            count, hits = ranker(0, size)
             return hits
 
         # one spare document: a near copy merged away on the page leaves it full
@@ -321,6 +331,21 @@ class Searcher:
         except (ValueError, KeyError):
             return {}
         return {b["key"]: int(b["doc_count"]) for b in buckets if b.get("key")}
+
+
+class _DocLoader:
+    """``searcher.doc``, each stored document read (decompressed) once per search."""
+
+    def __init__(self, searcher: tantivy.Searcher) -> None:
+        self._searcher = searcher
+        self._docs: dict[tuple[int, int], tantivy.Document] = {}
+
+    def __call__(self, address: tantivy.DocAddress) -> tantivy.Document:
+        key = (address.segment_ord, address.doc)
+        doc = self._docs.get(key)
+        if doc is None:
+            doc = self._docs[key] = self._searcher.doc(address)
+        return doc
 
 
 def _merge_near_copies(hits: list[Hit], docs: list[tantivy.Document],
