@@ -24,7 +24,7 @@ itself, and its unlisted neighbours are not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sources import psl
 from sources.builtin import DENIED_PLATFORMS, PLATFORM_OWN_LABELS, SHARED_SUFFIXES, ZONES
@@ -42,7 +42,9 @@ MAX_CACHED_HOST = MAX_HOST_LENGTH
 _new_tuple = tuple.__new__
 
 
-class _Node:
+class Node:
+    """One label suffix of the compiled registry (``paris.fr``): what is listed, zoned or curated there."""
+
     __slots__ = ("psl", "entry", "zone", "allow", "deny", "denied_platform", "shared", "suffix", "fast",
                  "unlisted_below")
 
@@ -77,12 +79,12 @@ class Classifier:
     ) -> None:
         self._generation = generation
         self._rules = psl.bundled_rules() if rules is None else rules
-        nodes: dict[str, _Node] = {}
+        nodes: dict[str, Node] = {}
 
-        def node(key: str) -> _Node:
+        def node(key: str) -> Node:
             found = nodes.get(key)
             if found is None:
-                found = nodes[key] = _Node()
+                found = nodes[key] = Node()
             return found
 
         for key, flags in self._rules.items():
@@ -255,6 +257,25 @@ class Classifier:
     def _verdict(self, deny: Entry, host: str, trusted: bool) -> Verdict:
         domain = psl.walk_registrable(host, self._rules)
         return Verdict(trusted, domain, None, None, deny.rule, deny.reason, deny.host)
+
+    # -- saving and restoring (sources.compiled) --------------------------
+
+    def compiled(self) -> tuple[dict[str, int], Mapping[str, Node], bool]:
+        """What a restore needs besides the counts: the PSL rules, the node table, whether a deny exists."""
+        return self._rules, self._nodes, self._has_denies
+
+    @classmethod
+    def restore(cls, rules: dict[str, int], nodes: dict[str, Node], has_denies: bool,
+                entry_count: int, generation: int) -> Classifier:
+        """A classifier over an already compiled node table (``sources.compiled`` reads it lazily)."""
+        restored = cls.__new__(cls)
+        restored._rules = rules
+        restored._nodes = nodes
+        restored._has_denies = has_denies
+        restored._cache = {}
+        restored._generation = generation
+        restored.entry_count = entry_count
+        return restored
 
     @property
     def generation(self) -> int:

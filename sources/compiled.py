@@ -21,12 +21,13 @@ import hashlib
 import marshal
 import os
 import sqlite3
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from sources.categories import Category
-from sources.classifier import Classifier, _Node
+from sources.classifier import Classifier, Node
 from sources.verdicts import Entry, Verdict
 
 FORMAT = 1
@@ -59,8 +60,8 @@ def _verdict(v: Verdict | None) -> tuple[Any, ...] | None:
                                    v.name, v.rule, v.reason, v.matched)
 
 
-def _rows(classifier: Classifier) -> Any:
-    for key, n in classifier._nodes.items():  # noqa: SLF001 - same package
+def _rows(nodes: Mapping[str, Node]) -> Any:
+    for key, n in nodes.items():
         yield key, marshal.dumps((
             n.psl, _entry(n.entry), _entry(n.zone), _entry(n.allow), _entry(n.deny),
             n.denied_platform | n.shared << 1 | n.suffix << 2 | n.unlisted_below << 3,
@@ -69,8 +70,8 @@ def _rows(classifier: Classifier) -> Any:
 
 def dump(classifier: Classifier, path: Path) -> None:
     """Write ``classifier`` to ``path`` (a new SQLite file)."""
-    head = marshal.dumps((FORMAT, classifier._rules, classifier._has_denies,  # noqa: SLF001
-                          classifier.entry_count, classifier.generation))
+    rules, nodes, has_denies = classifier.compiled()
+    head = marshal.dumps((FORMAT, rules, has_denies, classifier.entry_count, classifier.generation))
     db = sqlite3.connect(path)
     try:
         with db:
@@ -78,12 +79,12 @@ def dump(classifier: Classifier, path: Path) -> None:
             db.execute("CREATE TABLE head (data BLOB NOT NULL)")
             db.execute("CREATE TABLE nodes (key TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
             db.execute("INSERT INTO head VALUES (?)", (head,))
-            db.executemany("INSERT INTO nodes VALUES (?, ?)", _rows(classifier))
+            db.executemany("INSERT INTO nodes VALUES (?, ?)", _rows(nodes))
     finally:
         db.close()
 
 
-class _LazyNodes(dict[str, _Node]):
+class _LazyNodes(dict[str, Node]):
     """The classifier's node table, each node read and built when a walk first asks for it."""
 
     #: after this many look-ups one by one, the rest of the table is read in one query
@@ -127,8 +128,8 @@ def _entry_of(e: tuple[Any, ...] | None) -> Entry | None:
     return Entry(e[0], _CATEGORIES[e[1]] if e[1] else None, e[2], e[3], e[4])
 
 
-def _build(raw: tuple[Any, ...]) -> _Node:
-    node = _Node()
+def _build(raw: tuple[Any, ...]) -> Node:
+    node = Node()
     node.psl, entry, zone, allow, deny, flags, fast = raw
     if entry is not None:
         node.entry = _entry_of(entry)
@@ -159,14 +160,7 @@ def load(path: Path) -> Classifier:
     if version != FORMAT:
         db.close()
         raise ValueError("compiled registry of another format")
-    loaded = Classifier.__new__(Classifier)
-    loaded._rules = rules  # noqa: SLF001
-    loaded._nodes = _LazyNodes(db)  # noqa: SLF001
-    loaded._has_denies = has_denies  # noqa: SLF001
-    loaded._cache = {}  # noqa: SLF001
-    loaded._generation = generation  # noqa: SLF001
-    loaded.entry_count = count
-    return loaded
+    return Classifier.restore(rules, _LazyNodes(db), has_denies, count, generation)
 
 
 def cached_classifier(registry: Any, cache_dir: Path) -> Classifier:

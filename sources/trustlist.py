@@ -61,7 +61,7 @@ def build_payload(classifier: Classifier) -> dict[str, Any]:
     shared: list[str] = []
     psl_rules: dict[str, int] = {}
     # the classifier's compiled nodes are the single source of truth
-    nodes = classifier._nodes  # noqa: SLF001 (same package)
+    _rules, nodes, _has_denies = classifier.compiled()
     for key in sorted(nodes):
         node = nodes[key]
         if node.psl & _PSL_FLAGS:
