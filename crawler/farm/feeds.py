@@ -24,11 +24,15 @@ def _moment(day: str) -> datetime:
     return datetime(d.year, d.month, d.day, 8, 0, tzinfo=UTC)
 
 
+def _summary(record: dict[str, Any]) -> str:
+    return escape(record.get("description") or record["body"][:300])
+
+
 def rss(host: str, base: str, records: list[dict[str, Any]]) -> bytes:
     items = "".join(
         f"<item><title>{escape(r['title'])}</title><link>{escape(r['url'])}</link>"
         f"<guid isPermaLink=\"true\">{escape(r['url'])}</guid>"
-        f"<description>{escape(r.get('description') or r['body'][:300])}</description>"
+        f"<description>{_summary(r)}</description>"
         f"<pubDate>{format_datetime(_moment(r['date']), usegmt=True)}</pubDate></item>"
         for r in records[:FEED_ITEMS])
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
@@ -41,7 +45,7 @@ def atom(host: str, base: str, records: list[dict[str, Any]]) -> bytes:
     entries = "".join(
         f"<entry><title>{escape(r['title'])}</title><link href=\"{escape(r['url'])}\"/>"
         f"<id>{escape(r['url'])}</id><updated>{_moment(r['date']).isoformat()}</updated>"
-        f"<summary>{escape(r.get('description') or r['body'][:300])}</summary></entry>"
+        f"<summary>{_summary(r)}</summary></entry>"
         for r in records[:FEED_ITEMS])
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
             f"<title>Actualités - {escape(host)}</title><id>{escape(base)}{ATOM_PATH}</id>"
