@@ -16,6 +16,17 @@ import socketserver
 import threading
 
 
+def read_head(connection: socket.socket) -> bytes | None:
+    """A proxy request's head (its request line and headers), None if the client hung up first."""
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = connection.recv(4096)
+        if not chunk:
+            return None
+        head += chunk
+    return head
+
+
 class ConnectProxy:
     """``CONNECT`` to any host goes to ``127.0.0.1:target_port``; ``hosts`` records who was asked for."""
 
@@ -26,12 +37,9 @@ class ConnectProxy:
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
-                head = b""
-                while b"\r\n\r\n" not in head:
-                    chunk = self.request.recv(4096)
-                    if not chunk:
-                        return
-                    head += chunk
+                head = read_head(self.request)
+                if head is None:
+                    return
                 method, target, _ = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
                 if method != "CONNECT":
                     # plain HTTP through the proxy: recorded (e.g. a captive-portal probe), never served

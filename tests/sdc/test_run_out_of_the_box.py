@@ -28,6 +28,7 @@ from crawler.farm import Farm, load_corpus
 from crawler.farm.sites import Reply
 from sdc import demo
 from service.startup import read_status
+from tests.extension.connect_proxy import read_head
 from tests.sdc.test_run import ROOT, indexed_urls, run_env, start_run, stop_run
 
 ETALAB = "http://raw.githubusercontent.com/etalab/noms-de-domaine-organismes-secteur-public/master"
@@ -41,12 +42,9 @@ PAGE_DELAY = 1.5
 
 class _Refuse(socketserver.BaseRequestHandler):
     def handle(self) -> None:
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = self.request.recv(4096)
-            if not chunk:
-                return
-            head += chunk
+        head = read_head(self.request)
+        if head is None:
+            return
         self.server.seen.append(head.split(b"\r\n", 1)[0].decode("latin-1"))  # type: ignore[attr-defined]
         self.request.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
