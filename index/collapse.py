@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import tantivy
 
@@ -95,10 +96,14 @@ def near_copies(docs: list[tantivy.Document]) -> dict[int, int]:
     return out
 
 
+_DOCUMENTS = {"cardinality": {"field": f.SAME}}
+_CATEGORIES = {"terms": {"field": f.CATEGORY, "size": 100}, "aggs": {"documents": _DOCUMENTS}}
+
+
 def distinct_total(searcher: tantivy.Searcher, query: tantivy.Query) -> int | None:
     """How many documents (not URLs) match ``query``; ``None`` when the aggregation fails."""
     try:
-        value = searcher.aggregate(query, {"n": {"cardinality": {"field": f.SAME}}})["n"]["value"]
+        value = searcher.aggregate(query, {"n": _DOCUMENTS})["n"]["value"]
     except (ValueError, KeyError, TypeError):
         return None
     return int(round(value or 0))
@@ -106,10 +111,23 @@ def distinct_total(searcher: tantivy.Searcher, query: tantivy.Query) -> int | No
 
 def distinct_facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, int] | None:
     """Documents (not URLs) matching ``query`` per category; ``None`` when the aggregation fails."""
-    agg = {"categories": {"terms": {"field": f.CATEGORY, "size": 100},
-                          "aggs": {"documents": {"cardinality": {"field": f.SAME}}}}}
     try:
-        buckets = searcher.aggregate(query, agg)["categories"]["buckets"]
+        buckets = searcher.aggregate(query, {"categories": _CATEGORIES})["categories"]["buckets"]
     except (ValueError, KeyError, TypeError):
         return None
+    return _per_category(buckets)
+
+
+def distinct_total_and_facets(searcher: tantivy.Searcher,
+                              query: tantivy.Query) -> tuple[int, dict[str, int]] | None:
+    """:func:`distinct_total` and :func:`distinct_facets` of one query in one pass over its matches."""
+    try:
+        found = searcher.aggregate(query, {"n": _DOCUMENTS, "categories": _CATEGORIES})
+        value, buckets = found["n"]["value"], found["categories"]["buckets"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return int(round(value or 0)), _per_category(buckets)
+
+
+def _per_category(buckets: list[dict[str, Any]]) -> dict[str, int]:
     return {b["key"]: int(round(b["documents"]["value"] or 0)) for b in buckets if b.get("key")}

@@ -118,6 +118,7 @@ class Searcher:
         full = _combine(main, [*site_filters, *category_filters], excluded)
         offset = (page - 1) * limit
         load = _DocLoader(searcher)  # a page read by the verbatim rule is not read again for its hit
+        known: dict[str, int] | None = None  # the facets, when counted with the total
         if sort == "date":
             result = searcher.search(full, limit, count=True, order_by_field=f.PUBLISHED, offset=offset)
             # the "score" tantivy gives is the date itself: not a relevance score
@@ -126,7 +127,9 @@ class Searcher:
         else:
             ranker = self._ranker(searcher, full, typed, alternatives, verbatim, load)
             if collapse:
-                total, ranked, copies = self._collapsed(searcher, full, ranker, offset, limit)
+                # without a category filter, the facets count the same matches as the total
+                total, ranked, copies, known = self._collapsed(searcher, full, ranker, offset, limit,
+                                                               facets=facets and not categories)
             else:
                 total, ranked = ranker(offset, limit)
                 copies = [[] for _ in ranked]
@@ -139,9 +142,11 @@ class Searcher:
         if snippets and hits:
             self._add_snippets(searcher, full, docs, hits, partial(self._stems, parsed, alternatives))
         counts: dict[str, int] = {}
-        if facets:
+        distinct = collapse and sort != "date" and total <= collapse_.DISTINCT_EXACT
+        if facets and distinct and known is not None:
+            counts = known
+        elif facets:
             facet_query = _combine(main, site_filters, excluded) if categories else full
-            distinct = collapse and sort != "date" and total <= collapse_.DISTINCT_EXACT
             counts = self._facets(searcher, facet_query, distinct=distinct)
         return SearchResults(query, int(total or 0), _ms(started), page, limit, hits, counts,
                              corrected_query=corrected)
@@ -300,9 +305,11 @@ class Searcher:
         return replace(parsed, words=tuple(correction.text.split())), shown
 
     def _collapsed(self, searcher: tantivy.Searcher, query: tantivy.Query,
-                   ranker: Callable[[int, int], tuple[int, Hits]], offset: int, limit: int
-                   ) -> tuple[int, Hits, list[list[tantivy.DocAddress]]]:
-        """One page of documents (copies under several URLs grouped), and how many documents match."""
+                   ranker: Callable[[int, int], tuple[int, Hits]], offset: int, limit: int, *,
+                   facets: bool = False
+                   ) -> tuple[int, Hits, list[list[tantivy.DocAddress]], dict[str, int] | None]:
+        """One page of documents (copies under several URLs grouped), how many documents match, and
+        with ``facets`` their counts per category when counted in the same pass (else ``None``)."""
         count = 0
 
         def top(size: int) -> Hits:
@@ -314,10 +321,15 @@ class Searcher:
         groups, share = collapse_.grouped(searcher, top, offset + limit + NEAR_COPY_SPARE)
         groups = groups[offset:]
         total: int | None = round(count * share)
+        counts = None
         if 0 < count <= collapse_.DISTINCT_EXACT:
-            total = collapse_.distinct_total(searcher, query)
+            both = collapse_.distinct_total_and_facets(searcher, query) if facets else None
+            if both is None:
+                total = collapse_.distinct_total(searcher, query)
+            else:
+                total, counts = both
         return (count if total is None else total, [(g.score, g.address) for g in groups],
-                [g.copies for g in groups])
+                [g.copies for g in groups], counts)
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, *,
                 distinct: bool = False) -> dict[str, int]:
