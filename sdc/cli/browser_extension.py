@@ -112,10 +112,11 @@ def keygen(out: Path, force: bool) -> None:
         raise click.UsageError(f"{out} exists: replacing it changes the extension ID (use --force)")
     out.parent.mkdir(parents=True, exist_ok=True)
     pem = packages.generate_key()
-    fd = os.open(out.with_name(f".{out.name}.tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    partial = out.with_name(f".{out.name}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
-    out.with_name(f".{out.name}.tmp").replace(out)
+    partial.replace(out)
     ident = packages.extension_id(packages.load_key(out))
     click.echo(f"key: {out} (keep it private; back it up)")
     click.echo(f"chromium extension id: {ident}")
