@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sources import journal
 from sources.errors import ImportRefusedError, StoreError
+from sources.sqlite_tx import write_transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -150,18 +151,9 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StoreError(f"registry write failed: {exc}") from None
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``), rolled back on any error."""
+        return write_transaction(self._db, StoreError, "registry write failed")
 
     # -- imports -----------------------------------------------------------
 
@@ -177,7 +169,7 @@ class Store:
         """
         guard = guard or ImportGuard()
         stamp = now()
-        with self._transaction() as db:
+        with self.transaction() as db:
             old = {
                 host: (category, name, list_, comment)
                 for host, category, name, list_, comment in db.execute(
@@ -318,7 +310,7 @@ class Store:
                     actor: str = "cli", report: int | None = None) -> int:
         """Record a curator's allow or deny (replacing an earlier one: the log keeps it)."""
         stamp = now()
-        with self._transaction() as db:
+        with self.transaction() as db:
             previous = db.execute("SELECT action, reason FROM curated WHERE host = ?",
                                   (host,)).fetchone()
             db.execute(
@@ -341,7 +333,7 @@ class Store:
     def remove_curated(self, host: str, *, actor: str = "cli", reason: str = "",
                        report: int | None = None) -> bool:
         stamp = now()
-        with self._transaction() as db:
+        with self.transaction() as db:
             previous = db.execute("SELECT action, reason FROM curated WHERE host = ?",
                                   (host,)).fetchone()
             if previous is None:
@@ -360,10 +352,6 @@ class Store:
         """The connection, for :mod:`sources.journal`'s readers and writers."""
         return self._db
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._transaction() as db:
-            yield db
 
     def generation(self) -> int:
         """Bumped by every change that can alter a verdict: one indexed read."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from sources.annuaire.errors import AnnuaireStoreError
 from sources.annuaire.model import Hours, Office
 from sources.annuaire.text import normalize
 from sources.annuaire.types import label
+from sources.sqlite_tx import write_transaction
 
 FILENAME = "annuaire.sqlite3"
 
@@ -112,18 +113,8 @@ class AnnuaireStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise AnnuaireStoreError(f"Annuaire write failed: {exc}") from None
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self.db, AnnuaireStoreError, "Annuaire write failed")
 
     def replace(self, offices: Iterable[Office], location: str, version: str | None = None,
                 progress: Callable[[int], None] | None = None) -> AnnuaireReport:
