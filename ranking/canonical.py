@@ -28,7 +28,7 @@ from w3lib.url import url_query_cleaner
 
 from sources.urls import is_tracking_parameter, split_url
 
-__all__ = ["is_tracking_parameter", "result_key"]
+__all__ = ["result_key"]
 
 
 @lru_cache(maxsize=8192)

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ranking.canonical import is_tracking_parameter, result_key
+from ranking.canonical import result_key
+from sources.urls import is_tracking_parameter
 
 
 @pytest.mark.parametrize("a, b", [
