@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from service.app import create_app
-from tests.served import free_port
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.service.browser_support import ARGS, ARTIFACTS, CHROMIUM, served_in_thread
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 if not shutil.which(CHROMIUM):
@@ -31,20 +23,8 @@ if not shutil.which(CHROMIUM):
 
 @pytest.fixture(scope="module")
 def base_url(built_data: Path, make_settings_module) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(create_app(make_settings_module(built_data)), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served_in_thread(create_app(make_settings_module(built_data))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
