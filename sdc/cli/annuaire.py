@@ -44,11 +44,11 @@ def import_(ctx: click.Context, location: str, version: str | None, registry: bo
 
     with AnnuaireStore(settings.data_dir, readonly=True) as store:
         build(store, settings.data_dir)  # the search's tantivy index (index/office_index.py)
-    if registry:
-        with AnnuaireStore(settings.data_dir, readonly=True) as store, Store(settings.registry_dir) as reg:
-            origin = register_origin(store, reg, report.version)
-        data["registry"] = {"origin": origin.origin, "hosts": origin.total, "added": origin.added,
-                            "changed": origin.changed, "removed": origin.removed}
+        if registry:
+            with Store(settings.registry_dir) as reg:
+                origin = register_origin(store, reg, report.version)
+            data["registry"] = {"origin": origin.origin, "hosts": origin.total, "added": origin.added,
+                                "changed": origin.changed, "removed": origin.removed}
     if as_json:
         click.echo(orjson.dumps(data).decode())
         return
