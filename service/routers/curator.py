@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from service.bodies import read_body
 from service.deps import SettingsDep, StateDep
 from service.errors import CuratorAuthError
-from service.models import CuratedPublic, ImportPublic
+from service.models import CuratedPublic, CuratedRequest, ImportPublic
 from service.responses import json_response
 from service.settings import Settings
 from service.state import ServiceState
@@ -77,13 +77,7 @@ router = APIRouter(prefix="/api/curator", tags=["curator"],
                               413: {"description": "body larger than 1 MB"}})
 
 
-class CuratorAction(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    host: str = Field(min_length=1, max_length=253)
-    reason: str = Field(min_length=1, max_length=500)
-    category: str | None = Field(None, description="for allow: category (default autre-public)")
-    name: str | None = Field(None, max_length=200)
+class CuratorAction(CuratedRequest):  # an allow or deny, and the agent's report it answers
     report: int | None = Field(None, ge=1, description="the agent's report this answers (closed)")
 
 
