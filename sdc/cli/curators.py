@@ -18,10 +18,14 @@ def _registry(ctx: click.Context) -> Registry:
     return Registry(settings_of(ctx).registry_dir)
 
 
-def _actor() -> str:
-    from sdc.cli.registry import actor  # imported late: that module attaches these commands
+def actor() -> str:
+    """Who acts from the command line: the log names the system user."""
+    import getpass
 
-    return str(actor())
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 @click.group()
@@ -35,7 +39,7 @@ def curators() -> None:
 def add(ctx: click.Context, name: str) -> None:
     """Create curator NAME and print its token (shown this once; only its hash is kept)."""
     with _registry(ctx) as registry:
-        token = registry.curation.add_curator(name, _actor())
+        token = registry.curation.add_curator(name, actor())
     click.echo(token)
     click.echo(f"curator {name} added: keep this token, it is not stored and will not be shown again",
                err=True)
@@ -60,7 +64,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 def revoke(ctx: click.Context, name: str) -> None:
     """Revoke NAME's token at once (the log keeps their actions under their name)."""
     with _registry(ctx) as registry:
-        registry.curation.revoke_curator(name, _actor())
+        registry.curation.revoke_curator(name, actor())
     click.echo(f"curator {name} revoked")
 
 
@@ -94,7 +98,7 @@ def reports(ctx: click.Context, status: str, limit: int) -> None:
 def close_report(ctx: click.Context, report: int, reason: str) -> None:
     """Close REPORT without changing the registry (the verdict was right)."""
     with _registry(ctx) as registry:
-        line = registry.curation.close_report(report, _actor(), reason)
+        line = registry.curation.close_report(report, actor(), reason)
     click.echo(f"report #{report} closed (log line {line})")
 
 

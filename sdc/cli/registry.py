@@ -10,6 +10,7 @@ import click
 import orjson
 
 from sdc.cli import fail, settings_of
+from sdc.cli.curators import actor, audit, close_report, log, reports
 from sources import Registry
 
 
@@ -114,16 +115,6 @@ def guard_of(ctx: click.Context, dry_run: bool, allow_shrink: bool) -> Any:
     from sources.store import ImportGuard
 
     return ImportGuard(settings_of(ctx).import_max_shrink, allow_shrink, dry_run, actor=actor())
-
-
-def actor() -> str:
-    """Who acts from the command line: the log names the system user."""
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def purge_now(ctx: click.Context) -> None:
@@ -289,9 +280,8 @@ def history(ctx: click.Context, limit: int, with_hosts: bool) -> None:
             click.echo(orjson.dumps(row).decode())
 
 
-from sdc.cli import curators as _journal  # noqa: E402 - its commands belong to this group
-
-for _command in (_journal.log, _journal.reports, _journal.audit, _journal.close_report):
+# the journal's commands (sdc/cli/curators.py) belong to this group
+for _command in (log, reports, audit, close_report):
     sources.add_command(_command)
 
 
