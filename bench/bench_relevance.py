@@ -64,7 +64,7 @@ def ours(path: Path, **changes: object) -> Engine:
     def search(text: str) -> list[object]:
         found = searcher.search(text, limit=10, snippets=False, facets=False)
         # a result stands for its page and the copies of it collapsed under it
-        return [(hit.url, *getattr(hit, "duplicates", ())) for hit in found.results]
+        return [(hit.url, *hit.duplicates) for hit in found.results]
 
     return search
 
