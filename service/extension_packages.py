@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import json
@@ -158,14 +159,26 @@ def _names(version: str) -> tuple[str, str]:
 
 
 def build_digest(folder: Path) -> str:
-    """What the unpacked builds hold, the list and version aside: a rebuild of other code is a release."""
-    digest = hashlib.sha256()
+    """What the unpacked builds hold, the list and version aside: a rebuild of other code is a release.
+
+    Every update check asks it: the files are read again only when one's name, size or
+    modification time changed (a rebuild), else the digest of the last read is reused.
+    """
+    files = []
     for browser in ("chromium", "firefox"):
         for path in sorted(p for p in (folder / browser).rglob("*") if p.is_file()):
             name = path.relative_to(folder).as_posix()
-            if name.endswith("data/trustlist.json"):
-                continue
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+            if not name.endswith("data/trustlist.json"):
+                stat = path.stat()
+                files.append((name, stat.st_size, stat.st_mtime_ns))
+    return _digest_of(str(folder), tuple(files))
+
+
+@functools.lru_cache(maxsize=8)
+def _digest_of(folder: str, files: tuple[tuple[str, int, int], ...]) -> str:
+    digest = hashlib.sha256()
+    for name, _size, _mtime in files:
+        digest.update(name.encode() + b"\0" + (Path(folder) / name).read_bytes() + b"\0")
     return digest.hexdigest()
 
 

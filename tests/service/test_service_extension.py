@@ -177,3 +177,15 @@ def test_packages_are_404_with_a_detail_when_absent_or_misnamed(tmp_path) -> Non
             answer = client.get(path, headers={"Accept": "application/json"})
             assert answer.status_code == 404, path
             assert answer.json()["detail"], path
+
+
+def test_a_rebuild_of_the_code_is_a_new_release_the_same_build_is_not(tmp_path) -> None:
+    from service import extension_packages as packages
+
+    folder = tmp_path / "extension"
+    _fake_build(folder, tmp_path / "key.pem")
+    trustlist = {"sha256": "0" * 64, "entries": []}
+    first = packages.release(folder, trustlist)
+    assert packages.release(folder, trustlist) == first
+    (folder / "chromium" / "content.js").write_text("// other code")
+    assert packages.release(folder, trustlist).version != first.version
