@@ -39,7 +39,7 @@ def crawl_config(settings: Settings, scope: CrawlScope, seeds: list[str], **over
     return CrawlConfig(scope=scope, seeds=seeds, **fields)
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
+def split_hosts(values: tuple[str, ...]) -> list[str]:
     """Hosts given on the command line; a URL stands for its host (``https://x.gouv.fr/`` is
     ``x.gouv.fr``, read as sources.urls reads any URL)."""
     given = [v.strip() for value in values for v in value.replace(",", " ").split() if v.strip()]
@@ -112,7 +112,7 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
     if proxy and not _is_proxy_url(proxy):
         raise click.BadParameter(f"not an http(s) proxy URL: {proxy!r}", param_hint="--proxy")
     chosen = parse_category(category) if category else None
-    host_list = _split(hosts)
+    host_list = split_hosts(hosts)
     with Registry(settings.registry_dir) as registry:
         classifier = registry.classifier()
         if seeds_file is not None:

@@ -4,7 +4,7 @@ Three starts, told apart by what is there (each step is skipped when its result 
 second ``make run`` serves at once):
 
 * **local copies** (``SDC_SHARED_DIR``, ``../shared/data`` on CI and dev machines): the registry
-  from their lists, the Annuaire when the ``annuaire`` command is there, and the index from a crawl
+  from their lists, the Annuaire, and the index from a crawl
   of the local site farm of real public-service pages (``SDC_CRAWL_TARGET=web``: of the registry's
   sites on the real web), capped by ``SDC_RUN_MAX_PAGES``; the farm is our own loopback server, so
   that cap is its per-host budget too;
@@ -36,6 +36,7 @@ import click
 
 from sdc import demo
 from sdc.cli import settings_of
+from sdc.cli.crawling import crawl_config, split_hosts  # as `sdc crawl` does
 from sdc.cli.first_crawl import FirstCrawl
 from service.settings import Settings
 from service.startup import clear_status, read_status, write_status
@@ -112,10 +113,8 @@ def ensure_registry(settings: Settings) -> RegistryStart:
 
 
 def ensure_annuaire(settings: Settings, start: RegistryStart) -> None:
-    """``sdc annuaire import`` (its own command, with its progress) when it exists and has no data yet."""
-    from sdc.cli import COMMANDS
-
-    if "annuaire" not in COMMANDS or start == "offline":
+    """``sdc annuaire import`` (its own command, with its progress) when there is no data yet."""
+    if start == "offline":
         return
     local = settings.shared_dir / "annuaire" / "annuaire-2019.csv.gz"
     location = str(local) if local.is_file() else settings.annuaire_url
@@ -157,7 +156,7 @@ def start_first_crawl(settings: Settings, resume: bool = False) -> FirstCrawl | 
     the demo instead, when there is no index) if it gets none."""
     with Registry(settings.registry_dir) as registry:
         classifier = registry.classifier()
-    seeds = [h.strip().lower() for h in settings.run_seeds.split(",") if h.strip()]
+    seeds = split_hosts((settings.run_seeds,))  # read as `sdc crawl --hosts` reads them
     hosts = [h for h in seeds if classifier.classify_host(h).trusted]
     if len(hosts) < len(seeds):
         left_out = ", ".join(sorted(set(seeds) - set(hosts)))
@@ -214,7 +213,6 @@ def crawl_shared(settings: Settings) -> None:
     """Today's index of a machine with ``../shared``: the site farm (or the registry's sites on the web)."""
     from crawler.run import run_crawl
     from crawler.scope import CrawlScope
-    from sdc.cli.crawling import crawl_config  # the one builder of sdc crawl and sdc run
 
     with Registry(settings.registry_dir) as registry:
         classifier = registry.classifier()

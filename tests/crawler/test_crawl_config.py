@@ -11,7 +11,7 @@ import pytest
 
 from crawler.scope import CrawlScope
 from crawler.urls import canonical_url, host_of
-from sdc.cli.crawling import _split, crawl_config
+from sdc.cli.crawling import crawl_config, split_hosts
 from service.settings import Settings
 from sources import Classifier
 
@@ -36,7 +36,7 @@ def test_autothrottle_follows_the_delay(settings: Settings) -> None:
 
 
 def test_hosts_given_as_urls_are_hosts() -> None:
-    assert _split(("https://x.gouv.fr", "WWW.Paris.fr.,http://caf.fr:8080/aides")) == [
+    assert split_hosts(("https://x.gouv.fr", "WWW.Paris.fr.,http://caf.fr:8080/aides")) == [
         "x.gouv.fr", "www.paris.fr", "caf.fr"]
 
 
