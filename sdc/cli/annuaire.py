@@ -6,7 +6,6 @@ import sys
 
 import click
 import orjson
-from tqdm import tqdm
 
 from sdc.cli import load_classifier, settings_of
 
@@ -28,6 +27,8 @@ def annuaire() -> None:
 def import_(ctx: click.Context, location: str, version: str | None, registry: bool, as_json: bool) -> None:
     """Replace the Annuaire with LOCATION: the 2019 CSV, or DILA's JSON (file, .gz, all_latest.tar.bz2),
     a path or an http(s) URL."""
+    from tqdm import tqdm
+
     from sources.annuaire import AnnuaireStore, import_annuaire
     from sources.annuaire.origin import register_origin
     from sources.store import Store
