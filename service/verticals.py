@@ -9,8 +9,9 @@ document in the index is not shown (the page only offers what it can serve).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sources import LABELS, Category
 
@@ -60,3 +61,15 @@ def label(category: str | None) -> str:
         return LABELS[Category(category)]
     except ValueError:
         return category
+
+
+def facet_links(facets: Mapping[str, int], category: str | None, url: Callable[[str | None], str],
+                tab: CategoryTab = ALL) -> list[dict[str, Any]]:
+    """The category facets of a result page (the results page's, the news page's): the tab's
+    categories holding results, most first; a facet's ``url(category)`` chooses it, or removes
+    it (``url(None)``) when it is the chosen one."""
+    allowed = set(tab.values) if tab is not ALL else None
+    items = sorted(((value, count) for value, count in facets.items()
+                    if count and (allowed is None or value in allowed)), key=lambda kv: (-kv[1], kv[0]))
+    return [{"value": value, "label": label(value), "count": count, "selected": value == category,
+             "url": url(None if value == category else value)} for value, count in items]

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from service.deps import StateDep
 from service.errors import IndexUnavailable
 from service.models import API_MAX_PAGE, MAX_QUERY_LENGTH
-from service.verticals import label
+from service.verticals import facet_links, label
 from sources import parse_category
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -54,12 +54,9 @@ async def news_page(
         return render(request, "actualites.html", context, status=503)
     # the index sorts undated pages last: a page of results ends where the dates end
     items = [hit for hit in results.results if hit.published]
-    facets = sorted(((value, count) for value, count in results.facets.items() if count),
-                    key=lambda kv: (-kv[1], kv[0]))
     context.update(
         items=items, start=(page - 1) * PAGE_SIZE + 1,
-        facets=[{"label": label(value), "count": count, "selected": value == category,
-                 "url": news_url(query, None if value == category else value)} for value, count in facets],
+        facets=facet_links(results.facets, category, lambda c: news_url(query, c)),
         previous=news_url(query, category, page - 1) if page > 1 else None,
         next=news_url(query, category, page + 1) if len(items) == PAGE_SIZE and page < API_MAX_PAGE else None,
         clear_url=news_url(query),

@@ -20,7 +20,7 @@ from service.models import API_MAX_PAGE, MAX_QUERY_LENGTH
 from service.routers.annuaire import office_card
 from service.state import ServiceState
 from service.unified import unified_view
-from service.verticals import ALL, BY_SLUG, CategoryTab, available, label
+from service.verticals import ALL, BY_SLUG, CategoryTab, available, facet_links, label
 from sources import parse_category
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -61,17 +61,6 @@ def tabs(state: ServiceState, q: str, current: CategoryTab, facets: dict[str, in
     return out
 
 
-def facet_list(q: str, tab: CategoryTab, category: str | None,
-               facets: dict[str, int]) -> list[dict[str, Any]]:
-    allowed = set(tab.values) if tab is not ALL else None
-    items = [(value, count) for value, count in facets.items()
-             if count and (allowed is None or value in allowed)]
-    items.sort(key=lambda kv: (-kv[1], kv[0]))
-    return [{"value": value, "label": label(value), "count": count, "selected": value == category,
-             "url": page_url(q, tab.slug, None if value == category else value)}
-            for value, count in items]
-
-
 async def unified_block(request: Request, q: str, results: Any) -> Any:
     """The unified view of ``service.unified`` (trusted web results, verticals), for a query."""
     return await unified_view(request, q, results) if q else None
@@ -108,7 +97,7 @@ async def results_page(
     context.update(
         results=results,
         tabs=tabs(state, query, tab, results.facets),
-        facets=facet_list(query, tab, category, results.facets),
+        facets=facet_links(results.facets, category, lambda c: page_url(query, tab.slug, c), tab),
         pagination=pagination(query, tab.slug, category, page, results.total),
         clear_url=page_url(query),
         unified=await unified_block(request, query, results),
