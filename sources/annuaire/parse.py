@@ -24,13 +24,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-import httpx
 import ijson
 
 from sources.annuaire.errors import AnnuaireFormatError
 from sources.annuaire.model import DAYS, Hours, Office
-from sources.errors import FetchError
-from sources.importers.fetch import USER_AGENT, is_url
+from sources.importers.fetch import download, is_url
 
 Progress = Callable[[int], None]
 
@@ -247,15 +245,7 @@ def open_location(location: str, timeout: float = 60.0) -> Iterator[IO[bytes]]:
             raise AnnuaireFormatError(f"{location}: no such file") from None
         return
     with tempfile.TemporaryFile() as tmp:
-        try:
-            with httpx.stream("GET", location, timeout=timeout, follow_redirects=True,
-                              headers={"User-Agent": USER_AGENT}) as response:
-                if response.status_code != 200:
-                    raise FetchError(f"GET {location}: HTTP {response.status_code}")
-                for chunk in response.iter_bytes(1 << 20):
-                    tmp.write(chunk)
-        except httpx.HTTPError as exc:
-            raise FetchError(f"GET {location}: {exc}") from None
+        download(location, tmp.write, timeout=timeout)
         tmp.seek(0)
         yield tmp
 

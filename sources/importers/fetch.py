@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,8 +18,10 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def fetch_url(url: str, *, timeout: float = 60.0, missing_ok: bool = False) -> bytes | None:
-    """GET ``url`` with retries on connection errors; None for a 404 when ``missing_ok``.
+def download(url: str, write: Callable[[bytes], object], *, timeout: float = 60.0,
+             missing_ok: bool = False, max_bytes: int | None = None) -> bool:
+    """Stream ``url``'s body into ``write`` with retries on connection errors; False for a 404
+    when ``missing_ok``.
 
     The proxy of the environment (``https_proxy``, ``no_proxy``...) is followed: httpx ignores it
     once a transport is given, so the transport is given it."""
@@ -27,27 +30,35 @@ def fetch_url(url: str, *, timeout: float = 60.0, missing_ok: bool = False) -> b
 
     import httpx
 
-    host = urlsplit(url).hostname or ""
-    proxy = None if proxy_bypass(host) else getproxies().get(urlsplit(url).scheme)
+    parts = urlsplit(url)
+    proxy = None if proxy_bypass(parts.hostname or "") else getproxies().get(parts.scheme)
     transport = httpx.HTTPTransport(retries=3, proxy=proxy)
     try:
         with httpx.Client(transport=transport, timeout=timeout, follow_redirects=True,
                           headers={"User-Agent": USER_AGENT}) as client:
             with client.stream("GET", url) as response:
                 if response.status_code == 404 and missing_ok:
-                    return None
+                    return False
                 if response.status_code != 200:
                     raise FetchError(f"GET {url} answered HTTP {response.status_code}")
-                chunks: list[bytes] = []
                 size = 0
-                for chunk in response.iter_bytes():
+                for chunk in response.iter_bytes(1 << 20):
                     size += len(chunk)
-                    if size > MAX_DOWNLOAD_BYTES:
-                        raise FetchError(f"GET {url}: larger than {MAX_DOWNLOAD_BYTES} bytes")
-                    chunks.append(chunk)
-                return b"".join(chunks)
+                    if max_bytes is not None and size > max_bytes:
+                        raise FetchError(f"GET {url}: larger than {max_bytes} bytes")
+                    write(chunk)
+                return True
     except httpx.HTTPError as exc:
         raise FetchError(f"GET {url} failed: {exc}") from None
+
+
+def fetch_url(url: str, *, timeout: float = 60.0, missing_ok: bool = False) -> bytes | None:
+    """GET ``url`` (at most :data:`MAX_DOWNLOAD_BYTES`); None for a 404 when ``missing_ok``."""
+    chunks: list[bytes] = []
+    if not download(url, chunks.append, timeout=timeout, missing_ok=missing_ok,
+                    max_bytes=MAX_DOWNLOAD_BYTES):
+        return None
+    return b"".join(chunks)
 
 
 def read_bytes(location: str) -> bytes:
