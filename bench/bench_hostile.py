@@ -38,8 +38,8 @@ from urllib.parse import quote
 import httpx
 import orjson
 
-from bench.bench_load import RssSampler, _wrk
-from bench.bench_service import QUERIES, _classify_body, _free_port, _prepare, _start, _stop
+from bench.bench_load import RssSampler, run_wrk
+from bench.bench_service import QUERIES, classify_body, free_port, prepare_data, start_server, stop_server
 
 RATE = float(os.environ.get("SDC_BENCH_RATE", "200"))  # normal requests a second, offered
 CONNECTIONS = 32
@@ -52,7 +52,7 @@ LONG_HOST = ".".join(["a"] * 3990) + ".gouv.fr"
 
 def _lua(urls: list[str], delay_ms: float) -> str:
     json_header = '{["Content-Type"] = "application/json"}'
-    classify = f'wrk.format("POST", "/api/classify", {json_header}, [==[{_classify_body(urls).decode()}]==])'
+    classify = f'wrk.format("POST", "/api/classify", {json_header}, [==[{classify_body(urls).decode()}]==])'
     gets = [f'wrk.format("GET", "/api/search?q={quote(q)}")' for q in QUERIES]
     gets += [f'wrk.format("GET", "/recherche?q={quote(q)}")' for q in QUERIES]
     return "\n".join([
@@ -204,34 +204,34 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
         env = {**os.environ, "SDC_DATA_DIR": tmp, "SDC_LOG_QUERIES": "false", "SDC_CURATOR_TOKEN": TOKEN}
         env.pop("SDC_REDIS_URL", None)
-        urls = _prepare(Path(tmp), 2000 if quick else None, env)
+        urls = prepare_data(Path(tmp), 2000 if quick else None, env)
         import subprocess
 
         subprocess.run([sys.executable, "-m", "sdc", "index", "add", str(_big_page(Path(tmp) / "big.jsonl"))],
                        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = _start([sys.executable, "-m", "sdc", "serve", "--port", str(port), "--workers", "2",
-                         "--no-access-log"], env, port, "/healthz")
+        server = start_server([sys.executable, "-m", "sdc", "serve", "--port", str(port), "--workers", "2",
+                               "--no-access-log"], env, port, "/healthz")
         try:
             delay_ms = CONNECTIONS * 1000 / RATE
             print(f"2 workers; normal: wrk 1 thread, {CONNECTIONS} connections, classify (50 URLs) / "
                   f"/api/search / /recherche in turn, offered {RATE:.0f} req/s ({delay_ms:.0f} ms pause "
                   f"per connection); {seconds:.0f} s; load average before: "
                   + " ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
-            _wrk(base, _lua(urls, delay_ms), 3, CONNECTIONS)  # warm-up
+            run_wrk(base, _lua(urls, delay_ms), 3, CONNECTIONS)  # warm-up
             sampler = RssSampler(server.pid, every=max(1.0, seconds / 60))
             prober, attacker = Prober(base), Attacker(base)
             first = sampler.rss_mb()
             for thread in (sampler, prober, attacker):
                 thread.start()
-            run = _wrk(base, _lua(urls, delay_ms), seconds, CONNECTIONS)
+            run = run_wrk(base, _lua(urls, delay_ms), seconds, CONNECTIONS)
             for thread in (attacker, prober, sampler):
                 thread.stopped.set()
             for thread in (attacker, prober, sampler):
                 thread.join()
         finally:
-            _stop(server)
+            stop_server(server)
     last = sampler.samples[-1] if sampler.samples else first
     flat = last - first <= max(20.0, 0.10 * first)
     health_p99 = _percentile(prober.latencies, 0.99)

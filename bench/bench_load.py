@@ -39,7 +39,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from bench.bench_service import QUERIES, _classify_body, _free_port, _prepare, _start, _stop
+from bench.bench_service import QUERIES, classify_body, free_port, prepare_data, start_server, stop_server
 
 P99_BUDGET_MS = 50.0
 RAMP = (1, 2, 3, 4, 6, 8, 16, 32)
@@ -78,7 +78,7 @@ def _rerank_body(urls: list[str]) -> bytes:
 def _lua(urls: list[str], delay_ms: float | None) -> str:
     """A wrk script cycling over the mix; with ``delay_ms``, each connection pauses that long."""
     json_header = '{["Content-Type"] = "application/json"}'
-    classify = f'wrk.format("POST", "/api/classify", {json_header}, [==[{_classify_body(urls).decode()}]==])'
+    classify = f'wrk.format("POST", "/api/classify", {json_header}, [==[{classify_body(urls).decode()}]==])'
     rerank = f'wrk.format("POST", "/api/rerank", {json_header}, [==[{_rerank_body(urls).decode()}]==])'
     searches = [f'wrk.format("GET", "/api/search?{httpx.QueryParams({"q": q})}")' for q in QUERIES]
     lines = ["local requests = {}", "local i = 0", "local s = 0", "init = function(args)"]
@@ -93,7 +93,7 @@ def _lua(urls: list[str], delay_ms: float | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _wrk(base: str, script: str, seconds: float, connections: int) -> Run:
+def run_wrk(base: str, script: str, seconds: float, connections: int) -> Run:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as lua:
         lua.write(script)
     try:
@@ -152,21 +152,21 @@ def main(argv: list[str] | None = None) -> None:
         env = {**os.environ, "SDC_DATA_DIR": tmp, "SDC_LOG_QUERIES": "false"}
         env.pop("SDC_REDIS_URL", None)  # the default deployment: SQLite usage counters
         started = time.perf_counter()
-        urls = _prepare(Path(tmp), 2000 if quick else None, env)
-        port = _free_port()
+        urls = prepare_data(Path(tmp), 2000 if quick else None, env)
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = _start([sys.executable, "-m", "sdc", "serve", "--port", str(port), "--workers", "2",
-                         "--no-access-log"], env, port, "/healthz")
+        server = start_server([sys.executable, "-m", "sdc", "serve", "--port", str(port), "--workers", "2",
+                               "--no-access-log"], env, port, "/healthz")
         try:
             print(f"setup {time.perf_counter() - started:.0f} s; 2 workers; mix per 10 requests: 4 classify "
                   f"(50 URLs), 3 rerank (20 results), 3 search (10 results) = {RESULTS_PER_REQUEST:.0f} "
                   f"results a request on average; wrk 1 thread; load average before: "
                   + " ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
-            _wrk(base, _lua(urls, None), 3, 8)  # warm-up: caches, JIT-free but lazy imports
+            run_wrk(base, _lua(urls, None), 3, 8)  # warm-up: caches, JIT-free but lazy imports
             print(f"{'ramp: connections':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
             ramp = []
             for connections in RAMP:
-                run = _wrk(base, _lua(urls, None), step_seconds, connections)
+                run = run_wrk(base, _lua(urls, None), step_seconds, connections)
                 ramp.append(run)
                 print(f"{connections:<20}{run.rate:>9,.0f}{run.p50_ms:>9.2f}{run.p99_ms:>9.2f}"
                       f"{run.errors:>8}{'' if run.ok else '  (over budget)'}", flush=True)
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
                       f"taking the best rate ({best.connections} connections), over budget")
             # the machine is shared: one lucky step is not a sustainable rate; two more runs at the
             # best concurrency, and the median of the three is the figure
-            runs = sorted([best, *(_wrk(base, _lua(urls, None), step_seconds, best.connections)
+            runs = sorted([best, *(run_wrk(base, _lua(urls, None), step_seconds, best.connections)
                                    for _ in range(2))], key=lambda r: r.rate)
             sustainable = runs[1]
             print(f"confirming {best.connections} connections: "
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
                   flush=True)
             _hold(base, urls, server.pid, sustainable.rate / 2, sustainable.p50_ms, hold_seconds)
         finally:
-            _stop(server)
+            stop_server(server)
 
 
 def _hold(base: str, urls: list[str], server_pid: int, target: float, p50_ms: float,
@@ -202,7 +202,7 @@ def _hold(base: str, urls: list[str], server_pid: int, target: float, p50_ms: fl
     sampler = RssSampler(server_pid, every=max(1.0, seconds / 60))
     first = sampler.rss_mb()
     sampler.start()
-    run = _wrk(base, _lua(urls, delay), seconds, HOLD_CONNECTIONS)
+    run = run_wrk(base, _lua(urls, delay), seconds, HOLD_CONNECTIONS)
     sampler.stopped.set()
     sampler.join()
     last = sampler.samples[-1] if sampler.samples else sampler.rss_mb()
@@ -225,7 +225,7 @@ def _calibrate(base: str, urls: list[str], target: float, p50_ms: float) -> floa
     cycle = HOLD_CONNECTIONS * 1000 / target
     delay = cycle - p50_ms
     for _ in range(3):
-        probe = _wrk(base, _lua(urls, delay), 4, HOLD_CONNECTIONS)
+        probe = run_wrk(base, _lua(urls, delay), 4, HOLD_CONNECTIONS)
         if abs(probe.rate - target) <= 0.05 * target:
             break
         delay = max(0.0, delay + cycle - HOLD_CONNECTIONS * 1000 / max(probe.rate, 1.0))

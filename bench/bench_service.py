@@ -98,7 +98,7 @@ class Figure:
     cpu_us: float = 0.0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -118,14 +118,14 @@ def _wait(base: str, process: subprocess.Popen[bytes], path: str = "/healthz") -
     raise RuntimeError("server did not start")
 
 
-def _start(command: list[str], env: dict[str, str], port: int, path: str) -> subprocess.Popen[bytes]:
+def start_server(command: list[str], env: dict[str, str], port: int, path: str) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     _wait(f"http://127.0.0.1:{port}", process, path)
     return process
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_server(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGINT)  # the server's own session: it and its workers
         try:
@@ -238,7 +238,7 @@ def _load(base: str, paths: list[str], bodies: list[bytes] | None, seconds: floa
 
 # -- data ---------------------------------------------------------------------------
 
-def _prepare(data_dir: Path, documents: int | None, env: dict[str, str]) -> list[str]:
+def prepare_data(data_dir: Path, documents: int | None, env: dict[str, str]) -> list[str]:
     """Import the registry, index the corpus; returns corpus URLs for the classify bodies."""
     sdc = [sys.executable, "-m", "sdc"]
     etalab = SHARED / "sources" / "etalab"
@@ -258,7 +258,7 @@ def _prepare(data_dir: Path, documents: int | None, env: dict[str, str]) -> list
     return urls or ["https://www.service-public.fr/particuliers/vosdroits/F1", "https://www.paris.fr/"]
 
 
-def _classify_body(urls: list[str]) -> bytes:
+def classify_body(urls: list[str]) -> bytes:
     mixed = [u for pair in zip(urls[::7], itertools.cycle(UNTRUSTED)) for u in pair]  # ~half trusted
     return json.dumps({"urls": list(itertools.islice(itertools.cycle(mixed), URLS_PER_REQUEST))}).encode()
 
@@ -320,11 +320,11 @@ def main(argv: list[str] | None = None) -> None:
         data_dir = Path(tmp)
         env = {**os.environ, "SDC_DATA_DIR": str(data_dir), "SDC_LOG_QUERIES": "false"}
         started = time.perf_counter()
-        urls = _prepare(data_dir, 2000 if quick else None, env)
+        urls = prepare_data(data_dir, 2000 if quick else None, env)
         print(f"setup: registry + index in {time.perf_counter() - started:.0f} s; load: {tool}, "
               f"{seconds:.0f} s per target after 1 s of warm-up, rounds interleaved, median shown; "
               "access logs off; load average before: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
-        body = _classify_body(urls)
+        body = classify_body(urls)
         varied = _varied_bodies(data_dir, urls)
         search_paths = [f"/api/search?{httpx.QueryParams({'q': q})}" for q in QUERIES]
         # what a browser sends while a query is typed: every prefix of every query
@@ -334,14 +334,15 @@ def main(argv: list[str] | None = None) -> None:
               f"{'errors':>8}{'vs ceiling':>12}{'CPU us/req':>12}{'CPU vs ceiling':>16}")
         rounds = 2 if quick else 3
         for workers in (1, 2):
-            ceiling_port, service_port, reference_port = _free_port(), _free_port(), _free_port()
+            ceiling_port, service_port, reference_port = free_port(), free_port(), free_port()
             service_cmd = [sys.executable, "-m", "sdc", "serve", "--port", str(service_port),
                            "--workers", str(workers), "--no-access-log"]
             bench_env = {**env, "PYTHONPATH": str(ROOT)}
-            servers = [_start(_uvicorn("ceiling_app", ceiling_port, workers), bench_env, ceiling_port, "/"),
-                       _start(_uvicorn("reference_app", reference_port, workers, factory=True), bench_env,
-                              reference_port, "/docs"),
-                       _start(service_cmd, env, service_port, "/healthz")]
+            servers = [start_server(_uvicorn("ceiling_app", ceiling_port, workers), bench_env,
+                                    ceiling_port, "/"),
+                       start_server(_uvicorn("reference_app", reference_port, workers, factory=True),
+                                    bench_env, reference_port, "/docs"),
+                       start_server(service_cmd, env, service_port, "/healthz")]
             ceiling_base, reference_base, service_base = (
                 f"http://127.0.0.1:{port}" for port in (ceiling_port, reference_port, service_port))
             pids = {"ceiling": servers[0].pid, "reference": servers[1].pid, "service": servers[2].pid}
@@ -362,7 +363,7 @@ def main(argv: list[str] | None = None) -> None:
                                                     SEARCH_CONNECTIONS, server=pids["service"]))
             finally:
                 for server in servers:
-                    _stop(server)
+                    stop_server(server)
             medians = {k: _median(v) for k, v in figures.items()}
             ceiling = medians["ceiling"]
             for key, name in TARGETS.items():
