@@ -64,7 +64,7 @@ def add(ctx: click.Context, file: Path, batch_size: int, threads: int, as_json: 
                         continue
                     try:
                         doc = normalise(item)
-                        writer.add(doc)
+                        writer.add(doc, normalised=True)  # normalised once, here: its notes are reported
                     except (InvalidPage, InvalidDocumentError) as exc:
                         invalid.append(InvalidLine(number, str(exc)))
                         continue
