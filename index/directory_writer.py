@@ -1,7 +1,4 @@
-"""Add, replace and delete pages in one index directory (one shard, or an unsharded index).
-
-:class:`index.writer.IndexWriter` is the public writer: it routes each page to the
-shard of its URL (``index.shards``) and holds one :class:`DirectoryWriter` per shard.
+"""Add, replace and delete pages: the only code that writes the index.
 
 Policy:
 
@@ -47,7 +44,7 @@ AddOutcome = Literal["added", "replaced", "refused"]
 DEFAULT_HEAP_BYTES = 256_000_000
 
 
-class DirectoryWriter:
+class IndexWriter:
     """Context manager writing one index directory; ``close()`` (or ``with``) commits."""
 
     def __init__(
@@ -95,7 +92,7 @@ class DirectoryWriter:
 
     # -- context manager ---------------------------------------------------
 
-    def __enter__(self) -> DirectoryWriter:
+    def __enter__(self) -> IndexWriter:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -107,14 +104,15 @@ class DirectoryWriter:
 
     # -- writing -----------------------------------------------------------
 
-    def add(self, doc: PageDocument, *, normalised: bool = False) -> AddOutcome:
+    def add(self, doc: PageDocument) -> AddOutcome:
         """Index ``doc`` (replacing any page with the same URL) unless its URL is untrusted.
 
         :class:`InvalidDocumentError` when the page cannot be indexed even after
-        :func:`normalise` (nothing of it is written then); ``normalised`` says the caller
-        already passed it through :func:`normalise`."""
-        if not normalised:
-            doc = normalised_page(doc)
+        :func:`normalise` (nothing of it is written then)."""
+        try:
+            doc = normalise(doc)
+        except InvalidPage as exc:
+            raise InvalidDocumentError(f"{doc.url[:200]!r}: {exc}") from None
         classification = self._classifier.classify(doc.url)
         verdict = classification.verdict
         host = classification.host
@@ -259,14 +257,6 @@ class DirectoryWriter:
             raise self._failure
         if self._closed:
             raise SearchIndexError("this index writer is closed")
-
-
-def normalised_page(doc: PageDocument) -> PageDocument:
-    """:func:`normalise`, its refusal as :class:`InvalidDocumentError` naming the URL."""
-    try:
-        return normalise(doc)
-    except InvalidPage as exc:
-        raise InvalidDocumentError(f"{str(doc.url)[:200]!r}: {exc}") from None
 
 
 def content_hash(doc: PageDocument) -> str:

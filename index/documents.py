@@ -16,6 +16,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+DocumentKind = Literal["page", "news"]
 
 #: the sane range of a page's dates: before 1900 or over a year ahead is a typo
 MIN_DATE = date(1900, 1, 1)
@@ -46,6 +49,8 @@ class PageDocument:
     published: date | None = None
     fetched: datetime | None = None
     notes: list[str] = field(default_factory=list)
+    #: ``page`` or ``news`` (an item of a site's news feed: the Actualités view shows only these)
+    kind: DocumentKind = "page"
 
 
 class InvalidPage(ValueError):

@@ -34,6 +34,9 @@ PUBLISHED = "published"
 FETCHED = "fetched"
 HASH = "content_hash"
 SUGGEST = "suggest"
+#: what a document is: ``page`` (a crawled page) or ``news`` (an item of a site's news feed); the
+#: Actualités view searches ``news`` only
+KIND = "kind"
 #: 64 bits of ``content_hash``, a fast field: the copies of one page under several URLs share it, so
 #: results show them once and totals and facets count them once (``index.collapse``)
 SAME = "same"
@@ -62,6 +65,7 @@ def build_schema() -> tantivy.Schema:
         .add_text_field(HASH, stored=True, tokenizer_name="raw", index_option="basic")
         .add_unsigned_field(SAME, fast=True)
         .add_text_field(SUGGEST, tokenizer_name=analysis.SUGGEST)
+        .add_text_field(KIND, stored=True, tokenizer_name="raw", index_option="basic")
         .build()
     )
 

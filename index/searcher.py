@@ -81,8 +81,10 @@ class Searcher:
         facets: bool = True,
         fuzzy: bool = True,
         collapse: bool = True,
+        kind: str | None = None,
     ) -> SearchResults:
-        """One page of results; ``fuzzy`` corrects unknown words, ``collapse`` shows a page's copies once."""
+        """One page of results; ``fuzzy`` corrects unknown words, ``collapse`` shows a page's copies once;
+        ``kind`` keeps one kind of document (``news``: the items of the sites' feeds)."""
         started = time.perf_counter()
         page = min(max(1, int(page)), MAX_PAGE)
         limit = min(max(1, int(limit)), MAX_LIMIT)
@@ -115,6 +117,8 @@ class Searcher:
         category_filters = self._builder.filters([], categories)
         if sort == "date":
             site_filters.append(tantivy.Query.exists_query(f.PUBLISHED))
+        if kind:
+            site_filters.append(tantivy.Query.term_query(self._schema, f.KIND, kind))
         full = _combine(main, [*site_filters, *category_filters], excluded)
         offset = (page - 1) * limit
         load = _DocLoader(searcher)  # a page read by the verbatim rule is not read again for its hit
