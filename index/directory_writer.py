@@ -1,4 +1,7 @@
-"""Add, replace and delete pages: the only code that writes the index.
+"""Add, replace and delete pages in one index directory (one shard, or an unsharded index).
+
+:class:`index.writer.IndexWriter` is the public writer: it routes each page to the
+shard of its URL (``index.shards``) and holds one :class:`DirectoryWriter` per shard.
 
 Policy:
 
@@ -44,7 +47,7 @@ AddOutcome = Literal["added", "replaced", "refused"]
 DEFAULT_HEAP_BYTES = 256_000_000
 
 
-class IndexWriter:
+class DirectoryWriter:
     """Context manager writing one index directory; ``close()`` (or ``with``) commits."""
 
     def __init__(
@@ -92,7 +95,7 @@ class IndexWriter:
 
     # -- context manager ---------------------------------------------------
 
-    def __enter__(self) -> IndexWriter:
+    def __enter__(self) -> DirectoryWriter:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -104,15 +107,14 @@ class IndexWriter:
 
     # -- writing -----------------------------------------------------------
 
-    def add(self, doc: PageDocument) -> AddOutcome:
+    def add(self, doc: PageDocument, *, normalised: bool = False) -> AddOutcome:
         """Index ``doc`` (replacing any page with the same URL) unless its URL is untrusted.
 
         :class:`InvalidDocumentError` when the page cannot be indexed even after
-        :func:`normalise` (nothing of it is written then)."""
-        try:
-            doc = normalise(doc)
-        except InvalidPage as exc:
-            raise InvalidDocumentError(f"{doc.url[:200]!r}: {exc}") from None
+        :func:`normalise` (nothing of it is written then); ``normalised`` says the caller
+        already passed it through :func:`normalise`."""
+        if not normalised:
+            doc = normalised_page(doc)
         classification = self._classifier.classify(doc.url)
         verdict = classification.verdict
         host = classification.host
@@ -259,6 +261,14 @@ class IndexWriter:
             raise SearchIndexError("this index writer is closed")
 
 
+def normalised_page(doc: PageDocument) -> PageDocument:
+    """:func:`normalise`, its refusal as :class:`InvalidDocumentError` naming the URL."""
+    try:
+        return normalise(doc)
+    except InvalidPage as exc:
+        raise InvalidDocumentError(f"{str(doc.url)[:200]!r}: {exc}") from None
+
+
 def content_hash(doc: PageDocument) -> str:
     """A short digest of what a reader sees, to tell changed pages from unchanged ones."""
     digest = hashlib.blake2b(digest_size=16)
@@ -289,6 +299,7 @@ def _to_document(doc: PageDocument, host: str, domain: str, category: str, name:
     for site in site_terms(host):
         out.add_text(f.SITE, site)
     out.add_text(f.CATEGORY, category)
+    out.add_text(f.KIND, doc.kind)
     out.add_text(f.KIND, doc.kind)
     out.add_text(f.NAME, name)
     out.add_text(f.TITLE, doc.title)
