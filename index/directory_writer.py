@@ -300,7 +300,6 @@ def _to_document(doc: PageDocument, host: str, domain: str, category: str, name:
         out.add_text(f.SITE, site)
     out.add_text(f.CATEGORY, category)
     out.add_text(f.KIND, doc.kind)
-    out.add_text(f.KIND, doc.kind)
     out.add_text(f.NAME, name)
     out.add_text(f.TITLE, doc.title)
     out.add_text(f.SUGGEST, doc.title)
