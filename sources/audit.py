@@ -148,7 +148,8 @@ def audit_registry(registry: Registry, min_tenants: int = 3) -> list[Finding]:
 
 def _folded(text: str) -> str:
     """``Saint-Étienne-d'Orthe`` -> ``stetiennedorthe``: names and domain labels compared."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    # NFKD leaves the ligatures whole (Œuilly, Lætitia): spelled out as domain labels spell them
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = re.sub(r"\bsainte\b", "ste", re.sub(r"\bsaint\b", "st", re.sub(r"[-_']", " ", plain)))
     return re.sub(r"[^a-z]", "", plain)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from sources.categories import Category
 from sources.verdicts import Entry
 
-NATIONAL_PRIORITY = 0
 RULE = "national"
 
 _TABLE = """

@@ -21,12 +21,9 @@ from sources.importers import read_etalab, read_plain_list, read_universities
 from sources.importers.etalab import Progress
 from sources.importers.fetch import content_version, decode_text, read_bytes
 from sources.national import NATIONAL
+from sources.precedence import PRIORITY, priority
 from sources.store import ImportGuard, ImportReport, Row, Store
 
-#: when several origins list a host, the lower number gives its name and category:
-#: the curated national table (built in) > the Annuaire > universities > Etalab > plain lists
-PRIORITY = {"annuaire": 5, "universities": 8, "etalab": 10}
-LIST_PRIORITY = 30
 #: Etalab's catch-all file for local bodies: the national table's category beats it
 GENERIC = Category.COLLECTIVITE.value
 _COMMIT = re.compile(r"/([0-9a-f]{40})(?:/|$)")
@@ -79,10 +76,9 @@ class Registry:
         commit = _COMMIT.search(location)
         if commit and not version.startswith("git:"):
             version = f"git:{commit.group(1)} {version}"
-        priority = PRIORITY.get(origin, LIST_PRIORITY)
         guard = ImportGuard(guard.max_shrink, guard.allow_shrink, guard.dry_run,
                             tuple(files), tuple(missing), guard.actor)
-        return self.store.replace_origin(origin, kind, location, version, priority, rows, guard)
+        return self.store.replace_origin(origin, kind, location, version, priority(origin), rows, guard)
 
     def import_etalab(self, location: str, version: str | None = None,
                       progress: Progress | None = None,

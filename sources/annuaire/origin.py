@@ -18,12 +18,11 @@ from sources.annuaire.types import category
 from sources.classifier import Classifier
 from sources.errors import SourcesError
 from sources.hosts import normalize_host
+from sources.precedence import priority
 from sources.store import ImportReport, Row, Store
 from sources.urls import host_of
 
 ORIGIN = "annuaire"
-#: after Etalab and the universities (their names and categories win), before curated lists
-PRIORITY = 25
 #: types whose office name best names a host, first wins
 PREFERRED = ("mairie", "cg", "cr", "prefecture", "communaute_communes", "communaute_agglomerations", "epci")
 
@@ -106,4 +105,5 @@ def coverage(store: AnnuaireStore, classifier: Classifier, kinds: set[str] | Non
 
 def register_origin(store: AnnuaireStore, registry: Store, version: str) -> ImportReport:
     """Make the Annuaire's websites the whole content of the registry origin ``annuaire``."""
-    return registry.replace_origin(ORIGIN, ORIGIN, str(store.path), version, PRIORITY, origin_rows(store))
+    return registry.replace_origin(ORIGIN, ORIGIN, str(store.path), version, priority(ORIGIN),
+                                  origin_rows(store))

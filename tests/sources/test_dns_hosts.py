@@ -54,3 +54,11 @@ def test_backslash_still_ends_the_authority(classifier: Classifier) -> None:
 def test_userinfo_longer_than_the_cap_is_refused(classifier: Classifier) -> None:
     verdict = classifier.classify("https://" + "u" * 9000 + "@WWW.service-public.fr/").verdict
     assert not verdict.trusted and verdict.reason == HOST_TOO_LONG
+
+
+def test_audit_folding_spells_out_ligatures() -> None:
+    from sources.audit import _folded
+
+    assert _folded("Œuilly") == "oeuilly"
+    assert _folded("Saint-Œnard-de-Lætitia") == "stoenarddelaetitia"
+    assert _folded("Saint-Étienne-d'Orthe") == "stetiennedorthe"
