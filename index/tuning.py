@@ -95,6 +95,14 @@ class SearchTuning:
     #: (0 disables): the law states the rule, regulatory articles its details.  Tuning half
     #: (with the pairs): 0 0.887, 1 0.889, 2 and 3 0.898
     legislative_boost: float = 2.0
+    #: the learnt re-ranker (``index.rerank``) orders the first stage's best this many pages (0: off)
+    rerank_depth: int = 0
+    #: its LightGBM model, a file of ``index/data/`` written by ``python -m bench.relevance.train``
+    #: ("" with a depth: the features are computed, the first stage's order is kept)
+    rerank_model: str = "rerank.txt"
+    #: title words of the pages that are tools rather than answers (a form, an online service, a
+    #: template, a simulator): a feature of the re-ranker, which learns how much they count
+    tool_title_words: tuple[str, ...] = ("formulaire", "téléservice", "modèle", "simulateur", "outil")
 
     def __post_init__(self) -> None:
         # tantivy's bindings take only floats where a weight is expected: SearchTuning(tie_breaker=0)
