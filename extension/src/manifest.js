@@ -28,7 +28,7 @@ export function manifest({ browser, version, engines, serviceOrigin = null, geck
     optional_host_permissions: ["https://*/*", "http://*/*"],
     action: { default_title: "Sources de confiance", default_popup: "popup/popup.html" },
     options_ui: { page: "options/options.html", open_in_tab: true },
-    content_scripts: [{ matches, js: ["content/loader.js"], css: ["content/style.css"], run_at: "document_end" }],
+    content_scripts: [{ matches, js: ["content/loader.js"], css: ["content/style.css"], run_at: "document_start" }],
     // the loader imports the content module and reads the engines' selectors
     web_accessible_resources: [{ resources: ["content/*.js", "shared/*.js", "engines/*"], matches: origins }],
   };

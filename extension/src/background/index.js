@@ -1,10 +1,12 @@
 /**
- * The background: holds the trust list, classifies for the content scripts,
- * keeps the list up to date (at most daily) and remembers which engines ran
- * on the generic fallback (shown on the options page).
+ * The background: keeps the trust list (compiled in storage.local, where the
+ * content scripts read it) up to date (at most daily), publishes the settings
+ * there too, classifies for a content script that cannot (service mode, or no
+ * list stored yet) and remembers which engines ran on the generic fallback
+ * (shown on the options page).
  */
 import { api } from "../shared/api.js";
-import { MSG, serve } from "../shared/messages.js";
+import { MSG, SETTINGS_KEY, serve } from "../shared/messages.js";
 import { mergeSettings } from "../shared/settings.js";
 import { classifyRemotely } from "./remote.js";
 import { TrustStore } from "./store.js";
@@ -13,31 +15,53 @@ const ALARM = "sdc-update";
 const store = new TrustStore(api);
 
 // read once per service-worker life and again after any change (user, policy): every page
-// asks for them, and classifying asks again
+// asks for them, and classifying asks again; published in storage.local for the content scripts
 let cachedSettings = null;
+let resolvedSettings = null;
 api.storage.onChanged.addListener((_changes, area) => {
-  if (area !== "local") cachedSettings = null;
+  if (area === "local") return;
+  cachedSettings = null;
+  resolvedSettings = null;
+  settings().catch(() => {});
 });
 
 function settings() {
-  cachedSettings ??= readSettings().catch((error) => {
-    cachedSettings = null;
-    throw error;
-  });
+  cachedSettings ??= readSettings(true).then(
+    async (merged) => {
+      resolvedSettings = merged;
+      await api.storage.local.set({ [SETTINGS_KEY]: merged }).catch(() => {});
+      return merged;
+    },
+    (error) => {
+      cachedSettings = null;
+      throw error;
+    },
+  );
   return cachedSettings;
 }
 
-async function readSettings() {
+/**
+ * The settings without waiting for `storage.managed`: in a freshly started Chromium it answers
+ * only once the policies are loaded (seconds after the first page, measured 2.8 s), and a page
+ * is not kept unmarked that long.  Until then the policy's keys are not applied (the local mode,
+ * the default, sends nothing out).
+ */
+function settingsNow() {
+  if (resolvedSettings !== null) return Promise.resolve(resolvedSettings);
+  return Promise.race([settings(), readSettings(false)]);
+}
+
+async function readSettings(withManaged) {
   const [packed, sync, managed] = await Promise.all([
     fetch(api.runtime.getURL("data/defaults.json")).then((r) => (r.ok ? r.json() : {})).catch(() => ({})),
     api.storage.sync.get(null).catch(() => ({})),
-    api.storage.managed.get(null).catch(() => ({})),
+    withManaged ? api.storage.managed.get(null).catch(() => ({})) : {},
   ]);
   return { ...mergeSettings(packed, sync, managed), managed: Object.keys(managed ?? {}) };
 }
 
 async function classify({ urls }) {
-  const config = await settings();
+  const config = await settingsNow();
   if (config.classification === "service" && config.serviceUrl) {
     try {
       return { results: await classifyRemotely(config.serviceUrl, urls), labels: await labels() };
@@ -69,7 +93,8 @@ async function noteFallback({ engine }) {
 
 serve(api, {
   [MSG.classify]: classify,
-  [MSG.settings]: settings,
+  // content scripts ask for `now` only when storage.local has no settings yet (first page after install)
+  [MSG.settings]: ({ now }) => (now ? settingsNow() : settings()),
   [MSG.status]: () => store.status(),
   [MSG.updateNow]: () => update(true),
   [MSG.fallback]: noteFallback,
@@ -80,6 +105,12 @@ api.alarms.onAlarm.addListener((alarm) => {
 });
 api.runtime.onInstalled.addListener(() => {
   api.alarms.create(ALARM, { periodInMinutes: 60, delayInMinutes: 1 });
+  // an update of the extension may pack a newer list than the stored one
+  store.prepare({ installing: true }).catch((error) => console.warn("Sources de confiance:", error));
   update(false);
 });
 api.runtime.onStartup.addListener(() => update(false));
+
+// at every start: the content scripts find the list and the settings in storage.local
+store.prepare().catch((error) => console.warn("Sources de confiance:", error));
+settings().catch((error) => console.warn("Sources de confiance:", error));

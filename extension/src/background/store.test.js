@@ -21,6 +21,9 @@ function fakeApi() {
         async set(values) {
           Object.assign(data, structuredClone(values));
         },
+        async remove(keys) {
+          for (const key of typeof keys === "string" ? [keys] : keys) delete data[key];
+        },
       },
     },
   };
@@ -64,8 +67,8 @@ test("a list whose digest does not match is refused and the error kept", async (
   answer = { ...served, version: "tampered", payload: served.payload.replace("paris.fr", "evil.fr") };
   assert.equal(await store.update("https://sdc.example.fr", { force: true, now: 2 }), false);
   assert.match(api.data.lastError, /digest/);
-  assert.equal(store.document.version, served.version);
-  assert.equal(api.data.trustlist.version, served.version);
+  assert.equal((await store.pointer()).version, served.version);
+  assert.equal(api.data["sdc:list"].version, served.version);
 });
 
 test("no service configured: nothing is fetched but the packed list", async () => {
@@ -74,4 +77,23 @@ test("no service configured: nothing is fetched but the packed list", async () =
   assert.equal(await store.update("", { force: true }), false);
   assert.equal(await store.current(), null);
   assert.deepEqual(requests.map((r) => r.url), ["ext://data/trustlist.json"]);
+});
+
+test("a newer list replaces the stored one whole; after an update of the extension the newer of the two wins", async () => {
+  const api = fakeApi();
+  const store = new TrustStore(api);
+  await store.update("https://sdc.example.fr", { now: 1 });
+  const first = api.data["sdc:list"];
+  assert.equal(first.buckets, Object.keys(api.data).filter((k) => k.startsWith(`sdc:${first.gen}:`)).length - 2);
+  answer = { ...served, version: `${served.version}-2` };
+  assert.equal(await store.update("https://sdc.example.fr", { force: true, now: 2 }), true);
+  assert.equal(Object.keys(api.data).filter((k) => k.startsWith(`sdc:${first.gen}:`)).length, 0, "the old list is removed");
+  // the packed list (older) does not replace the fetched one at an install; a list kept whole
+  // by an older version is read once and removed
+  api.data.trustlist = { ...served, version: `${served.version}-3` };
+  globalThis.fetch = async (url) => (String(url).startsWith("ext://") ? { ok: true, json: async () => structuredClone(served) } : { ok: false, status: 500 });
+  await new TrustStore(api).prepare({ installing: true });
+  assert.equal(api.data["sdc:list"].version, `${served.version}-3`);
+  assert.equal(api.data.trustlist, undefined);
+  assert.equal((await new TrustStore(api).current()).classify("https://www.paris.fr/").trusted, true);
 });

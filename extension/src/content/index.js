@@ -1,26 +1,52 @@
 /**
- * The content script: find the results, have them classified by the
- * background (locally, on the compact list), mark them, count them, and do it
- * again whenever the engine adds results (infinite scroll, "more results").
+ * The content script: find the results, classify them here on the compiled list
+ * in storage.local (or have the background classify them in service mode, or
+ * before any list is stored), mark them, count them, and do it again whenever
+ * the engine adds results (infinite scroll, "more results").  It starts at
+ * document_start so that the engines, the settings and the list's core are read
+ * while the page loads, and scans as soon as the DOM is complete.
  */
 import { ENGINE_IDS } from "../engines/index.js";
 import { api } from "../shared/api.js";
 import { engineFor, isResultsPage } from "../shared/engines.js";
-import { MSG, ask } from "../shared/messages.js";
+import { MSG, SETTINGS_KEY, ask } from "../shared/messages.js";
 import { findByFallback, findBySelectors, findResults, unmarked } from "./finder.js";
+import { LocalList } from "./list.js";
 import { ensureCounter, makeBadge, updateCounter } from "./ui.js";
 
-const RESCAN_DELAY_MS = 150;
+/** results added later (infinite scroll) come in bursts: one scan for a burst */
+const RESCAN_DELAY_MS = 50;
+/** what the extension itself adds: no rescan for it */
+const OWN = "[data-sdc-badge], [data-sdc-counter]";
 
 async function loadEngines() {
   return Promise.all(ENGINE_IDS.map(async (id) => (await fetch(api.runtime.getURL(`engines/${id}.json`))).json()));
 }
 
+/** Settings as the background published them, else asked (the first page after install). */
+async function readSettings() {
+  const { [SETTINGS_KEY]: published = null } = await api.storage.local.get(SETTINGS_KEY);
+  return published ?? ask(api, MSG.settings, { now: true });
+}
+
+function ownMutation(record) {
+  if (record.target.nodeType === 1 && record.target.closest(OWN)) return true; // the counter's text
+  for (const node of record.addedNodes) if (node.nodeType !== 1 || !node.matches(OWN)) return false;
+  for (const node of record.removedNodes) if (node.nodeType !== 1 || !node.matches(OWN)) return false;
+  return true;
+}
+
+function domComplete(doc) {
+  if (doc.readyState !== "loading") return Promise.resolve();
+  return new Promise((resolve) => doc.addEventListener("DOMContentLoaded", resolve, { once: true }));
+}
+
 class Annotator {
-  constructor(doc, engine, settings) {
+  constructor(doc, engine, settings, list) {
     this.doc = doc;
     this.engine = engine;
     this.settings = settings;
+    this.list = list;
     this.fallback = false;
     this.bySelectors = false;
     this.timer = null;
@@ -28,8 +54,10 @@ class Annotator {
   }
 
   start() {
-    new MutationObserver(() => this.schedule()).observe(this.doc.documentElement, { childList: true, subtree: true });
-    // the results are in the DOM when the script starts (document_end): no wait for the first scan
+    new MutationObserver((records) => {
+      if (!records.every(ownMutation)) this.schedule();
+    }).observe(this.doc.documentElement, { childList: true, subtree: true });
+    // started once the DOM is complete: the results are there, no wait for the first scan
     this.schedule(0);
   }
 
@@ -62,9 +90,11 @@ class Annotator {
     const results = this.find();
     if (!results.length) return;
     for (const { root } of results) root.dataset.sdcPending = "";
+    const urls = results.map((r) => r.url);
     let answer;
     try {
-      answer = await ask(api, MSG.classify, { urls: results.map((r) => r.url) });
+      if (this.settings.classification !== "service") answer = await this.list.classify(urls).catch(() => null);
+      answer ??= await ask(api, MSG.classify, { urls });
     } catch (error) {
       for (const { root } of results) delete root.dataset.sdcPending; // retried on the next change
       throw error;
@@ -99,12 +129,14 @@ class Annotator {
 }
 
 export async function main() {
-  // both at once: the time to mark a page is counted from its DOM being complete
-  const [engines, settings] = await Promise.all([loadEngines(), ask(api, MSG.settings)]);
+  // all at once, while the page is still loading
+  const list = new LocalList(api.storage.local);
+  const [engines, settings] = await Promise.all([loadEngines(), readSettings(), list.open().catch(() => false)]);
   const engine = engineFor(location.href, engines);
   if (engine === null || !isResultsPage(location.href, engine)) return;
   if (!settings.engines[engine.id]) return;
-  const annotator = new Annotator(document, engine, settings);
+  await domComplete(document);
+  const annotator = new Annotator(document, engine, settings, list);
   api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
     if (message?.type !== MSG.pageStats) return false;
     sendResponse(annotator.stats());

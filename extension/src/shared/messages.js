@@ -4,7 +4,7 @@
  * no result URL leaves the browser unless the user chose the service mode.
  *
  *   classify   {urls: string[]}          -> {results: Result[], labels: {category: label}}
- *   settings   {}                        -> Settings (see settings.js)
+ *   settings   {now?}                    -> Settings (see settings.js); `now`: without waiting for policies
  *   status     {}                        -> {version, entries, lastCheck, lastError, fallbacks}
  *   updateNow  {}                        -> status, after fetching the list from the service
  *   fallback   {engine}                  -> {}   (the engine's selectors found nothing)
@@ -18,6 +18,9 @@ export const MSG = Object.freeze({
   fallback: "sdc:fallback",
   pageStats: "sdc:page-stats",
 });
+
+/** storage.local key where the background publishes the settings for the content scripts. */
+export const SETTINGS_KEY = "sdc:settings";
 
 /** Send a message to the background and unwrap `{error}` answers into exceptions. */
 export async function ask(api, type, body = {}) {

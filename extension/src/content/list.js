@@ -1,0 +1,58 @@
+/**
+ * The content script's side of the compiled trust list (`shared/compact.js`):
+ * it reads from storage.local the core once per page, then only the buckets its
+ * results' hosts need, and classifies there, without a message to the background.
+ */
+import { Classifier } from "../shared/classifier.js";
+import { POINTER_KEY, assemble, bucketKey, bucketsFor, coreKey, needsScripts, scriptsKey } from "../shared/compact.js";
+import { parseHost } from "../shared/urls.js";
+
+export class LocalList {
+  /** @param {{get: (keys: string|string[]) => Promise<object>}} storage `storage.local` */
+  constructor(storage) {
+    this.storage = storage;
+    this.pointer = null;
+    this.core = null;
+    this.scripts = null;
+    this.parts = new Map();
+    this.classifier = null;
+  }
+
+  /** Read which list is stored and its core; false when none is stored yet (just installed). */
+  async open() {
+    const { [POINTER_KEY]: pointer = null } = await this.storage.get(POINTER_KEY);
+    if (pointer === null) return false;
+    const { [coreKey(pointer.gen)]: core = null } = await this.storage.get(coreKey(pointer.gen));
+    if (core === null) return false;
+    [this.pointer, this.core] = [pointer, core];
+    return true;
+  }
+
+  /**
+   * `{results, labels}` as the background answers, or null when no list can be read here
+   * (none stored yet, or replaced while this page read it): the background then classifies.
+   */
+  async classify(urls) {
+    if (this.pointer === null && !(await this.open())) return null;
+    const { gen, buckets } = this.pointer;
+    const hosts = urls.map((url) => parseHost(url).host);
+    const missing = [...bucketsFor(hosts, buckets)].filter((i) => !this.parts.has(i));
+    const keys = missing.map((i) => bucketKey(gen, i));
+    const scripts = this.scripts === null && needsScripts(hosts);
+    if (scripts) keys.push(scriptsKey(gen));
+    if (keys.length) {
+      const got = await this.storage.get(keys);
+      if (keys.some((key) => got[key] === undefined)) {
+        this.pointer = null; // a newer list replaced this one: read it afresh next time
+        this.parts.clear();
+        this.scripts = null;
+        return null;
+      }
+      for (const i of missing) this.parts.set(i, got[bucketKey(gen, i)]);
+      if (scripts) this.scripts = got[scriptsKey(gen)];
+      this.classifier = null;
+    }
+    this.classifier ??= new Classifier(assemble(this.core, [...this.parts.values()], this.scripts ?? undefined));
+    return { results: urls.map((url) => this.classifier.classify(url)), labels: this.classifier.labels };
+  }
+}
