@@ -3,12 +3,13 @@
 //   node scripts/build.js --browser chromium|firefox --out DIR [--version V]
 //                         [--service-url URL] [--trustlist FILE]
 //                         [--public-key BASE64-DER] [--gecko-id ID] [--self-hosted]
-// `sdc extension build` runs this for both browsers, then zips the folders.
+// `sdc extension build` runs this for both browsers, then zips the folders.  The content script
+// is bundled with esbuild (`npm ci --omit=dev` in extension/ installs it) into one classic script.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ENGINE_IDS } from "../src/engines/index.js";
-import { manifest } from "../src/manifest.js";
+import { CONTENT_SCRIPT, manifest } from "../src/manifest.js";
 
 const SRC = new URL("../src/", import.meta.url);
 const { values } = parseArgs({
@@ -52,9 +53,28 @@ try {
   process.exit(2);
 }
 
+let esbuild;
+try {
+  esbuild = await import("esbuild");
+} catch {
+  console.error("build.js: esbuild is missing: run `npm ci --omit=dev` in extension/");
+  process.exit(2);
+}
+
 const out = values.out;
 rmSync(out, { recursive: true, force: true });
-cpSync(SRC, out, { recursive: true, filter: (path) => !path.endsWith(".test.js") && !path.endsWith("manifest.js") });
+// the content script's modules live on in the bundle only
+const bundled = (path) => path.endsWith("content/entry.js") || path.endsWith("content/index.js") || path.endsWith("content/list.js") || path.endsWith("engines/all.js");
+cpSync(SRC, out, { recursive: true, filter: (path) => !path.endsWith(".test.js") && !path.endsWith("manifest.js") && !bundled(path) });
+await esbuild.build({
+  entryPoints: [new URL("content/entry.js", SRC).pathname],
+  outfile: join(out, CONTENT_SCRIPT),
+  bundle: true,
+  format: "iife",
+  target: values.browser === "firefox" ? "firefox128" : "chrome111",
+  legalComments: "none",
+  logLevel: "error",
+});
 if (values.browser === "firefox") rmSync(join(out, "managed_schema.json"));
 mkdirSync(join(out, "data"), { recursive: true });
 writeFileSync(join(out, "manifest.json"), JSON.stringify(generated, null, 2) + "\n");

@@ -8,6 +8,8 @@
 
 export const BROWSERS = ["chromium", "firefox"];
 export const GECKO_ID = "sources-de-confiance@sdc.extension";
+/** the content script's bundle, written by scripts/build.js from content/entry.js */
+export const CONTENT_SCRIPT = "content/content.js";
 
 /**
  * @param {{browser: string, version: string, engines: {matches: string[]}[], serviceOrigin?: string|null, geckoId?: string}} context
@@ -15,8 +17,6 @@ export const GECKO_ID = "sources-de-confiance@sdc.extension";
 export function manifest({ browser, version, engines, serviceOrigin = null, geckoId = GECKO_ID, serviceUrl = null, publicKey = null, selfHosted = false }) {
   if (!BROWSERS.includes(browser)) throw new Error(`unknown browser ${browser} (known: ${BROWSERS.join(", ")})`);
   const matches = [...new Set(engines.flatMap((engine) => engine.matches))];
-  // web-accessible resources take origins only (a path other than /* is refused)
-  const origins = [...new Set(matches.map((pattern) => pattern.replace(/^([a-z*]+:\/\/[^/]+)\/.*$/, "$1/*")))];
   const common = {
     manifest_version: 3,
     name: "Sources de confiance",
@@ -28,9 +28,9 @@ export function manifest({ browser, version, engines, serviceOrigin = null, geck
     optional_host_permissions: ["https://*/*", "http://*/*"],
     action: { default_title: "Sources de confiance", default_popup: "popup/popup.html" },
     options_ui: { page: "options/options.html", open_in_tab: true },
-    content_scripts: [{ matches, js: ["content/loader.js"], css: ["content/style.css"], run_at: "document_start" }],
-    // the loader imports the content module and reads the engines' selectors
-    web_accessible_resources: [{ resources: ["content/*.js", "shared/*.js", "engines/*"], matches: origins }],
+    // one bundled classic script (scripts/build.js), at document_start: it reads its settings and
+    // list while the page loads; no resource is web-accessible, so pages cannot probe for it
+    content_scripts: [{ matches, js: [CONTENT_SCRIPT], css: ["content/style.css"], run_at: "document_start" }],
   };
   // a self-hosted deployment: the service publishes the packages and their update manifests
   // (AMO refuses update_url for listed add-ons: only self-hosted builds carry it)

@@ -11,7 +11,9 @@ test("Chromium gets a module service worker and the managed storage schema", () 
   assert.equal(m.storage.managed_schema, "managed_schema.json");
   assert.deepEqual(m.host_permissions, ["https://sdc.example.fr/*"]);
   assert.deepEqual(m.content_scripts[0].matches, ["https://www.google.fr/search*", "https://duckduckgo.com/*"]);
-  assert.deepEqual(m.web_accessible_resources[0].matches, ["https://www.google.fr/*", "https://duckduckgo.com/*"]);
+  assert.deepEqual(m.content_scripts[0].js, ["content/content.js"]);
+  assert.equal(m.content_scripts[0].run_at, "document_start");
+  assert.equal(m.web_accessible_resources, undefined, "nothing a page could probe for");
   assert.equal(m.browser_specific_settings, undefined);
 });
 

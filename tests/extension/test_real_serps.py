@@ -1,8 +1,10 @@
 """End to end on the 42 real saved result pages of seven engines (``../shared/data/serp``):
 the built extension, in real headless Chromium and Firefox, must recognise the organic results
 (the link the user clicks, resolved to its target) and nothing else.  Skips when the pages are
-absent.  Each run writes its per-engine report (tuning and held-out halves, time to mark) to
-``test-artifacts/real-serps-<browser>.json``."""
+absent.  Each run writes its per-engine report (tuning and held-out halves, time to mark: the first
+page right after install, pages after Chromium's service worker was stopped, warm pages) to
+``test-artifacts/real-serps-<browser>.json``; time is reported, not asserted (speed targets are
+benchmarks' business, and the machine is shared)."""
 
 from __future__ import annotations
 
@@ -82,6 +84,16 @@ def test_chromium_on_real_pages(tmp_path: Path, node: str, extension_dir: Path) 
             if not context.service_workers:
                 context.wait_for_event("serviceworker")
             page = context.new_page()
+            cdp = context.new_cdp_session(page)
+
+            def stop_worker() -> bool:
+                """Stop the extension's service worker, as Chromium does after 30 s idle."""
+                targets = cdp.send("Target.getTargets")["targetInfos"]
+                workers = [t for t in targets if t["type"] == "service_worker"
+                           and t["url"].startswith("chrome-extension://")]
+                for worker in workers:
+                    cdp.send("Target.closeTarget", {"targetId": worker["targetId"]})
+                return bool(workers)
 
             def visit(serp: real_serps.Serp) -> dict[str, Any]:
                 page.goto(serp.url, wait_until="domcontentloaded")
@@ -91,7 +103,7 @@ def test_chromium_on_real_pages(tmp_path: Path, node: str, extension_dir: Path) 
                     return {}
                 return page.evaluate(f"() => {{ {COLLECT_JS} }}")
 
-            report = run_all(serps, "chromium", visit)
+            report = run_all(serps, "chromium", visit, stop_background=stop_worker)
         finally:
             context.close()
     print("\n".join(report.lines()), f"\nreport: {report.write(ARTIFACTS)}")

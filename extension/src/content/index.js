@@ -6,7 +6,7 @@
  * document_start so that the engines, the settings and the list's core are read
  * while the page loads, and scans as soon as the DOM is complete.
  */
-import { ENGINE_IDS } from "../engines/index.js";
+import { ENGINES } from "../engines/all.js";
 import { api } from "../shared/api.js";
 import { engineFor, isResultsPage } from "../shared/engines.js";
 import { MSG, SETTINGS_KEY, ask } from "../shared/messages.js";
@@ -18,10 +18,6 @@ import { ensureCounter, makeBadge, updateCounter } from "./ui.js";
 const RESCAN_DELAY_MS = 50;
 /** what the extension itself adds: no rescan for it */
 const OWN = "[data-sdc-badge], [data-sdc-counter]";
-
-async function loadEngines() {
-  return Promise.all(ENGINE_IDS.map(async (id) => (await fetch(api.runtime.getURL(`engines/${id}.json`))).json()));
-}
 
 /** Settings as the background published them, else asked (the first page after install). */
 async function readSettings() {
@@ -129,11 +125,11 @@ class Annotator {
 }
 
 export async function main() {
-  // all at once, while the page is still loading
+  // both at once, while the page is still loading
   const list = new LocalList(api.storage.local);
-  const [engines, settings] = await Promise.all([loadEngines(), readSettings(), list.open().catch(() => false)]);
-  const engine = engineFor(location.href, engines);
+  const engine = engineFor(location.href, ENGINES);
   if (engine === null || !isResultsPage(location.href, engine)) return;
+  const [settings] = await Promise.all([readSettings(), list.open().catch(() => false)]);
   if (!settings.engines[engine.id]) return;
   await domComplete(document);
   const annotator = new Annotator(document, engine, settings, list);
