@@ -23,6 +23,10 @@ export class TrustStore {
     this.api = api;
     this.classifier = null;
     this.queue = null;
+    // a classifier is usable before its list is written to storage (the first page after install)
+    this.adopted = new Promise((resolve) => {
+      this.resolveAdopted = resolve;
+    });
   }
 
   async pointer() {
@@ -32,7 +36,7 @@ export class TrustStore {
 
   /** The background's own classifier (service-mode fallback, status), loaded on first use. */
   async current() {
-    if (this.classifier === null) await this.prepare({ classifier: true });
+    if (this.classifier === null) await Promise.race([this.prepare({ classifier: true }), this.adopted]);
     return this.classifier;
   }
 
@@ -114,10 +118,10 @@ export class TrustStore {
   /** Verify, compile and store a list document, then drop the list it replaces. */
   async use(document) {
     const payload = await verifyTrustList(document);
-    const classifier = new Classifier(payload);
+    this.classifier = new Classifier(payload);
+    this.resolveAdopted();
     const previous = await this.pointer();
     await this.api.storage.local.set(storageEntries(document, compile(payload)));
-    this.classifier = classifier;
     if (previous !== null && previous.gen !== document.version) {
       await this.api.storage.local.remove(storageKeys(previous));
     }

@@ -12,7 +12,10 @@
  * the full list for that host (compact.test.js checks it on the shared vectors).
  */
 
+/** at most this many buckets (a full registry: ~110,000 rows, ~100 per bucket) */
 export const BUCKETS = 1024;
+/** rows per bucket a smaller list aims at: fewer keys to write at install */
+const ROWS_PER_BUCKET = 64;
 /** `[host, ...]` rows */
 const ROW_TABLES = ["hosts", "zones", "allows", "denies"];
 /** host names */
@@ -43,6 +46,15 @@ export function bucketsFor(hosts, buckets = BUCKETS) {
   return wanted;
 }
 
+/** A power of two between 16 and BUCKETS, about ROWS_PER_BUCKET rows each. */
+export function bucketCount(payload) {
+  let rows = Object.keys(payload.psl).length;
+  for (const table of [...ROW_TABLES, ...HOST_SETS]) rows += payload[table].length;
+  let buckets = 16;
+  while (buckets < BUCKETS && buckets * ROWS_PER_BUCKET < rows) buckets *= 2;
+  return buckets;
+}
+
 function emptyPart() {
   const part = { psl: {} };
   for (const table of [...ROW_TABLES, ...HOST_SETS]) part[table] = [];
@@ -53,7 +65,7 @@ function emptyPart() {
  * `{core, scripts, parts}` from a verified payload: `parts[i]` holds bucket i of every
  * host-keyed table, `core` everything else (categories, rule texts, ...).
  */
-export function compile(payload, buckets = BUCKETS) {
+export function compile(payload, buckets = bucketCount(payload)) {
   const parts = Array.from({ length: buckets }, emptyPart);
   for (const [key, flags] of Object.entries(payload.psl)) parts[bucketOf(key, buckets)].psl[key] = flags;
   for (const table of ROW_TABLES) {
