@@ -8,17 +8,18 @@ most every ``INDEX_RETRY`` seconds and raises :class:`IndexUnavailable` with
 a message saying what is missing.
 
 Every route that serves hits goes through :meth:`ServiceState.search` (the
-page, ``/api/search``, the unified view, ``merge``): it runs the query in the
-thread pool under the worker's heavy-work bound (:mod:`service.heavy`) and
-checks each hit against the registry as it is now, so a host denied or
-dropped since the page was indexed is never shown.  :meth:`upkeep` (run every
+page, ``/api/search``, the unified view, ``merge``) and every completion through
+:meth:`ServiceState.suggest`: they run in the thread pool under the worker's
+heavy-work bound (:mod:`service.heavy`) and check what they serve against the
+registry as it is now (:mod:`service.registry_check`: hits and their copies,
+refilled pages, totals, facets, completions), so a host denied or dropped since
+its pages were indexed is never shown.  :meth:`upkeep` (run every
 second by the app, in a thread) notices registry changes and refreshes what
 ``/healthz`` and the tabs read, so those never touch tantivy or SQLite.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from pathlib import Path
@@ -30,6 +31,7 @@ from service.classify_wire import ClassifyRenderer
 from service.errors import IndexUnavailable
 from service.heavy import HeavyLimiter
 from service.metrics import Metrics
+from service.registry_check import served_search, trusted_completions
 from service.usage import open_usage_counter
 from sources import Classifier, Registry
 from sources.errors import SourcesError
@@ -151,30 +153,19 @@ class ServiceState:
 
     def search_now(self, query: str, **kwargs: Any) -> SearchResults:
         """The same, in the calling thread (for code already off the event loop)."""
-        return self.served(self.searcher().search(query, **kwargs))
-
-    def served(self, results: SearchResults) -> SearchResults:
-        """``results`` without the hits the current registry no longer trusts; the others carry
-        the registry's current domain, category and name."""
-        classifier = self.classifier
-        kept = []
-        for hit in results.results:
-            verdict = classifier.classify(hit.url).verdict
-            if not verdict.trusted:
-                continue
-            category = verdict.category.value if verdict.category else hit.category
-            if (verdict.domain, category, verdict.name) != (hit.domain, hit.category, hit.name):
-                hit = dataclasses.replace(hit, domain=verdict.domain or hit.domain, category=category,
-                                          name=verdict.name or hit.name)
-            kept.append(hit)
-        dropped = len(results.results) - len(kept)
-        if not dropped and all(a is b for a, b in zip(kept, results.results, strict=True)):
-            return results
-        return dataclasses.replace(results, results=kept, total=max(0, results.total - dropped))
+        return served_search(self.searcher().search, self.classifier, query, kwargs)
 
     async def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """``Searcher.suggest`` off the event loop, bounded."""
-        return await self.heavy.run(lambda: self.searcher().suggest(prefix, limit=limit))
+        """``Searcher.suggest`` off the event loop, bounded; only completions that find a page
+        the current registry trusts (one drawn from a denied host's titles is not offered)."""
+        return await self.heavy.run(self.suggest_now, prefix, limit)
+
+    def suggest_now(self, prefix: str, limit: int = 8) -> list[str]:
+        """The same, in the calling thread."""
+        searcher = self.searcher()
+        # twice as many: a few may be dropped
+        completions = searcher.suggest(prefix, limit=2 * limit)
+        return trusted_completions(searcher.search, self.classifier, completions, limit)
 
     def category_counts(self) -> dict[str, int] | None:
         """Documents by category in the index (refreshed by :meth:`upkeep`; ``None``: no index)."""

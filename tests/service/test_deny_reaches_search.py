@@ -14,6 +14,7 @@ import httpx
 
 from index.documents import PageDocument
 from index.writer import IndexWriter
+from service.state import ServiceState
 from sources import Registry
 from tests.served import start_service, stop_service
 
@@ -85,3 +86,101 @@ def test_a_deny_reaches_every_answer_within_15_seconds(tmp_path: Path) -> None:
     print(f"deny reached every answer in {elapsed:.2f} s")
     assert elapsed < DEADLINE
 
+
+
+# -- in one process: what a page, its totals, its copies and the completions show after a deny --
+
+DENIED, OTHER, MIRROR = "www.denied-mairie.fr", "www.autre-mairie.fr", "www.copie-mairie.fr"
+
+
+def _state(tmp_path: Path, others: int = 15) -> ServiceState:
+    """A registry of three hosts and a real index: 15 pages on each of DENIED and OTHER (DENIED's
+    rank first), one page on DENIED copied on MIRROR, and titles only DENIED has."""
+    data = tmp_path / "data"
+    data.mkdir()
+    listed = data / "lists.txt"
+    listed.write_text(f"{DENIED}\n{OTHER}\n{MIRROR}\n", "utf-8")
+    with Registry(data) as registry:
+        registry.import_list(str(listed), "commune", "test-communes")
+        classifier = registry.classifier()
+    with IndexWriter(data / "index", classifier) as writer:
+        for i in range(max(15, others)):
+            if i < 15:
+                writer.add(PageDocument(url=f"https://{DENIED}/actes/{i}", title=f"Zythologie municipale {i}",
+                                        body=f"Budget participatif budget participatif conseil {i}. " * 8))
+            if i < others:
+                writer.add(PageDocument(url=f"https://{OTHER}/actes/{i}", title=f"Conseil municipal {i}",
+                                        body=f"Budget participatif du conseil municipal numéro {i}, vote."))
+        copied = "Le registre des délibérations du conseil municipal, budget participatif, est public."
+        writer.add(PageDocument(url=f"https://{DENIED}/registre", title="Registre des délibérations",
+                                body=copied * 4))
+        writer.add(PageDocument(url=f"https://{MIRROR}/registre", title="Registre des délibérations",
+                                body=copied * 4))
+    return ServiceState(data, data / "index")
+
+
+def _deny(state: ServiceState) -> None:
+    with Registry(state.data_dir) as registry:
+        registry.deny(DENIED, "test: squatted")
+    assert state.refresh_registry()
+
+
+def test_a_page_that_lost_hits_is_refilled_with_honest_totals(tmp_path: Path) -> None:
+    state = _state(tmp_path)
+    try:
+        before = state.search_now("budget participatif", limit=10)
+        assert before.total == 31 and sum(before.facets.values()) == 31
+        assert sum(DENIED in h.url for h in before.results) >= 5  # the denied host ranks first
+        _deny(state)
+        first = state.search_now("budget participatif", limit=10)
+        second = state.search_now("budget participatif", limit=10, page=2)
+        third = state.search_now("budget participatif", limit=10, page=2 + 1)
+        shown = [h.url for h in (*first.results, *second.results, *third.results)]
+        assert len(first.results) == 10 and len(second.results) == 6 and not third.results
+        assert not any(DENIED in url for url in shown) and len(set(shown)) == 16
+        # 15 pages of OTHER and the copied page, now under MIRROR's address
+        assert first.total == second.total == 16
+        assert first.facets == {"commune": 16}
+    finally:
+        state.close()
+
+
+def test_totals_of_a_long_result_set_lose_the_denied_hosts_matches(tmp_path: Path) -> None:
+    state = _state(tmp_path, others=120)  # more than the refill reads: counted per denied site
+    try:
+        assert state.search_now("budget participatif", limit=10).total == 136
+        _deny(state)
+        found = state.search_now("budget participatif", limit=10)
+        assert len(found.results) == 10 and not any(DENIED in h.url for h in found.results)
+        # the copied page counts with its denied address in the site's own search: one too few
+        assert found.total in (120, 121) and sum(found.facets.values()) == found.total
+    finally:
+        state.close()
+
+
+def test_a_hits_copies_are_checked_too(tmp_path: Path) -> None:
+    state = _state(tmp_path)
+    try:
+        def registre() -> list[tuple[str, list[str]]]:
+            found = state.search_now('"registre des délibérations"', limit=10)
+            return [(h.url, list(h.duplicates)) for h in found.results]
+
+        assert len(registre()) == 1  # one document, two addresses
+        (url, copies), = registre()
+        assert {url, *copies} == {f"https://{DENIED}/registre", f"https://{MIRROR}/registre"}
+        _deny(state)
+        assert registre() == [(f"https://{MIRROR}/registre", [])]
+    finally:
+        state.close()
+
+
+def test_completions_drawn_from_a_denied_hosts_titles_are_not_offered(tmp_path: Path) -> None:
+    state = _state(tmp_path)
+    try:
+        assert any(c.startswith("zythologie") for c in state.suggest_now("zytho"))
+        assert any(c.startswith("conseil") for c in state.suggest_now("conse"))
+        _deny(state)
+        assert not any(c.startswith("zythologie") for c in state.suggest_now("zytho"))
+        assert any(c.startswith("conseil") for c in state.suggest_now("conse"))
+    finally:
+        state.close()
