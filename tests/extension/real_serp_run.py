@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -54,10 +55,18 @@ COLLECT_JS = """return {
 DONE_JS = "return !!document.querySelector('[data-sdc-counter]')"
 
 
-def real_registry() -> Classifier:
-    """The end-to-end registry plus a host many of the real pages link to, so that badges show."""
+#: ``SDC_SERP_LIST_HOSTS=100000``: that many generated hosts more, the size of the full registry,
+#: so that the times are measured with a full-size list (packed, compiled, read)
+EXTRA_HOSTS = int(os.environ.get("SDC_SERP_LIST_HOSTS", "0") or 0)
+
+
+def real_registry(extra: int = EXTRA_HOSTS) -> Classifier:
+    """The end-to-end registry plus a host many of the real pages link to, so that badges show
+    (and ``extra`` generated commune-like hosts, none on the pages)."""
     rows = [("service-public.fr", Category.ETAT, "Service-Public.fr"),
             ("wikipedia.org", Category.AUTRE_PUBLIC, "Wikipédia (test)")]
+    rows += [(f"mairie-{i}.{('fr', 'gouv.fr', 'org', 'com')[i % 4]}", Category.COLLECTIVITE, f"Commune {i}")
+             for i in range(extra)]
     return Classifier([Entry(h, c, n, "etalab:test", "listed by etalab:test") for h, c, n in rows])
 
 
