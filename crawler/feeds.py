@@ -6,28 +6,28 @@
 * :func:`parse_feed` reads RSS 2.0, Atom 1.0 and news sitemaps (``<news:news>``) into
   :class:`FeedItem` (title, link, summary, publication date, source); a feed that is not XML, or
   none of those, gives no item (a crawler skips it, it never fails on one).
-* :func:`news_document` turns an item into the index's document: its link, title and summary, its
-  publication date.
+* :func:`news_document` turns an item into the index's news document (``kind="news"``): its link,
+  title and summary, its publication date; :func:`news_page` marks the item's own page, when it is
+  crawled, as that news document (the page's text, the feed's date and summary where the page has
+  none), so that an item is one document whether its page is crawled or not.
 
-The spider fetches feeds as it fetches pages (the same robots.txt, delays and budgets).
+The spider fetches feeds as it fetches pages (the same robots.txt, delays and budgets): see
+:mod:`crawler.news`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from scrapy import Request
 from selectolax.lexbor import LexborHTMLParser
 
-from crawler.extract import decode_html
 from crawler.urls import host_of
 from index.documents import PageDocument
 
@@ -144,63 +144,16 @@ def parse_feed(body: bytes, feed_url: str) -> list[FeedItem]:
 
 
 def news_document(item: FeedItem, fetched: datetime | None = None) -> PageDocument:
-    """The index's document for a feed item: its link, title, summary and publication date."""
+    """The index's news document for a feed item whose page is not crawled: its link, title,
+    summary and publication date."""
     summary = item.summary or item.title
     return PageDocument(url=item.url, title=item.title, body=summary, description=summary[:300],
-                        published=item.published, fetched=fetched or datetime.now(UTC))
+                        published=item.published, fetched=fetched or datetime.now(UTC), kind="news")
 
 
-class FeedsMixin:
-    """Feed discovery for :class:`crawler.spiders.allowlist.AllowlistSpider`.
-
-    The first page fetched from each host is read for ``<link rel="alternate">`` feeds; a page
-    that names none sends the spider to the first :data:`COMMON_PATHS` instead.  Feeds are
-    requested like pages (robots.txt, per-host delay, the same downloader), and each item's page
-    goes through the spider's own link filter (seen-set, scope, budgets): it is fetched and
-    indexed once, as any page, with its date.  Stats: ``crawler/feeds``, ``crawler/news``.
-    """
-
-    GUESSED_PATHS = 1  # common paths tried on a host whose pages link no feed (one request)
-    # the spider's own attributes and methods this mixin uses
-    scope: Any
-    config: Any
-    crawler: Any
-    per_host: Any
-    scheduled: int
-    follow_url: Any
-    failed_aux: Any
-
-    def feed_requests(self, response: Any) -> Iterator[Any]:
-        host = host_of(response.url) or ""
-        hosts: set[str] = self.__dict__.setdefault("_feed_hosts", set())
-        if host in hosts or response.status != 200:
-            return
-        hosts.add(host)
-        content_type = response.headers.get(b"Content-Type")
-        charset = content_type.decode("latin-1") if content_type else None
-        linked = discover(decode_html(response.body, charset), response.url)
-        urls = linked or [urljoin(response.url, p) for p in COMMON_PATHS[:self.GUESSED_PATHS]]
-        for url in urls:
-            feed_host = host_of(url)
-            if feed_host is None or not self.scope.allows(feed_host):
-                continue
-            # a feed is a request like a page: it counts against the same budgets
-            if self.per_host[feed_host] >= self.config.max_pages_per_host or (
-                    self.config.max_pages is not None and self.scheduled >= self.config.max_pages):
-                return
-            self.per_host[feed_host] += 1
-            self.scheduled += 1
-            yield Request(url, callback=self.parse_feed, errback=self.failed_aux,
-                          meta={"handle_httpstatus_list": [404, 410]}, priority=5)
-
-    def parse_feed(self, response: Any) -> Iterator[Any]:
-        if response.status != 200 or not looks_like_feed(response.body):
-            return
-        stats = self.crawler.stats
-        stats.inc_value("crawler/feeds")
-        for item in parse_feed(response.body, response.url):
-            if self.scope.allows(host_of(item.url)):
-                stats.inc_value("crawler/news")
-                request = self.follow_url(item.url, 1)
-                if request is not None:
-                    yield request
+def news_page(page: PageDocument, item: FeedItem) -> PageDocument:
+    """The crawled page of a feed item as its news document: the page's text, the feed's date (the
+    site's own publication date of the item) and the feed's summary where the page has none."""
+    return dataclasses.replace(page, kind="news", published=item.published or page.published,
+                               title=page.title or item.title,
+                               description=page.description or item.summary[:300])

@@ -4,19 +4,23 @@
 conditional, crawl and forgets pages that are gone.  :class:`IndexPipeline` hands pages to one
 :class:`index.writer.IndexWriter` for the whole crawl (opened by :func:`crawler.run.run_crawl`; it
 batches and commits on its own schedule)
-and deletes pages that answered 404/410.  Counts go to the stats under ``index/<outcome>``.
+and deletes pages that answered 404/410.  Counts go to the stats under ``index/<outcome>``; a page
+the index refuses (:class:`index.errors.InvalidDocumentError`: a URL over 8192 characters) is
+counted under ``index/invalid`` and dropped, never the crawl.
 While an index is written, the crawl state and the frontier are written at its checkpoints
 (:meth:`IndexPipeline.checkpoint`), never ahead of it.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Gone, Page, Unchanged
+from index.errors import InvalidDocumentError
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -24,6 +28,8 @@ if TYPE_CHECKING:
     from crawler.frontier import Frontier
     from crawler.state import CrawlState
     from index.writer import IndexWriter
+
+logger = logging.getLogger(__name__)
 
 
 class StatePipeline:
@@ -86,8 +92,15 @@ class IndexPipeline:
         stats = self.crawler.stats
         assert stats is not None
         if isinstance(item, Page):
-            outcome = self.writer.add(item.document)
+            try:
+                outcome = self.writer.add(item.document)
+            except InvalidDocumentError as exc:  # a URL over 8192 characters: the crawl goes on
+                stats.inc_value("index/invalid")
+                logger.warning("page not indexed: %s", exc)
+                return item
             stats.inc_value(f"index/{outcome}")
+            if item.document.kind == "news":
+                stats.inc_value("index/news")
         elif isinstance(item, Gone):
             stats.inc_value("index/deleted", self.writer.delete_url(item.url))
         elif isinstance(item, Unchanged):

@@ -34,6 +34,8 @@ class ConditionalRequestMiddleware:
         known = self.state.validators.get(request.url)
         if known is None or request.method != "GET":
             return
+        if "news" in request.meta or request.url in getattr(self.crawler.spider, "news_items", ()):
+            return  # a feed item's page is asked in full: it is indexed again as the item (crawler.news)
         # a 304 keeps what the index has: only ask for one when it has the page (it may have been
         # deleted, or the index rebuilt, since the validators were recorded)
         writer = getattr(self.crawler.spider, "index_writer", None)

@@ -14,7 +14,7 @@ Stats: ``crawler/pages``, ``crawler/unchanged``, ``crawler/gone``, ``crawler/ski
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -29,9 +29,9 @@ from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig
 from crawler.extract import decode_html, extract_page
-from crawler.feeds import FeedsMixin
 from crawler.frontier import Frontier
 from crawler.items import Gone, Page, Unchanged
+from crawler.news import FeedsMixin
 from crawler.state import CrawlState
 from crawler.urls import canonical_url, host_of, is_page_link, looks_like_trap
 from index.documents import PageDocument
@@ -58,6 +58,9 @@ class AllowlistSpider(FeedsMixin, Spider):
         self.per_host: Counter[str] = Counter()
         self.pending: Counter[str] = Counter()
         self.scheduled = 0
+        self.in_flight: set[str] = set()  # URLs requested as pages, not yet parsed
+        self.news_items = {}
+        self.plain_pages = OrderedDict()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AllowlistSpider:
@@ -120,6 +123,8 @@ class AllowlistSpider(FeedsMixin, Spider):
             return
         page = self.follow_url(seed if "://" in seed else root + "/", depth=0)
         if page is not None:
+            # the home page first: it names the host's feeds, read before the pages they list
+            page.priority = 20
             yield page
         yield Request(f"{root}/sitemap.xml", callback=self.parse_sitemap, errback=self.failed_aux,
                       meta={"handle_httpstatus_list": [404, 410]}, priority=10)
@@ -165,6 +170,7 @@ class AllowlistSpider(FeedsMixin, Spider):
     def _page_request(self, url: str, depth: int, *, record: bool = True) -> Request:
         if record and self.frontier is not None:
             self.frontier.push(url, depth)
+        self.in_flight.add(url)
         return Request(url, callback=self.parse, errback=self.failed,
                        meta={"handle_httpstatus_list": PAGE_STATUSES, "depth": depth})
 
@@ -192,10 +198,12 @@ class AllowlistSpider(FeedsMixin, Spider):
                 yield Gone(response.url, response.status)
             return
         if "download_stopped" in response.flags:  # counted in headers_received
+            yield from self.unfetched_news(response.request)
             return
         why = self.not_a_page(response)
         if why:
             stats.inc_value(f"crawler/skipped/{why}")
+            yield from self.unfetched_news(response.request)  # a feed item linking a PDF: its feed's words
             return
         assert isinstance(response, TextResponse)
         page = extract_page(decode_html(response.body, _header(response.headers.get(b"Content-Type"))),
@@ -225,14 +233,15 @@ class AllowlistSpider(FeedsMixin, Spider):
             document = PageDocument(url=url, title=page.title, body=page.body,
                                     description=page.description, headings=page.headings,
                                     lang=page.lang, published=page.published, fetched=datetime.now(UTC))
-            yield Page(document, etag=_header(headers.get(b"ETag")),
-                       last_modified=_header(headers.get(b"Last-Modified")))
+            yield self.as_indexed(response, Page(document, etag=_header(headers.get(b"ETag")),
+                                                 last_modified=_header(headers.get(b"Last-Modified"))))
+        # each host's news feeds, once (crawler/news.py), before the links: they take the budget first
+        yield from self.feed_requests(response)
         depth = response.meta.get("depth", 0) + 1
         for link in page.links:
             request = self.follow_url(link, depth)
             if request is not None:
                 yield request
-        yield from self.feed_requests(response)  # each host's news feeds, once (crawler/feeds.py)
 
     def not_a_page(self, response: Response) -> str | None:
         """Why a response is not an HTML page to index (binary, image, other type), or None."""
@@ -246,16 +255,18 @@ class AllowlistSpider(FeedsMixin, Spider):
             return "binary"
         return None
 
-    def failed(self, failure: Failure) -> None:
+    def failed(self, failure: Failure) -> list[Page]:
         request = getattr(failure, "request", None)
         if request is not None:
             redirects = request.meta.get("redirect_urls")
             self._finished(redirects[0] if redirects else request.url)
         kind = failure.type.__name__ if failure.type is not None else "unknown"
         self.crawler.stats.inc_value(f"crawler/errors/{kind}")
+        return self.unfetched_news(request)  # a feed item whose page failed: its feed's words
 
     def _finished(self, url: str) -> None:
         self.pending[host_of(url) or ""] -= 1
+        self.in_flight.discard(url)
         if self.frontier is not None:
             self.frontier.done(url)
 

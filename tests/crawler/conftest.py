@@ -77,16 +77,24 @@ class CrawlRun:
     def stats(self) -> dict[str, Any]:
         return orjson.loads((self.data_dir / "crawl" / "stats.json").read_bytes())
 
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """Every stored document of the index (of each shard, when it has shards)."""
+        from index import schema, shards
+
+        path = self.data_dir / "index"
+        for directory in shards.shard_dirs(path) or [path]:
+            index = schema.open_index(directory, create=False)
+            index.reload()
+            searcher = index.searcher()
+            found = searcher.search(tantivy.Query.all_query(), max(1, searcher.num_docs))
+            for _, address in found.hits:
+                yield searcher.doc(address).to_dict()
+
     def indexed(self) -> dict[str, dict[str, Any]]:
         """Every document of the index, by URL."""
         from index import schema
 
-        index = schema.open_index(self.data_dir / "index", create=False)
-        index.reload()
-        searcher = index.searcher()
-        found = searcher.search(tantivy.Query.all_query(), max(1, searcher.num_docs))
-        docs = [searcher.doc(address).to_dict() for _, address in found.hits]
-        return {doc[schema.URL][0]: doc for doc in docs}
+        return {doc[schema.URL][0]: doc for doc in self.documents()}
 
 
 @pytest.fixture()

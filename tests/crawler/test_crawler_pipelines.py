@@ -74,3 +74,18 @@ def test_untrusted_pages_are_refused_by_the_writer(tmp_path: Path) -> None:
                                                    body="y")))
     index_pipeline.close_spider()
     assert index_pipeline.crawler.stats.get_value("index/refused") == 1
+
+
+def test_a_page_the_index_refuses_is_counted_and_dropped(tmp_path: Path) -> None:
+    state_pipeline, index_pipeline, _, _ = _pipelines(tmp_path)
+    long_url = "https://www.mairie.fr/" + "a" * 9000  # over index.documents.MAX_URL
+    pages = [Page(PageDocument(url=long_url, title="Trop long", body="Texte")),
+             Page(PageDocument(url="https://www.mairie.fr/ok", title="Conseil", body="Budget primitif"))]
+    for page in pages:
+        for pipeline in (state_pipeline, index_pipeline):
+            assert pipeline.process_item(page) is page  # never raises: the crawl goes on
+    index_pipeline.close_spider()
+    stats = index_pipeline.crawler.stats
+    assert stats is not None
+    assert (stats.get_value("index/invalid"), stats.get_value("index/added")) == (1, 1)
+    assert [h.url for h in Searcher(tmp_path / "index").search("budget").results] == ["https://www.mairie.fr/ok"]
