@@ -135,6 +135,7 @@ def to_document(record: dict[str, Any]) -> PageDocument:
         published=published,
         fetched=_datetime(record.get("fetched"), notes),
         notes=notes,
+        kind="news" if record.get("kind") == "news" else "page",  # a crawl worker's feed item
     )
 
 
