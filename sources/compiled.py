@@ -21,13 +21,14 @@ import hashlib
 import marshal
 import os
 import sqlite3
-from collections.abc import Mapping
-from importlib import metadata
+from collections.abc import Callable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sources.categories import Category
 from sources.classifier import Classifier, Node
+from sources.journal import read_generation
 from sources.verdicts import Entry, Verdict
 
 FORMAT = 1
@@ -43,10 +44,9 @@ def code_stamp() -> str:
                  "compiled.py", "hosts.py", "verdicts.py"):
         stat = (here / name).stat()
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-    try:
-        digest.update(metadata.version("publicsuffixlist").encode())
-    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
-        pass
+    # the list the rules come from (its file, not importlib.metadata: ~25 ms per sdc check)
+    data = resources.files("publicsuffixlist").joinpath("public_suffix_list.dat")
+    digest.update(f"psl:{os.stat(str(data)).st_size}:{os.stat(str(data)).st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
 
 
@@ -165,14 +165,26 @@ def load(path: Path) -> Classifier:
 
 def cached_classifier(registry: Any, cache_dir: Path) -> Classifier:
     """The registry's classifier from ``cache_dir``, compiled and written there when stale."""
-    name = f"classifier-{registry.generation()}-{code_stamp()}.sqlite3"
+    return cached_at(registry.generation(), cache_dir, registry.classifier)
+
+
+def cached_classifier_of(registry_file: Path, cache_dir: Path,
+                         compile_: Callable[[], Classifier]) -> Classifier:
+    """The same without opening the registry when the cache is fresh (``sdc check``): the
+    generation is read from ``registry_file`` (``sources.journal.read_generation``), and
+    ``compile_`` (which opens it) is called only when the cache must be written."""
+    return cached_at(read_generation(registry_file), cache_dir, compile_)
+
+
+def cached_at(generation: int, cache_dir: Path, compile_: Callable[[], Classifier]) -> Classifier:
+    name = f"classifier-{generation}-{code_stamp()}.sqlite3"
     path = Path(cache_dir) / name
     if path.is_file():
         try:
             return load(path)
         except ValueError:
             pass
-    fresh: Classifier = registry.classifier()
+    fresh = compile_()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{name}.{os.getpid()}.tmp")
@@ -187,4 +199,4 @@ def cached_classifier(registry: Any, cache_dir: Path) -> Classifier:
     return fresh
 
 
-__all__ = ["cached_classifier", "code_stamp", "dump", "load"]
+__all__ = ["cached_at", "cached_classifier", "cached_classifier_of", "code_stamp", "dump", "load"]

@@ -20,7 +20,7 @@ from service.settings import Settings
 
 #: command name -> "module:attribute"
 COMMANDS: dict[str, str] = {
-    "check": "sdc.cli.registry:check",
+    "check": "sdc.cli.check:check",
     "sources": "sdc.cli.registry:sources",
     "curators": "sdc.cli.curators:curators",
     "index": "sdc.cli.indexing:index",

@@ -1,67 +1,20 @@
-"""``sdc check`` and ``sdc sources ...``: the trust registry from the command line."""
+"""``sdc sources ...``: the trust registry from the command line (``sdc check`` is in check.py)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from typing import Any
 
 import click
 import orjson
 
-from sdc.cli import fail, settings_of
+from sdc.cli import settings_of
 from sdc.cli.curators import actor, audit, close_report, log, reports
 from sources import Registry
 
 
 def open_registry(ctx: click.Context) -> Registry:
     return Registry(settings_of(ctx).registry_dir)
-
-
-def _lines(values: Iterable[bytes]) -> Iterable[str]:
-    """Lines of stdin as text; a line that is not UTF-8 text ends the command (exit 2)."""
-    for number, raw in enumerate(values, start=1):
-        if b"\x00" in raw:
-            fail(f"stdin line {number} holds a NUL byte: binary input, not URLs")
-        try:
-            value = raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError:
-            fail(f"stdin line {number} is not UTF-8 text (one URL per line expected)")
-        if value and not value.isspace():
-            yield value
-
-
-@click.command()
-@click.argument("urls", nargs=-1)
-@click.pass_context
-def check(ctx: click.Context, urls: tuple[str, ...]) -> None:
-    """Classify URLs (or URLs on stdin, one per line): one JSON object per line.
-
-    Keys: url, trusted, domain, category, name, rule, reason.
-    """
-    from sources.compiled import cached_classifier
-
-    settings = settings_of(ctx)
-    with Registry(settings.registry_dir) as registry:  # compiled once per registry change
-        classifier = cached_classifier(registry, settings.data_dir / "cache")
-    out = sys.stdout.buffer
-    source = urls if urls else _lines(sys.stdin.buffer)
-    # every key but the URL depends on the verdict alone, and hosts under one entry share one
-    # verdict object: its JSON is written once (keyed by identity, the verdict kept alive)
-    tails: dict[int, tuple[object, bytes]] = {}
-    dumps = orjson.dumps
-    for url in source:
-        classification = classifier.classify(url)
-        verdict = classification.verdict
-        cached = tails.get(id(verdict))
-        if cached is None:
-            fields = classification.to_dict()
-            del fields["url"]
-            if len(tails) >= 65_536:
-                tails.clear()
-            cached = tails[id(verdict)] = (verdict, dumps(fields)[1:])
-        out.write(b'{"url":' + dumps(classification.url) + b"," + cached[1] + b"\n")
-    out.flush()
 
 
 @click.group()
