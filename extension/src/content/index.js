@@ -53,8 +53,9 @@ class Annotator {
     new MutationObserver((records) => {
       if (!records.every(ownMutation)) this.schedule();
     }).observe(this.doc.documentElement, { childList: true, subtree: true });
-    // started once the DOM is complete: the results are there, no wait for the first scan
-    this.schedule(0);
+    // started once the DOM is complete: the results are there; scanned in this very task, before
+    // the browser lays out a large page (a timer would wait for that, 100-200 ms on Qwant's)
+    this.running = this.scan().catch((error) => console.warn("Sources de confiance:", error));
   }
 
   schedule(delay = RESCAN_DELAY_MS) {
