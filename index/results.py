@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -58,3 +59,16 @@ class SearchResults:
             "facets": dict(self.facets),
             "corrected_query": self.corrected_query,
         }
+
+
+@dataclass(slots=True)
+class Ranked:
+    """A page of results before its snippets (what a shard answers before the shards are merged)."""
+
+    results: SearchResults
+    #: the stored document of each hit, in the same order (tantivy documents)
+    docs: list[Any]
+    #: fills in the snippets of the hits at these positions of ``results.results``
+    add_snippets: Callable[[Sequence[int]], None]
+    #: ``time.perf_counter()`` when the search began
+    started: float

@@ -2,7 +2,10 @@
 
 A :class:`Searcher` is cheap to keep for the life of a process and safe to
 share between threads.  It notices new commits by the writer (a ``stat`` of
-``meta.json`` per search) and reloads, so no restart is needed.
+``meta.json`` per search) and reloads, so no restart is needed.  On a
+sharded index (``index.shards``) it searches every shard in parallel threads
+and merges their pages (``index.shard_search``); each query is planned
+selectively first (``index.plan``).
 """
 
 from __future__ import annotations
@@ -19,17 +22,19 @@ from typing import Any, Literal
 
 import tantivy
 
-from index import analysis, legal, snippets
+from index import analysis, legal, shards, snippets
 from index import collapse as collapse_
 from index import schema as f
 from index.analysis import fold
 from index.errors import SearchIndexError
 from index.fuzzy import Corrector
 from index.legal_query import LegalScoring
+from index.plan import QueryPlan, every_word
 from index.query import ParsedQuery, normalize_site, parse
 from index.querybuild import QueryBuilder
 from index.rescoring import rescored, verbatim_first
-from index.results import Hit, SearchResults
+from index.results import Hit, Ranked, SearchResults
+from index.shard_search import ShardSet
 from index.suggest import Suggester
 from index.synonyms import expand_query
 from index.tuning import SearchTuning
@@ -47,12 +52,20 @@ Hits = list[tuple[float, tantivy.DocAddress]]
 
 
 class Searcher:
-    """Read side of the index at ``path``."""
+    """Read side of the index at ``path`` (sharded or not).
 
-    def __init__(self, path: Path, *, tuning: SearchTuning | None = None) -> None:
+    ``threads`` searches that many shards at once (default: one per shard, at most one per core);
+    ``plan`` is how queries are planned (``index.plan``).
+    """
+
+    def __init__(self, path: Path, *, tuning: SearchTuning | None = None, plan: QueryPlan | None = None,
+                 threads: int | None = None) -> None:
         self.path = Path(path)
         self.tuning = tuning or SearchTuning()
-        self._index = f.open_index(self.path, create=False)
+        self.plan = plan or QueryPlan()
+        dirs = shards.shard_dirs(self.path)
+        # on a sharded index this searcher is the first shard's, and also answers for all of them
+        self._index = f.open_index(dirs[0], create=False)
         self._index.config_reader(reload_policy="manual")
         self._schema = self._index.schema
         self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
@@ -62,9 +75,13 @@ class Searcher:
         self._suggester = Suggester(self._schema, self._suggest_analyzer, analysis.french_analyzer())
         self._expand = expand_query  # an attribute: tests give it other phrasings
         self._lock = threading.Lock()
-        self._meta = self.path / "meta.json"
+        self._meta = dirs[0] / "meta.json"
         self._meta_stamp: tuple[int, int, int] | None = None
         self._searcher = self._fresh_searcher()
+        self._shards: ShardSet | None = None
+        if len(dirs) > 1:
+            others = [Searcher(d, tuning=self.tuning, plan=self.plan) for d in dirs[1:]]
+            self._shards = ShardSet([self, *others], threads)
 
     # -- public API ----------------------------------------------------------
 
@@ -85,9 +102,41 @@ class Searcher:
     ) -> SearchResults:
         """One page of results; ``fuzzy`` corrects unknown words, ``collapse`` shows a page's copies once;
         ``kind`` keeps one kind of document (``news``: the items of the sites' feeds)."""
-        started = time.perf_counter()
         page = min(max(1, int(page)), MAX_PAGE)
         limit = min(max(1, int(limit)), MAX_LIMIT)
+        if self._shards is not None:
+            return self._shards.search(query, category=category, site=site, page=page, limit=limit,
+                                       sort=sort, snippets=snippets, facets=facets, fuzzy=fuzzy,
+                                       collapse=collapse, kind=kind)
+        found = self.rank(query, category=category, site=site, page=page, limit=limit, sort=sort,
+                          facets=facets, fuzzy=fuzzy, collapse=collapse, kind=kind)
+        if snippets:
+            found.add_snippets(range(len(found.results.results)))
+            found.results.took_ms = _ms(found.started)
+        return found.results
+
+    def corrected_query(self, query: str) -> str | None:
+        """``query`` with its unknown words corrected (``index.fuzzy``), ``None`` when nothing changes."""
+        return self._corrected(self.searcher(), query or "", parse(query or ""))[1]
+
+    def rank(
+        self,
+        query: str,
+        *,
+        category: str | Sequence[str] | None = None,
+        site: str | None = None,
+        page: int = 1,
+        limit: int = 10,
+        sort: Sort = "relevance",
+        facets: bool = True,
+        fuzzy: bool = True,
+        collapse: bool = True,
+        kind: str | None = None,
+    ) -> Ranked:
+        """:meth:`search` of this index (or shard) alone, the snippets left to fill in; ``limit`` is not
+        clamped here (the shards of a sharded index are asked for every page up to the one shown)."""
+        started = time.perf_counter()
+        page, limit = max(1, int(page)), max(1, int(limit))
         parsed = parse(query or "")
         categories = [*parsed.categories, *_as_list(category)]
         sites = [*parsed.sites, *_as_list(site)]
@@ -111,7 +160,8 @@ class Searcher:
         if main is not None and reference is not None:
             main = self._legal.wrap(main, reference)
         if main is None:
-            return SearchResults(query, 0, _ms(started), page, limit, corrected_query=corrected)
+            return Ranked(SearchResults(query, 0, _ms(started), page, limit, corrected_query=corrected),
+                          [], lambda _: None, started)
         excluded = self._builder.excluded(parsed)
         site_filters = self._builder.filters(sites, [])
         category_filters = self._builder.filters([], categories)
@@ -120,6 +170,8 @@ class Searcher:
         if kind:
             site_filters.append(tantivy.Query.term_query(self._schema, f.KIND, kind))
         full = _combine(main, [*site_filters, *category_filters], excluded)
+        words = self._every_word(searcher, parsed, sort)
+        widening: _Widening | None = None
         offset = (page - 1) * limit
         load = _DocLoader(searcher)  # a page read by the verbatim rule is not read again for its hit
         known: dict[str, int] | None = None  # the facets, when counted with the total
@@ -130,10 +182,16 @@ class Searcher:
             copies: list[list[tantivy.DocAddress]] = [[] for _ in ranked]
         else:
             ranker = self._ranker(searcher, full, typed, alternatives, verbatim, load)
+            if words:
+                # the pages holding every word, when enough of them match: cheaper, same scores
+                narrow = _combine(full, words, [])
+                narrow_ranker = self._ranker(searcher, narrow, typed, alternatives, verbatim, load)
+                ranker = widening = _Widening(narrow_ranker, ranker, self.plan.min_matches, narrow, full)
             if collapse:
                 # without a category filter, the facets count the same matches as the total
-                total, ranked, copies, known = self._collapsed(searcher, full, ranker, offset, limit,
-                                                               facets=facets and not categories)
+                total, ranked, copies, known = self._collapsed(
+                    searcher, lambda: widening.query if widening else full, ranker, offset, limit,
+                    facets=facets and not categories)
             else:
                 total, ranked = ranker(offset, limit)
                 copies = [[] for _ in ranked]
@@ -143,17 +201,25 @@ class Searcher:
             hit.duplicates = [str(load(a).get_first(f.URL) or "") for a in others]
         if collapse and sort != "date":
             hits, docs = _merge_near_copies(hits, docs, limit)
-        if snippets and hits:
-            self._add_snippets(searcher, full, docs, hits, partial(self._stems, parsed, alternatives))
+        stems = partial(self._stems, parsed, alternatives)
+
+        def add_snippets(picked: Sequence[int]) -> None:
+            chosen = list(picked)
+            if chosen:
+                self._add_snippets(searcher, full, [docs[i] for i in chosen], [hits[i] for i in chosen],
+                                   stems)
         counts: dict[str, int] = {}
         distinct = collapse and sort != "date" and total <= collapse_.DISTINCT_EXACT
         if facets and distinct and known is not None:
             counts = known
         elif facets:
-            facet_query = _combine(main, site_filters, excluded) if categories else full
+            answered = widening.query if widening else full
+            # the facets count what the total counts: the pages holding every word when those answered
+            used = words if widening and widening.narrowed else []
+            facet_query = _combine(main, [*site_filters, *used], excluded) if categories else answered
             counts = self._facets(searcher, facet_query, distinct=distinct)
-        return SearchResults(query, int(total or 0), _ms(started), page, limit, hits, counts,
-                             corrected_query=corrected)
+        return Ranked(SearchResults(query, int(total or 0), _ms(started), page, limit, hits, counts,
+                                    corrected_query=corrected), docs, add_snippets, started)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for a search box: a few words of the titles, ranked by the pages they find."""
@@ -163,18 +229,39 @@ class Searcher:
         return self._suggester.suggest(self.searcher(), text, limit)
 
     def stats(self) -> dict[str, Any]:
+        """Documents, by category, size on disk and segments; on a sharded index the same per shard
+        under ``shards`` and the sums at the top."""
+        if self._shards is None:
+            return self._own_stats()
+        parts = self._shards.map(lambda s: s._own_stats())
+        by_category: dict[str, int] = {}
+        for part in parts:
+            for key, value in part["by_category"].items():
+                by_category[key] = by_category.get(key, 0) + value
+        return {
+            "documents": sum(p["documents"] for p in parts),
+            "by_category": by_category,
+            "size_bytes": sum(p["size_bytes"] for p in parts),
+            "segments": sum(p["segments"] for p in parts),
+            "shards": [{"shard": n, **p} for n, p in enumerate(parts)],
+        }
+
+    def count(self) -> int:
+        if self._shards is not None:
+            return sum(self._shards.map(lambda s: int(s.searcher().num_docs)))
+        return int(self.searcher().num_docs)
+
+    def _own_stats(self) -> dict[str, Any]:
         searcher = self.searcher()
         by_category = self._facets(searcher, tantivy.Query.all_query())
-        size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+        folder = self._meta.parent
+        size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
         return {
             "documents": searcher.num_docs,
             "by_category": by_category,
             "size_bytes": size,
             "segments": searcher.num_segments,
         }
-
-    def count(self) -> int:
-        return int(self.searcher().num_docs)
 
     def searcher(self) -> tantivy.Searcher:
         """The tantivy searcher on the latest commit (reloaded when ``meta.json`` changed)."""
@@ -203,6 +290,17 @@ class Searcher:
             raise SearchIndexError(f"cannot reload the index at {self.path}: {exc}") from None
         self._meta_stamp = stamp
         return self._index.searcher()
+
+    def _every_word(self, searcher: tantivy.Searcher, parsed: ParsedQuery, sort: Sort) -> list[tantivy.Query]:
+        """The filters keeping the pages that hold every plain word (``index.plan``); none when the
+        plan does not apply (few words, a small index, sorting by date)."""
+        plan = self.plan
+        if not plan.conjunctive_first or sort != "relevance" or searcher.num_docs < plan.min_docs:
+            return []
+        tokens = list(dict.fromkeys(token for _, token in self._builder.terms(" ".join(parsed.words))))
+        if len(tokens) < plan.min_words:
+            return []
+        return every_word(self._schema, tokens)
 
     def _alternatives(self, parsed: ParsedQuery) -> list[str]:
         """Other phrasings of the plain words (``index.synonyms``), at most ``max_synonyms``."""
@@ -308,7 +406,7 @@ class Searcher:
             shown = re.sub(rf"(?<!\w){re.escape(original)}(?!\w)", better, shown, count=1)
         return replace(parsed, words=tuple(correction.text.split())), shown
 
-    def _collapsed(self, searcher: tantivy.Searcher, query: tantivy.Query,
+    def _collapsed(self, searcher: tantivy.Searcher, answered: Callable[[], tantivy.Query],
                    ranker: Callable[[int, int], tuple[int, Hits]], offset: int, limit: int, *,
                    facets: bool = False
                    ) -> tuple[int, Hits, list[list[tantivy.DocAddress]], dict[str, int] | None]:
@@ -327,6 +425,7 @@ class Searcher:
         total: int | None = round(count * share)
         counts = None
         if 0 < count <= collapse_.DISTINCT_EXACT:
+            query = answered()  # the plan's query that gave the hits (known once they are read)
             both = collapse_.distinct_total_and_facets(searcher, query) if facets else None
             if both is None:
                 total = collapse_.distinct_total(searcher, query)
@@ -362,6 +461,30 @@ class _DocLoader:
         if doc is None:
             doc = self._docs[key] = self._searcher.doc(address)
         return doc
+
+
+class _Widening:
+    """A ranker answering with the narrow plan when it matches at least ``minimum`` pages, else with
+    the full query; ``query`` is the one that answered (once called)."""
+
+    def __init__(self, narrow: Callable[[int, int], tuple[int, Hits]],
+                 full: Callable[[int, int], tuple[int, Hits]], minimum: int,
+                 narrow_query: tantivy.Query, full_query: tantivy.Query) -> None:
+        self._narrow, self._full, self._minimum = narrow, full, minimum
+        self._queries = (narrow_query, full_query)
+        self.narrowed: bool | None = None
+
+    @property
+    def query(self) -> tantivy.Query:
+        return self._queries[0] if self.narrowed else self._queries[1]
+
+    def __call__(self, offset: int, limit: int) -> tuple[int, Hits]:
+        if self.narrowed is False:
+            return self._full(offset, limit)
+        total, hits = self._narrow(offset, limit)
+        if self.narrowed is None:
+            self.narrowed = total >= self._minimum
+        return (total, hits) if self.narrowed else self._full(offset, limit)
 
 
 def _merge_near_copies(hits: list[Hit], docs: list[tantivy.Document],

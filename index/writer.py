@@ -58,7 +58,8 @@ class IndexWriter:
             for directory in dirs:
                 self._writers.append(DirectoryWriter(
                     directory, classifier, batch_size=batch_size, commit_seconds=commit_seconds,
-                    threads=max(1, threads // count), heap_bytes=max(MIN_SHARD_HEAP_BYTES, heap_bytes // count)))
+                    threads=max(1, threads // count),
+                    heap_bytes=max(MIN_SHARD_HEAP_BYTES, heap_bytes // count)))
         except SearchIndexError:
             for writer in self._writers:
                 writer.abandon()

@@ -1,0 +1,47 @@
+"""The query plan: the selective form of a query first, the full one only when it finds too little.
+
+tantivy-py collects every search through a ``MultiCollector`` (hits and
+count), so tantivy's block-max WAND never skips a document: a query costs
+every page its union of words matches.  Most agents' queries are answered
+by pages holding all their words; the same scoring query restricted to
+those pages (each word required in some text field, at a constant score of
+0, so the scores are the full query's own) visits the rarest word's
+postings and seeks the others.  When that conjunction matches fewer than
+``min_matches`` pages, the full query runs instead (a word missing from
+the best page, a synonym the page uses rather than the typed word), so a
+query never answers less than before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import tantivy
+
+from index import schema as f
+
+Occur = tantivy.Occur
+Query = tantivy.Query
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """How :class:`index.searcher.Searcher` plans a query (bench/bench_scale.py measures each knob)."""
+
+    #: search the pages holding every word first (off: the full query at once, as before issue 18)
+    conjunctive_first: bool = True
+    #: ... and keep that answer when it matches at least this many pages
+    min_matches: int = 50
+    #: ... on queries of at least this many distinct analysed words (one word: nothing to narrow)
+    min_words: int = 2
+    #: ... on indexes (or shards) of at least this many pages: small ones gain nothing
+    min_docs: int = 50_000
+
+
+def every_word(schema: tantivy.Schema, tokens: Iterable[str]) -> list[Query]:
+    """One filter per analysed word: the word in some text field (combine them as required clauses)."""
+    return [
+        Query.boolean_query([(Occur.Should, Query.term_query(schema, name, token)) for name in f.TEXT_FIELDS])
+        for token in dict.fromkeys(tokens)
+    ]
