@@ -38,10 +38,13 @@ __all__ = ["own_hits", "unified_view"]
 
 
 async def own_hits(state: Any, query: str, *, sort: str = "relevance",
-                   sites: Iterable[str] = ()) -> list[Any]:
-    """Our index's first hits for ``query``, searched off the event loop; none without an index
-    or when it fails (the unified view and ``merge`` then go on with the engines alone)."""
+                   sites: Iterable[str] = (), kind: str | None = None) -> list[Any]:
+    """Our index's first hits for ``query`` (of ``kind`` only when given), searched off the event
+    loop; none without an index or when it fails (the unified view and ``merge`` then go on with
+    the engines alone)."""
     kwargs: dict[str, Any] = {"limit": OWN_LIMIT, "sort": sort, "facets": False}
+    if kind:
+        kwargs["kind"] = kind
     if sites:
         kwargs["site"] = sorted(sites)  # the index ORs a list of sites
     try:
@@ -52,7 +55,9 @@ async def own_hits(state: Any, query: str, *, sort: str = "relevance",
 
 
 async def _own_hits(request: Request, query: str, vertical: ResultView) -> list[Any]:
-    hits = await own_hits(request.app.state.sdc, query, sort=vertical.sort, sites=vertical.hosts or ())
+    # the dated vertical is the news: the items of the sites' feeds (index kind "news")
+    hits = await own_hits(request.app.state.sdc, query, sort=vertical.sort, sites=vertical.hosts or (),
+                          kind="news" if vertical.dated_only else None)
     return [h for h in hits if getattr(h, "published", None)] if vertical.dated_only else hits
 
 

@@ -1,8 +1,9 @@
-"""The "Actualités officielles" view: ``/recherche/actualites?q=&categorie=&page=``.
+"""The "Actualités officielles" view, ``/recherche/actualites?q=&categorie=&page=``, and its JSON,
+``GET /api/actualites?q=&category=&page=&limit=``.
 
-News items only, newest first: the index's dated pages (the items the crawler found in the
-trusted sites' feeds, and every page that states its publication date), filtered by the
-registry's categories like the main results.  Included by :mod:`service.routers.annuaire`.
+News items only, newest first: the index's documents of kind ``news``, the items the crawler found
+in the trusted sites' feeds (crawler/news.py), filtered by the registry's categories like the main
+results.  A page that merely states a date is not news.  Included by :mod:`service.routers.annuaire`.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
-from service.deps import StateDep
+from service.deps import CategoryParam, LimitParam, PageParam, SearchQuery, StateDep
 from service.errors import IndexUnavailable
-from service.models import API_MAX_PAGE, MAX_QUERY_LENGTH
+from service.models import API_MAX_PAGE, MAX_QUERY_LENGTH, SearchResultsPublic
+from service.responses import json_response
 from service.verticals import facet_links, label
 from sources import parse_category
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
+router = APIRouter()
 PAGE_SIZE = 10
+#: what the index calls a feed item (index.schema.KIND)
+NEWS = "news"
 
 
 def news_url(q: str, category: str | None = None, page: int = 1) -> str:
@@ -32,7 +36,21 @@ def news_url(q: str, category: str | None = None, page: int = 1) -> str:
     return "/recherche/actualites?" + urlencode(params)
 
 
-@router.get("/recherche/actualites", response_class=HTMLResponse)
+@router.get("/api/actualites", response_model=SearchResultsPublic, tags=["api"],
+            responses={503: {"description": "the search index is not built or cannot be opened, or the "
+                                            "worker is busy (then with Retry-After)"}})
+async def api_news(state: StateDep, q: SearchQuery, category: CategoryParam = None, page: PageParam = 1,
+                   limit: LimitParam = 10) -> Response:
+    """Official news: the items of the trusted sites' RSS/Atom feeds, newest first (``published``,
+    ``YYYY-MM-DD``); ``facets.category`` counts every matching item."""
+    categories = [c.value for c in category] if category else None
+    results = await state.search(q, category=categories, sort="date", kind=NEWS, page=page, limit=limit)
+    data = results.to_dict()
+    data["facets"] = {"category": data["facets"]}
+    return json_response(data)
+
+
+@router.get("/recherche/actualites", response_class=HTMLResponse, tags=["pages"], include_in_schema=False)
 async def news_page(
     request: Request,
     state: StateDep,
@@ -48,12 +66,12 @@ async def news_page(
     context: dict[str, Any] = {"q": query, "searched": True, "view": "actualites", "category": category,
                                "category_label": label(category) if category else None}
     try:
-        results = await state.search(query, category=category, sort="date", page=page, limit=PAGE_SIZE)
+        results = await state.search(query, category=category, sort="date", kind=NEWS, page=page,
+                                     limit=PAGE_SIZE)
     except IndexUnavailable:
         context["unavailable"] = True
         return render(request, "actualites.html", context, status=503)
-    # the index sorts undated pages last: a page of results ends where the dates end
-    items = [hit for hit in results.results if hit.published]
+    items = [hit for hit in results.results if hit.published]  # an item its feed left undated: not listed
     context.update(
         items=items, start=(page - 1) * PAGE_SIZE + 1,
         facets=facet_links(results.facets, category, lambda c: news_url(query, c)),

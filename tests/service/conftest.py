@@ -51,6 +51,7 @@ def documents() -> list[PageDocument]:
                 body=(body + " ") * 20,
                 description=body,
                 published=date(2024, 1 + j, 1 + i),
+                kind="news",  # the dated pages stand for feed items: the Actualités view lists them
             ))
     docs.append(PageDocument(
         url="https://www.lyon.fr/alerte",
