@@ -64,7 +64,7 @@ try {
 const out = values.out;
 rmSync(out, { recursive: true, force: true });
 // the content script's modules live on in the bundle only
-const bundled = (path) => path.endsWith("content/entry.js") || path.endsWith("content/index.js") || path.endsWith("content/list.js") || path.endsWith("engines/all.js");
+const bundled = (path) => path.endsWith("content/entry.js") || path.endsWith("content/index.js") || path.endsWith("engines/all.js");
 cpSync(SRC, out, { recursive: true, filter: (path) => !path.endsWith(".test.js") && !path.endsWith("manifest.js") && !bundled(path) });
 await esbuild.build({
   entryPoints: [new URL("content/entry.js", SRC).pathname],

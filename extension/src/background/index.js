@@ -64,18 +64,12 @@ async function classify({ urls }) {
   const config = await settingsNow();
   if (config.classification === "service" && config.serviceUrl) {
     try {
-      return { results: await classifyRemotely(config.serviceUrl, urls), labels: await labels() };
+      return { results: await classifyRemotely(config.serviceUrl, urls), labels: (await store.classify([])).labels };
     } catch (error) {
       console.warn("Sources de confiance: service unavailable, classifying locally", error);
     }
   }
-  const classifier = await store.current();
-  if (classifier === null) return { results: urls.map(() => ({ trusted: false, reason: "no trust list" })), labels: {} };
-  return { results: urls.map((url) => classifier.classify(url)), labels: classifier.labels };
-}
-
-async function labels() {
-  return (await store.current())?.labels ?? {};
+  return store.classify(urls);
 }
 
 async function update(force) {

@@ -3,27 +3,39 @@
  *
  * The list in use is kept in `storage.local` compiled into buckets
  * (`shared/compact.js`): content scripts read from there the few buckets a page's
- * results need and classify without waking the background.  Which list: the
- * newest by version of the list packed in the extension (`data/trustlist.json`,
- * written by `sdc extension build`, newer after an extension update) and the
- * last one fetched from the service.  A fetched list replaces the current one
- * only after its SHA-256 digest checks out.  Updates happen at most daily
- * (`UPDATE_PERIOD_MS`), unless the user presses "update now".
+ * results need and classify without waking the background, and the background
+ * classifies the same way when it is asked to.  Which list: the newest by version
+ * of the list packed in the extension (`data/trustlist.json`, written by `sdc
+ * extension build`, newer after an extension update) and the last one fetched
+ * from the service.  A fetched list replaces the current one only after its
+ * SHA-256 digest checks out.  Updates happen at most daily (`UPDATE_PERIOD_MS`),
+ * unless the user presses "update now".
  */
-import { Classifier } from "../shared/classifier.js";
-import { POINTER_KEY, assemble, compile, coreKey, scriptsKey, storageEntries, storageKeys, bucketKey } from "../shared/compact.js";
+import { LocalList } from "../shared/list.js";
+import { POINTER_KEY, compile, storageEntries, storageKeys } from "../shared/compact.js";
 import { trustListUrl, verifyTrustList } from "../shared/trustlist.js";
 
 export const UPDATE_PERIOD_MS = 24 * 60 * 60 * 1000;
 /** where versions before the compiled list kept the fetched list whole */
 const LEGACY_KEY = "trustlist";
 
+/** storage.local's `get` over entries still in memory (a list not written yet). */
+function memoryArea(entries) {
+  return {
+    async get(keys) {
+      const wanted = typeof keys === "string" ? [keys] : keys;
+      return Object.fromEntries(wanted.filter((key) => key in entries).map((key) => [key, entries[key]]));
+    },
+  };
+}
+
 export class TrustStore {
   constructor(api) {
     this.api = api;
-    this.classifier = null;
+    this.reader = null;
     this.queue = null;
-    // a classifier is usable before its list is written to storage (the first page after install)
+    // the first list is usable from memory before it is written to storage (the first page
+    // after install asks for it while the write, 4 MB for a full registry, is under way)
     this.adopted = new Promise((resolve) => {
       this.resolveAdopted = resolve;
     });
@@ -34,19 +46,30 @@ export class TrustStore {
     return pointer;
   }
 
-  /** The background's own classifier (service-mode fallback, status), loaded on first use. */
-  async current() {
-    if (this.classifier === null) await Promise.race([this.prepare({ classifier: true }), this.adopted]);
-    return this.classifier;
+  /**
+   * `{results, labels}` for these URLs (the service's verdict shape), reading only the
+   * buckets their hosts need; every URL untrusted ("no trust list") when there is none.
+   */
+  async classify(urls) {
+    if (this.reader === null) {
+      await Promise.race([this.prepare(), this.adopted]);
+      this.reader ??= new LocalList(this.api.storage.local);
+    }
+    const answer = await this.reader.classify(urls);
+    if (answer !== null) return answer;
+    this.reader = null; // replaced meanwhile: read afresh next time
+    return { results: urls.map(() => ({ trusted: false, reason: "no trust list" })), labels: {} };
   }
 
   /**
-   * One step at a time (an install, a first load, an update never interleave): make sure a
-   * list is stored for the content scripts (`installing`: compare it with the packed one,
-   * which an update of the extension may have made newer) and, with `classifier`, loaded here.
+   * One step at a time (an install, an update never interleave): make sure a list is stored
+   * (`installing`: compare it with the packed one, which an update of the extension may have
+   * made newer).
    */
-  prepare({ installing = false, classifier = false } = {}) {
-    return this.serial(() => this.load({ installing, classifier }));
+  prepare({ installing = false } = {}) {
+    return this.serial(async () => {
+      if (installing || (await this.pointer()) === null) await this.install();
+    });
   }
 
   serial(step) {
@@ -55,47 +78,18 @@ export class TrustStore {
     return run;
   }
 
-  async load({ installing, classifier }) {
-    let pointer = await this.pointer();
-    if (installing || pointer === null) {
-      await this.install();
-      pointer = await this.pointer();
-    }
-    if (!classifier || this.classifier !== null || pointer === null) return;
-    try {
-      this.classifier = new Classifier(await this.stored(pointer));
-    } catch (error) {
-      console.warn("Sources de confiance: stored list unreadable, using the packed one", error);
-      await this.install({ replace: true });
-    }
-  }
-
-  /** The payload of the stored compiled list (every bucket). */
-  async stored(pointer) {
-    const got = await this.api.storage.local.get(storageKeys(pointer));
-    const parts = [];
-    for (let i = 0; i < pointer.buckets; i++) {
-      const part = got[bucketKey(pointer.gen, i)];
-      if (part === undefined) throw new Error(`bucket ${i} of ${pointer.gen} missing`);
-      parts.push(part);
-    }
-    if (!got[coreKey(pointer.gen)]) throw new Error(`core of ${pointer.gen} missing`);
-    return assemble(got[coreKey(pointer.gen)], parts, got[scriptsKey(pointer.gen)]);
-  }
-
   /**
-   * After an install or an update of the extension (or with no list stored): the packed
-   * list (or one an older version kept whole) is compiled into storage when it is newer
-   * than the stored one, or when `replace` says the stored one is unusable.
+   * The packed list (or one an older version kept whole) is compiled into storage when it is
+   * newer than the stored one, or when none is stored.
    */
-  async install({ replace = false } = {}) {
+  async install() {
     const [pointer, packed, { [LEGACY_KEY]: legacy = null }] = await Promise.all([
       this.pointer(), this.packed(), this.api.storage.local.get(LEGACY_KEY),
     ]);
     const candidates = [legacy, packed].filter((c) => c && typeof c.version === "string")
       .sort((a, b) => (a.version < b.version ? 1 : -1));
     for (const candidate of candidates) {
-      if (!replace && pointer !== null && pointer.version >= candidate.version) break;
+      if (pointer !== null && pointer.version >= candidate.version) break;
       try {
         await this.use(candidate);
         break;
@@ -117,11 +111,14 @@ export class TrustStore {
 
   /** Verify, compile and store a list document, then drop the list it replaces. */
   async use(document) {
-    const payload = await verifyTrustList(document);
-    this.classifier = new Classifier(payload);
+    const entries = storageEntries(document, compile(await verifyTrustList(document)));
+    this.reader = new LocalList(memoryArea(entries));
     this.resolveAdopted();
+    // a page's request waiting since the install is answered before the long write starts
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const previous = await this.pointer();
-    await this.api.storage.local.set(storageEntries(document, compile(payload)));
+    await this.api.storage.local.set(entries);
+    this.reader = new LocalList(this.api.storage.local);
     if (previous !== null && previous.gen !== document.version) {
       await this.api.storage.local.remove(storageKeys(previous));
     }
@@ -137,15 +134,14 @@ export class TrustStore {
       const response = await fetch(trustListUrl(serviceUrl), { credentials: "omit", cache: "no-cache", referrerPolicy: "no-referrer" });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const document = await response.json();
-      await this.prepare();
-      const pointer = await this.pointer();
-      if (pointer !== null && pointer.version === document.version) {
-        await this.api.storage.local.set({ lastError: null });
-        return false;
-      }
-      await this.serial(() => this.use(document));
+      const changed = await this.serial(async () => {
+        const pointer = await this.pointer();
+        if (pointer !== null && pointer.version === document.version) return false;
+        await this.use(document);
+        return true;
+      });
       await this.api.storage.local.set({ lastError: null });
-      return true;
+      return changed;
     } catch (error) {
       await this.api.storage.local.set({ lastError: `${new Date(now).toISOString()}: ${error.message ?? error}` });
       return false;
@@ -165,3 +161,4 @@ export class TrustStore {
     };
   }
 }
+

@@ -52,7 +52,7 @@ test("the list is fetched from the service at most daily, without credentials", 
   const [request] = requests.filter((r) => r.url.startsWith("https://"));
   assert.equal(request.url, "https://sdc.example.fr/extension/trustlist.json");
   assert.equal(request.init.credentials, "omit");
-  assert.equal((await store.current()).classify("https://www.paris.fr/").trusted, true);
+  assert.equal((await store.classify(["https://www.paris.fr/"])).results[0].trusted, true);
   const count = requests.length;
   assert.equal(await store.update("https://sdc.example.fr", { now: 1_000 + UPDATE_PERIOD_MS - 1 }), false);
   assert.equal(requests.length, count, "no request within a day");
@@ -75,7 +75,7 @@ test("no service configured: nothing is fetched but the packed list", async () =
   const api = fakeApi();
   const store = new TrustStore(api);
   assert.equal(await store.update("", { force: true }), false);
-  assert.equal(await store.current(), null);
+  assert.equal((await store.classify(["https://www.paris.fr/"])).results[0].reason, "no trust list");
   assert.deepEqual(requests.map((r) => r.url), ["ext://data/trustlist.json"]);
 });
 
@@ -95,5 +95,5 @@ test("a newer list replaces the stored one whole; after an update of the extensi
   await new TrustStore(api).prepare({ installing: true });
   assert.equal(api.data["sdc:list"].version, `${served.version}-3`);
   assert.equal(api.data.trustlist, undefined);
-  assert.equal((await new TrustStore(api).current()).classify("https://www.paris.fr/").trusted, true);
+  assert.equal((await new TrustStore(api).classify(["https://www.paris.fr/"])).results[0].trusted, true);
 });

@@ -11,7 +11,7 @@ import { api } from "../shared/api.js";
 import { engineFor, isResultsPage } from "../shared/engines.js";
 import { MSG, SETTINGS_KEY, ask } from "../shared/messages.js";
 import { findByFallback, findBySelectors, findResults, unmarked } from "./finder.js";
-import { LocalList } from "./list.js";
+import { LocalList } from "../shared/list.js";
 import { ensureCounter, makeBadge, updateCounter } from "./ui.js";
 
 /** results added later (infinite scroll) come in bursts: one scan for a burst */

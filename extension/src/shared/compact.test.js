@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { LocalList } from "../content/list.js";
+import { LocalList } from "./list.js";
 import { Classifier } from "./classifier.js";
 import { BUCKETS, POINTER_KEY, assemble, bucketOf, bucketsFor, compile, storageEntries, storageKeys } from "./compact.js";
 import { verifyTrustList } from "./trustlist.js";

@@ -1,11 +1,12 @@
 /**
- * The content script's side of the compiled trust list (`shared/compact.js`):
- * it reads from storage.local the core once per page, then only the buckets its
- * results' hosts need, and classifies there, without a message to the background.
+ * Reading the compiled trust list (`compact.js`): the core once, then only the
+ * buckets the classified hosts need.  The content script classifies with it
+ * from storage.local, without a message to the background; the background
+ * with it too (from memory while a new list is being written).
  */
-import { Classifier } from "../shared/classifier.js";
-import { POINTER_KEY, assemble, bucketKey, bucketsFor, coreKey, needsScripts, scriptsKey } from "../shared/compact.js";
-import { parseHost } from "../shared/urls.js";
+import { Classifier } from "./classifier.js";
+import { POINTER_KEY, assemble, bucketKey, bucketsFor, coreKey, needsScripts, readEntry, scriptsKey } from "./compact.js";
+import { parseHost } from "./urls.js";
 
 export class LocalList {
   /** @param {{get: (keys: string|string[]) => Promise<object>}} storage `storage.local` */
@@ -22,8 +23,8 @@ export class LocalList {
   async open() {
     const { [POINTER_KEY]: pointer = null } = await this.storage.get(POINTER_KEY);
     if (pointer === null) return false;
-    const { [coreKey(pointer.gen)]: core = null } = await this.storage.get(coreKey(pointer.gen));
-    if (core === null) return false;
+    const core = readEntry((await this.storage.get(coreKey(pointer.gen)))[coreKey(pointer.gen)]);
+    if (core === undefined) return false;
     [this.pointer, this.core] = [pointer, core];
     return true;
   }
@@ -48,8 +49,8 @@ export class LocalList {
         this.scripts = null;
         return null;
       }
-      for (const i of missing) this.parts.set(i, got[bucketKey(gen, i)]);
-      if (scripts) this.scripts = got[scriptsKey(gen)];
+      for (const i of missing) this.parts.set(i, readEntry(got[bucketKey(gen, i)]));
+      if (scripts) this.scripts = readEntry(got[scriptsKey(gen)]);
       this.classifier = null;
     }
     this.classifier ??= new Classifier(assemble(this.core, [...this.parts.values()], this.scripts ?? undefined));
