@@ -8,8 +8,8 @@
   signature is RSA-SHA256 over ``"CRX3 SignedData\\0"``, the length of the signed header data, that
   data and the zip), and the Firefox ``.xpi`` (a zip; Mozilla signs it, not us).
 * Releases: ``sdc extension build`` writes the unpacked builds and ``release.json`` (the key's path,
-  the ids); each release repacks them with the trust list of the moment and the version
-  ``<package version>.<serial>``.  The serial goes up whenever the trust list's digest changes,
+  the ids); each release repacks them with the trust list of the moment (as it is and compiled
+  into buckets, ``compiled_file``) and the version ``<package version>.<serial>``.  The serial goes up whenever the trust list's digest changes,
   so browsers see a newer version and update.  State lives in ``releases/state.json``.
 """
 
@@ -81,16 +81,20 @@ def extension_id(key: rsa.RSAPrivateKey) -> str:
 
 # --- packages -------------------------------------------------------------------------------
 
-def zip_folder(folder: Path, replace: dict[str, bytes] | None = None) -> bytes:
-    """The folder as a zip, names sorted and times fixed (equal inputs, equal bytes)."""
+def zip_folder(folder: Path, replace: dict[str, bytes | None] | None = None) -> bytes:
+    """The folder as a zip, names sorted and times fixed (equal inputs, equal bytes); a file
+    replaced by None is left out."""
     replace = replace or {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         names = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
         for name in sorted({*names, *replace}):
+            data = replace[name] if name in replace else names[name].read_bytes()
+            if data is None:
+                continue
             info = zipfile.ZipInfo(name, _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, replace[name] if name in replace else names[name].read_bytes())
+            zf.writestr(info, data)
     return buffer.getvalue()
 
 
@@ -168,7 +172,7 @@ def build_digest(folder: Path) -> str:
     for browser in ("chromium", "firefox"):
         for path in sorted(p for p in (folder / browser).rglob("*") if p.is_file()):
             name = path.relative_to(folder).as_posix()
-            if not name.endswith("data/trustlist.json"):
+            if not name.endswith(("data/trustlist.json", COMPILED_FILE)):
                 stat = path.stat()
                 files.append((name, stat.st_size, stat.st_mtime_ns))
     return _digest_of(str(folder), tuple(files))
@@ -209,6 +213,9 @@ def release(folder: Path, trustlist: dict[str, Any]) -> Release:
         names = _names(version)
         key = load_key(Path(info["key"]))
         listing = json.dumps(trustlist, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # a list without its payload cannot be compiled: the build's compiled.jsonl (an older list)
+        # is left out rather than shipped beside it, and the extension compiles the list itself
+        compiled = compiled_file(trustlist).encode() if isinstance(trustlist.get("payload"), str) else None
         for browser, name in zip(("chromium", "firefox"), names, strict=True):
             unpacked = folder / browser
             try:
@@ -219,12 +226,57 @@ def release(folder: Path, trustlist: dict[str, Any]) -> Release:
             archive = zip_folder(unpacked, {
                 "manifest.json": (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode(),
                 "data/trustlist.json": listing,
+                COMPILED_FILE: compiled,
             })
             _write(out / name, crx3(archive, key) if browser == "chromium" else archive)
         state = {"base_version": info["base_version"], "serial": serial, "sha256": trustlist["sha256"],
                  "build": built, "version": version}
         _write(state_path, (json.dumps(state, indent=2) + "\n").encode())
         return Release(version, info["chromium_id"], info["gecko_id"], *names)
+
+
+# --- the list compiled into buckets: extension/src/shared/compact.js, the same format ---------
+
+COMPILED_FILE = "data/compiled.jsonl"
+_ROW_TABLES = ("hosts", "zones", "allows", "denies")
+_HOST_SETS = ("deniedPlatforms", "sharedSuffixes")
+_MAX_BUCKETS, _ROWS_PER_BUCKET = 1024, 64
+
+
+def bucket_of(host: str, buckets: int) -> int:
+    """FNV-1a over the UTF-16 code units of the key's last two labels (compact.js bucketOf)."""
+    last = host.rfind(".")
+    start = 0 if last < 0 else host.rfind(".", 0, last) + 1
+    value = 0x811C9DC5
+    for (unit,) in struct.iter_unpack("<H", host[start:].encode("utf-16-le")):
+        value = ((value ^ unit) * 0x01000193) & 0xFFFFFFFF
+    return value % buckets
+
+
+def compiled_file(trustlist: dict[str, Any]) -> str:
+    """``data/compiled.jsonl`` for a list document (compact.js compiledFile): a header, the core,
+    the scripts, then every bucket of the host-keyed tables (``bucket_of``), one JSON text a line."""
+    payload = json.loads(trustlist["payload"])
+    rows = len(payload["psl"]) + sum(len(payload[t]) for t in (*_ROW_TABLES, *_HOST_SETS))
+    buckets = 16
+    while buckets < _MAX_BUCKETS and buckets * _ROWS_PER_BUCKET < rows:
+        buckets *= 2
+    parts: list[dict[str, Any]] = [{"psl": {}, **{t: [] for t in (*_ROW_TABLES, *_HOST_SETS)}}
+                                   for _ in range(buckets)]
+    for key, flags in payload["psl"].items():
+        parts[bucket_of(key, buckets)]["psl"][key] = flags
+    for table in _ROW_TABLES:
+        for row in payload[table]:
+            parts[bucket_of(row[0], buckets)][table].append(row)
+    for table in _HOST_SETS:
+        for host in payload[table]:
+            parts[bucket_of(host, buckets)][table].append(host)
+    split = {"psl", "scripts", *_ROW_TABLES, *_HOST_SETS}
+    header = {"format": 1, "version": trustlist["version"], "entries": trustlist.get("entries", 0),
+              "buckets": buckets}
+    core = {k: v for k, v in payload.items() if k not in split}
+    return "\n".join(json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                     for value in (header, core, payload["scripts"], *parts))
 
 
 def updates_xml(release_: Release, base_url: str) -> str:

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ENGINE_IDS } from "../src/engines/index.js";
 import { CONTENT_SCRIPT, manifest } from "../src/manifest.js";
+import { compile, compiledFile } from "../src/shared/compact.js";
+import { verifyTrustList } from "../src/shared/trustlist.js";
 
 const SRC = new URL("../src/", import.meta.url);
 const { values } = parseArgs({
@@ -79,5 +81,17 @@ if (values.browser === "firefox") rmSync(join(out, "managed_schema.json"));
 mkdirSync(join(out, "data"), { recursive: true });
 writeFileSync(join(out, "manifest.json"), JSON.stringify(generated, null, 2) + "\n");
 writeFileSync(join(out, "data", "defaults.json"), JSON.stringify(serviceUrl ? { serviceUrl } : {}) + "\n");
-if (values.trustlist) cpSync(values.trustlist, join(out, "data", "trustlist.json"));
+if (values.trustlist) {
+  cpSync(values.trustlist, join(out, "data", "trustlist.json"));
+  // compiled here once, so that an install only stores it (shared/compact.js)
+  const document = JSON.parse(readFileSync(values.trustlist, "utf-8"));
+  let file;
+  try {
+    file = compiledFile(document, compile(await verifyTrustList(document)));
+  } catch (error) {
+    console.error(`build.js: ${values.trustlist}: ${error.message}`);
+    process.exit(2);
+  }
+  writeFileSync(join(out, "data", "compiled.jsonl"), file);
+}
 console.log(`${values.browser}: ${out}`);

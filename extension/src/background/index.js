@@ -18,10 +18,13 @@ const store = new TrustStore(api);
 // asks for them, and classifying asks again; published in storage.local for the content scripts
 let cachedSettings = null;
 let resolvedSettings = null;
+let provisionalSettings = null;
+let provisionalPublished = Promise.resolve();
 api.storage.onChanged.addListener((_changes, area) => {
   if (area === "local") return;
   cachedSettings = null;
   resolvedSettings = null;
+  provisionalSettings = null;
   settings().catch(() => {});
 });
 
@@ -29,6 +32,7 @@ function settings() {
   cachedSettings ??= readSettings(true).then(
     async (merged) => {
       resolvedSettings = merged;
+      await provisionalPublished; // never overwritten by the provisional ones
       await api.storage.local.set({ [SETTINGS_KEY]: merged }).catch(() => {});
       return merged;
     },
@@ -48,7 +52,20 @@ function settings() {
  */
 function settingsNow() {
   if (resolvedSettings !== null) return Promise.resolve(resolvedSettings);
-  return Promise.race([settings(), readSettings(false)]);
+  return Promise.race([settings(), provisional()]);
+}
+
+function provisional() {
+  provisionalSettings ??= readSettings(false);
+  return provisionalSettings;
+}
+
+/** Right after install nothing is published: the settings without the policy's keys, until then. */
+async function publishProvisional() {
+  const { [SETTINGS_KEY]: published = null } = await api.storage.local.get(SETTINGS_KEY);
+  if (published !== null) return;
+  const merged = await provisional();
+  if (resolvedSettings === null) await api.storage.local.set({ [SETTINGS_KEY]: merged });
 }
 
 async function readSettings(withManaged) {
@@ -105,6 +122,8 @@ api.runtime.onInstalled.addListener(() => {
 });
 api.runtime.onStartup.addListener(() => update(false));
 
-// at every start: the content scripts find the list and the settings in storage.local
-store.prepare().catch((error) => console.warn("Sources de confiance:", error));
+// at every start: the content scripts find the settings and the list in storage.local (the small
+// settings first: the list, 4 MB for a full registry, takes longer to write)
+provisionalPublished = publishProvisional().catch((error) => console.warn("Sources de confiance:", error));
 settings().catch((error) => console.warn("Sources de confiance:", error));
+store.prepare().catch((error) => console.warn("Sources de confiance:", error));

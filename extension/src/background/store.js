@@ -5,19 +5,25 @@
  * (`shared/compact.js`): content scripts read from there the few buckets a page's
  * results need and classify without waking the background, and the background
  * classifies the same way when it is asked to.  Which list: the newest by version
- * of the list packed in the extension (`data/trustlist.json`, written by `sdc
- * extension build`, newer after an extension update) and the last one fetched
+ * of the list packed in the extension (`data/compiled.jsonl`, written by `sdc
+ * extension build` and repacked by the service with each list, newer after an
+ * extension update) and the last one fetched
  * from the service.  A fetched list replaces the current one only after its
  * SHA-256 digest checks out.  Updates happen at most daily (`UPDATE_PERIOD_MS`),
  * unless the user presses "update now".
  */
 import { LocalList } from "../shared/list.js";
-import { POINTER_KEY, compile, storageEntries, storageKeys } from "../shared/compact.js";
+import { POINTER_KEY, compile, fileEntries, storageEntries, storageKeys } from "../shared/compact.js";
 import { trustListUrl, verifyTrustList } from "../shared/trustlist.js";
 
 export const UPDATE_PERIOD_MS = 24 * 60 * 60 * 1000;
 /** where versions before the compiled list kept the fetched list whole */
 const LEGACY_KEY = "trustlist";
+
+/** The storage entries of a list document, once its digest checks out. */
+async function compiledEntries(document) {
+  return storageEntries(document, compile(await verifyTrustList(document)));
+}
 
 /** storage.local's `get` over entries still in memory (a list not written yet). */
 function memoryArea(entries) {
@@ -79,19 +85,20 @@ export class TrustStore {
   }
 
   /**
-   * The packed list (or one an older version kept whole) is compiled into storage when it is
-   * newer than the stored one, or when none is stored.
+   * The packed list (or one an older version kept whole) is stored when it is newer than the
+   * stored one, or when none is stored.
    */
   async install() {
     const [pointer, packed, { [LEGACY_KEY]: legacy = null }] = await Promise.all([
       this.pointer(), this.packed(), this.api.storage.local.get(LEGACY_KEY),
     ]);
-    const candidates = [legacy, packed].filter((c) => c && typeof c.version === "string")
+    const candidates = [...packed, ...(legacy ? [{ version: legacy.version, entries: () => compiledEntries(legacy) }] : [])]
+      .filter((c) => typeof c.version === "string")
       .sort((a, b) => (a.version < b.version ? 1 : -1));
     for (const candidate of candidates) {
       if (pointer !== null && pointer.version >= candidate.version) break;
       try {
-        await this.use(candidate);
+        await this.use(await candidate.entries());
         break;
       } catch (error) {
         console.warn("Sources de confiance: unusable trust list", error);
@@ -100,26 +107,50 @@ export class TrustStore {
     if (legacy !== null) await this.api.storage.local.remove(LEGACY_KEY);
   }
 
+  /**
+   * The packed list: compiled at build time (`data/compiled.jsonl`, inside the package like the
+   * code, so not verified again), else the list to verify and compile (`data/trustlist.json`).
+   */
   async packed() {
+    const compiled = await this.packedFile("data/compiled.jsonl");
+    if (compiled !== null) {
+      try {
+        const entries = fileEntries(compiled);
+        return [{ version: entries[POINTER_KEY].version, entries: () => entries }];
+      } catch (error) {
+        console.warn("Sources de confiance: unusable compiled list, compiling the packed one", error);
+      }
+    }
+    const document = await this.packedFile("data/trustlist.json");
+    if (document === null) return [];
     try {
-      const response = await fetch(this.api.runtime.getURL("data/trustlist.json"));
-      return response.ok ? await response.json() : null;
+      const parsed = JSON.parse(document);
+      return [{ version: parsed?.version, entries: () => compiledEntries(parsed) }];
+    } catch {
+      return [];
+    }
+  }
+
+  async packedFile(path) {
+    try {
+      const response = await fetch(this.api.runtime.getURL(path));
+      return response.ok ? await response.text() : null;
     } catch {
       return null;
     }
   }
 
-  /** Verify, compile and store a list document, then drop the list it replaces. */
-  async use(document) {
-    const entries = storageEntries(document, compile(await verifyTrustList(document)));
+  /** Use a compiled list at once (from memory), store it, then drop the list it replaces. */
+  async use(entries) {
     this.reader = new LocalList(memoryArea(entries));
     this.resolveAdopted();
     // a page's request waiting since the install is answered before the long write starts
     await new Promise((resolve) => setTimeout(resolve, 0));
     const previous = await this.pointer();
+    const { gen } = entries[POINTER_KEY];
     await this.api.storage.local.set(entries);
     this.reader = new LocalList(this.api.storage.local);
-    if (previous !== null && previous.gen !== document.version) {
+    if (previous !== null && previous.gen !== gen) {
       await this.api.storage.local.remove(storageKeys(previous));
     }
   }
@@ -137,7 +168,7 @@ export class TrustStore {
       const changed = await this.serial(async () => {
         const pointer = await this.pointer();
         if (pointer !== null && pointer.version === document.version) return false;
-        await this.use(document);
+        await this.use(await compiledEntries(document));
         return true;
       });
       await this.api.storage.local.set({ lastError: null });

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, test } from "node:test";
+import { compile, compiledFile } from "../shared/compact.js";
+import { verifyTrustList } from "../shared/trustlist.js";
 import { TrustStore, UPDATE_PERIOD_MS } from "./store.js";
 
 const listFile = new URL("../../../tests/fixtures/classification_trustlist.json", import.meta.url);
@@ -76,7 +78,7 @@ test("no service configured: nothing is fetched but the packed list", async () =
   const store = new TrustStore(api);
   assert.equal(await store.update("", { force: true }), false);
   assert.equal((await store.classify(["https://www.paris.fr/"])).results[0].reason, "no trust list");
-  assert.deepEqual(requests.map((r) => r.url), ["ext://data/trustlist.json"]);
+  assert.deepEqual(requests.map((r) => r.url), ["ext://data/compiled.jsonl", "ext://data/trustlist.json"]);
 });
 
 test("a newer list replaces the stored one whole; after an update of the extension the newer of the two wins", async () => {
@@ -91,9 +93,36 @@ test("a newer list replaces the stored one whole; after an update of the extensi
   // the packed list (older) does not replace the fetched one at an install; a list kept whole
   // by an older version is read once and removed
   api.data.trustlist = { ...served, version: `${served.version}-3` };
-  globalThis.fetch = async (url) => (String(url).startsWith("ext://") ? { ok: true, json: async () => structuredClone(served) } : { ok: false, status: 500 });
+  globalThis.fetch = async (url) => (String(url) === "ext://data/trustlist.json" ? { ok: true, text: async () => JSON.stringify(served) } : { ok: false, status: 500 });
   await new TrustStore(api).prepare({ installing: true });
   assert.equal(api.data["sdc:list"].version, `${served.version}-3`);
   assert.equal(api.data.trustlist, undefined);
   assert.equal((await new TrustStore(api).classify(["https://www.paris.fr/"])).results[0].trusted, true);
+});
+
+test("an install stores the list compiled at build time, and a page is answered before it is stored", async () => {
+  const api = fakeApi();
+  const file = compiledFile(served, compile(await verifyTrustList(served)));
+  globalThis.fetch = async (url) => {
+    requests.push({ url: String(url) });
+    return String(url) === "ext://data/compiled.jsonl" ? { ok: true, text: async () => file } : { ok: false, status: 404 };
+  };
+  let release;
+  const written = new Promise((resolve) => {
+    release = resolve;
+  });
+  const set = api.storage.local.set;
+  api.storage.local.set = async (values) => {
+    if ("sdc:list" in values) await written; // a slow write of the whole list
+    return set(values);
+  };
+  const store = new TrustStore(api);
+  const installing = store.prepare({ installing: true });
+  const answer = await store.classify(["https://www.paris.fr/", "https://example.com/"]);
+  assert.deepEqual(answer.results.map((r) => r.trusted), [true, false]);
+  assert.equal(api.data["sdc:list"], undefined, "answered from memory, the list not stored yet");
+  release();
+  await installing;
+  assert.equal(api.data["sdc:list"].version, served.version);
+  assert.deepEqual(requests.map((r) => r.url), ["ext://data/compiled.jsonl"], "the 4 MB list is not read");
 });
