@@ -3,14 +3,15 @@
  * in storage.local (or have the background classify them in service mode, or
  * before any list is stored), mark them, count them, and do it again whenever
  * the engine adds results (infinite scroll, "more results").  It starts at
- * document_start so that the engines, the settings and the list's core are read
- * while the page loads, and scans as soon as the DOM is complete.
+ * document_start: the settings and the list's core are read while the page loads,
+ * results are marked as the parser closes them, and the page is scanned again as
+ * soon as the DOM is complete.
  */
 import { ENGINES } from "../engines/all.js";
 import { api } from "../shared/api.js";
 import { engineFor, isResultsPage } from "../shared/engines.js";
 import { MSG, SETTINGS_KEY, ask } from "../shared/messages.js";
-import { findByFallback, findBySelectors, findResults, unmarked } from "./finder.js";
+import { TOO_FEW, findByFallback, findBySelectors, findResults, unmarked } from "./finder.js";
 import { LocalList } from "../shared/list.js";
 import { ensureCounter, makeBadge, updateCounter } from "./ui.js";
 
@@ -32,9 +33,10 @@ function ownMutation(record) {
   return true;
 }
 
-function domComplete(doc) {
-  if (doc.readyState !== "loading") return Promise.resolve();
-  return new Promise((resolve) => doc.addEventListener("DOMContentLoaded", resolve, { once: true }));
+/** Whether the parser is past `node`: something follows it in document order. */
+function closed(node) {
+  for (let at = node; at !== null; at = at.parentNode) if (at.nextSibling !== null) return true;
+  return false;
 }
 
 class Annotator {
@@ -45,29 +47,53 @@ class Annotator {
     this.list = list;
     this.fallback = false;
     this.bySelectors = false;
+    this.early = false;
     this.timer = null;
     this.running = Promise.resolve();
   }
 
+  /** Watch the page from now on: while it loads, results are marked as the parser closes them. */
   start() {
     new MutationObserver((records) => {
       if (!records.every(ownMutation)) this.schedule();
-    }).observe(this.doc.documentElement, { childList: true, subtree: true });
-    // started once the DOM is complete: the results are there; scanned in this very task, before
-    // the browser lays out a large page (a timer would wait for that, 100-200 ms on Qwant's)
-    this.running = this.scan().catch((error) => console.warn("Sources de confiance:", error));
+    }).observe(this.doc, { childList: true, subtree: true });
+    if (this.doc.readyState === "loading") this.schedule(0);
+    else this.domComplete();
+  }
+
+  /** The DOM is complete: scanned in this very task, before the browser lays out a large page
+   * (a timer would wait for that, 100-200 ms on Qwant's). */
+  domComplete() {
+    this.enqueue();
   }
 
   schedule(delay = RESCAN_DELAY_MS) {
     if (this.timer !== null) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.running = this.running.then(() => this.scan()).catch((error) => console.warn("Sources de confiance:", error));
+      this.enqueue();
     }, delay);
+  }
+
+  enqueue() {
+    this.running = this.running.then(() => this.scan()).catch((error) => console.warn("Sources de confiance:", error));
+  }
+
+  /**
+   * While the page loads, only the engine's selectors are trusted, only for results the parser has
+   * closed (an ad label may follow the title link), and only once they find TOO_FEW: whether the
+   * fallback is needed is decided on the complete DOM.
+   */
+  findWhileLoading(href) {
+    const found = findBySelectors(this.doc, this.engine, href).filter(({ root }) => closed(root));
+    if (!this.early && found.length < TOO_FEW) return [];
+    this.early = true;
+    return unmarked(found);
   }
 
   find() {
     const href = this.doc.location.href;
+    if (this.doc.readyState === "loading") return this.findWhileLoading(href);
     if (this.bySelectors) return unmarked(findBySelectors(this.doc, this.engine, href));
     if (this.fallback) return unmarked(findByFallback(this.doc, this.engine, href));
     const { results, how } = findResults(this.doc, this.engine, href);
@@ -132,12 +158,14 @@ export async function main() {
   if (engine === null || !isResultsPage(location.href, engine)) return;
   const [settings] = await Promise.all([readSettings(), list.open().catch(() => false)]);
   if (!settings.engines[engine.id]) return;
-  await domComplete(document);
   const annotator = new Annotator(document, engine, settings, list);
   api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
     if (message?.type !== MSG.pageStats) return false;
     sendResponse(annotator.stats());
     return false;
   });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => annotator.domComplete(), { once: true });
+  }
   annotator.start();
 }
