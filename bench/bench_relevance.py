@@ -147,6 +147,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variants", action="store_true", help="also the one-knob variants of ours")
     parser.add_argument("--tuning", default="", help="changes to SearchTuning, as a Python dict literal")
     parser.add_argument("--no-generate", action="store_true", help="use the sets as they are on disk")
+    parser.add_argument("--tuning-only", action="store_true",
+                        help="run the tuning parts alone (while tuning: the held-out parts are not seen)")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     if not args.corpus.is_file():
         print(f"skipped: no corpus at {args.corpus}")
@@ -157,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
 
         write(generate(args.corpus))  # seeded: the same files every time, rebuilt from the corpus
     sets = load_sets(names, args.queries)
+    if args.tuning_only:
+        sets = {name: [q for q in queries if q.part == "tuning"] for name, queries in sets.items()}
     records = list(iter_corpus(args.corpus))
     same = {str(r["url"]): " ".join(f"{r.get('title')} {r.get('body')}".split()) for r in records}
     print(f"{len(records)} documents; " + ", ".join(f"{n}: {len(q)} queries" for n, q in sets.items())

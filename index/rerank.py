@@ -47,18 +47,18 @@ class Reranker:
             return cls(features, None, tuning.rerank_depth)
         return cls(features, read_model(DATA / tuning.rerank_model), tuning.rerank_depth)
 
-    def rerank(self, searcher: tantivy.Searcher, query: tantivy.Query, context: QueryContext,
-               hits: Hits) -> Hits:
+    def rerank(self, searcher: tantivy.Searcher, context: QueryContext, hits: Hits) -> Hits:
         """``hits`` (best first) with the first ``depth`` in the model's order, scored by it."""
         top = hits[: self.depth]
         if len(top) < 2 or (self._model is None and self.sink is None):
             return hits
-        rows = self._features.rows(searcher, query, context, top)
+        rows = self._features.rows(searcher, context, top)
         if self.sink is not None:
             self.sink(context, top, rows)
         if self._model is None:
             return hits
-        predicted = [float(p) for p in self._model.predict(rows)]
+        # one thread: OpenMP's threads for 30 rows cost 25 times the prediction on a shared machine
+        predicted = [float(p) for p in self._model.predict(rows, num_threads=1)]
         ordered = sorted(zip(predicted, range(len(top)), strict=True), key=lambda pair: (-pair[0], pair[1]))
         out = [(score, top[i][1]) for score, i in ordered]
         floor = min(predicted) - 1.0  # the pages beyond the depth stay below, in their order

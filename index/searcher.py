@@ -27,11 +27,13 @@ from index import collapse as collapse_
 from index import schema as f
 from index.analysis import fold
 from index.errors import SearchIndexError
+from index.features import QueryContext
 from index.fuzzy import Corrector
 from index.legal_query import LegalScoring
 from index.plan import QueryPlan, every_word
 from index.query import ParsedQuery, normalize_site, parse
 from index.querybuild import QueryBuilder
+from index.rerank import Reranker
 from index.rescoring import rescored, verbatim_first
 from index.results import Hit, Ranked, SearchResults
 from index.shard_search import ShardSet
@@ -70,6 +72,8 @@ class Searcher:
         self._schema = self._index.schema
         self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
         self._legal = LegalScoring(self._schema, self._builder, self.tuning)
+        #: the learnt re-ranker (its model read once, here), or ``None``; public: training sets its sink
+        self.reranker = Reranker.load(self._schema, self._builder, self.tuning)
         self._suggest_analyzer = analysis.suggest_analyzer()
         self._corrector = Corrector(self._schema, analysis.french_analyzer(), self._suggest_analyzer)
         self._suggester = Suggester(self._schema, self._suggest_analyzer, analysis.french_analyzer())
@@ -181,11 +185,13 @@ class Searcher:
             total, ranked = result.count, [(0.0, address) for _, address in result.hits]  # type: ignore[attr-defined]  # not in tantivy's stub
             copies: list[list[tantivy.DocAddress]] = [[] for _ in ranked]
         else:
-            ranker = self._ranker(searcher, full, typed, alternatives, verbatim, load)
+            ranker = self._ranker(searcher, full, typed, alternatives, verbatim, load,
+                                  legal_query=reference is not None)
             if words:
                 # the pages holding every word, when enough of them match: cheaper, same scores
                 narrow = _combine(full, words, [])
-                narrow_ranker = self._ranker(searcher, narrow, typed, alternatives, verbatim, load)
+                narrow_ranker = self._ranker(searcher, narrow, typed, alternatives, verbatim, load,
+                                             legal_query=reference is not None)
                 ranker = widening = _Widening(narrow_ranker, ranker, self.plan.min_matches, narrow, full)
             if collapse:
                 # without a category filter, the facets count the same matches as the total
@@ -320,10 +326,11 @@ class Searcher:
 
     def _ranker(self, searcher: tantivy.Searcher, query: tantivy.Query, parsed: ParsedQuery,
                 alternatives: list[str], verbatim: bool,
-                load: Callable[[tantivy.DocAddress], tantivy.Document]
+                load: Callable[[tantivy.DocAddress], tantivy.Document], *, legal_query: bool = False
                 ) -> Callable[[int, int], tuple[int, Hits]]:
         """``(offset, limit) -> (total, one page of BM25 hits)``, the best ``rescore_window`` re-scored
-        with the phrase bonuses (built once per search, however many pages collapsing reads)."""
+        with the phrase bonuses, then the best ``rerank_depth`` ordered by the learnt re-ranker
+        (built once per search, however many pages collapsing reads)."""
         pays = verbatim or self._phrase_pays(searcher, parsed)  # a copied span of common words pays
         bonus = self._builder.proximity(parsed, alternatives) if pays else []
         recall = None
@@ -336,16 +343,25 @@ class Searcher:
             phrase = exact[0] if len(exact) == 1 else Q.boolean_query([(Occur.Should, q) for q in exact])
             recall = Q.boolean_query([(Occur.Must, Q.const_score_query(query, 0.0)), (Occur.Must, phrase)])
         text = " ".join(parsed.words)
+        reranker = self.reranker
+        depth = reranker.depth if reranker is not None else 0
+        context = QueryContext(text, tuple(alternatives), legal_query, verbatim)
 
         def ranked(offset: int, limit: int) -> tuple[int, Hits]:
-            if not bonus or offset >= self.tuning.rescore_window:
+            if (not bonus and not depth) or offset >= max(self.tuning.rescore_window if bonus else 0, depth):
                 result = searcher.search(query, limit, count=True, offset=offset)
                 return int(result.count or 0), list(result.hits)  # type: ignore[attr-defined]  # not in tantivy's stub
-            window = max(self.tuning.rescore_window, offset + limit)
-            total, hits = rescored(searcher, self._schema, query, bonus, window, recall)
-            if verbatim:
-                hits = verbatim_first(load, hits, text, self.tuning.verbatim_window,
-                                      self.tuning.verbatim_boost)
+            if bonus:
+                window = max(self.tuning.rescore_window, offset + limit)
+                total, hits = rescored(searcher, self._schema, query, bonus, window, recall)
+                if verbatim:
+                    hits = verbatim_first(load, hits, text, self.tuning.verbatim_window,
+                                          self.tuning.verbatim_boost)
+            else:
+                result = searcher.search(query, max(depth, offset + limit), count=True)
+                total, hits = int(result.count or 0), list(result.hits)  # type: ignore[attr-defined]  # not in tantivy's stub
+            if reranker is not None:
+                hits = reranker.rerank(searcher, context, hits)
             return total, hits[offset:offset + limit]
 
         return ranked

@@ -96,7 +96,7 @@ class SearchTuning:
     #: (with the pairs): 0 0.887, 1 0.889, 2 and 3 0.898
     legislative_boost: float = 2.0
     #: the learnt re-ranker (``index.rerank``) orders the first stage's best this many pages (0: off)
-    rerank_depth: int = 0
+    rerank_depth: int = 30
     #: its LightGBM model, a file of ``index/data/`` written by ``python -m bench.relevance.train``
     #: ("" with a depth: the features are computed, the first stage's order is kept)
     rerank_model: str = "rerank.txt"
