@@ -16,6 +16,7 @@ still override any of them, a curator deny still wins over all of them.
 from __future__ import annotations
 
 from sources.categories import Category
+from sources.national_operators import TABLE as OPERATORS
 from sources.verdicts import Entry
 
 RULE = "national"
@@ -266,6 +267,10 @@ _ACADEMIES = {
 }
 
 
+#: academy domain -> its name (``ac-rennes.fr`` -> ``Académie de Rennes``): it names the schools under it
+ACADEMIES = {f"ac-{key}.fr": f"Académie {where}" for key, where in _ACADEMIES.items()}
+
+
 def _paris_town_halls() -> list[tuple[str, Category, str]]:
     """The 20 district town halls of Paris: one category (``commune``), whatever the list
     they were filed under (01-04 are in nongouvfr-divers, 05-20 in communes)."""
@@ -279,7 +284,7 @@ def _paris_town_halls() -> list[tuple[str, Category, str]]:
 
 def _entries() -> tuple[Entry, ...]:
     rows: list[tuple[str, Category, str]] = []
-    for line in _TABLE.strip().splitlines():
+    for line in (*_TABLE.strip().splitlines(), *OPERATORS.strip().splitlines()):
         host, category, name = (part.strip() for part in line.split("|"))
         rows.append((host, Category(category), name))
     rows += [(f"ac-{key}.fr", Category.ACADEMIE, f"Académie {where}")

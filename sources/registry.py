@@ -20,7 +20,8 @@ from sources.hosts import normalize_host
 from sources.importers import read_etalab, read_plain_list, read_universities
 from sources.importers.etalab import Progress
 from sources.importers.fetch import content_version, decode_text, read_bytes
-from sources.national import NATIONAL
+from sources.naming import Namer, communes_of_annuaire
+from sources.national import ACADEMIES, NATIONAL
 from sources.precedence import PRIORITY, priority
 from sources.store import ImportGuard, ImportReport, Row, Store
 
@@ -176,6 +177,7 @@ class Registry:
                 rule = f"{origin}:{list_}" if key[1] else origin
                 texts = rules[key] = (rule, f"listed by {rule}")
             merged[host] = [host, category, name, texts, origin]
+        namer = Namer(psl.bundled_rules(), communes_of_annuaire(self.data_dir), ACADEMIES)
         for slot in merged.values():
             if slot[4] == "national":
                 continue
@@ -186,6 +188,10 @@ class Registry:
                 parent = _parent(slot[0], merged, lambda p, c=slot[1]: bool(p[2]) and p[1] == c)  # type: ignore[misc]
                 if parent is not None:
                     slot[2] = parent[2]
+                else:  # what the lists' structure says (sources.naming)
+                    derived = namer.derive(slot[0], slot[1])
+                    if derived is not None:
+                        slot[1], slot[2] = derived
         for host, category, name, (rule, reason), _origin in merged.values():
             yield Entry(host, Category(category), name, rule, reason)
 
