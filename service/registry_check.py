@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from index.errors import SearchIndexError
 from index.results import Hit, SearchResults
 from sources import Classifier
 from sources.urls import host_of
@@ -38,8 +39,8 @@ MAX_LIMIT = 100
 #: least WINDOW, at most MAX_LIMIT); a result set read to its end is counted exactly
 REFILL_WINDOWS = 5
 WINDOW = 50
-#: pages a completion's search reads to find one trusted
-COMPLETION_PAGES = 10
+#: pages a completion's search reads to find one trusted (not collapsed, no snippet, no facet)
+COMPLETION_PAGES = 5
 
 
 def checked_hit(hit: Hit, classifier: Classifier) -> Hit | None:
@@ -175,8 +176,11 @@ def trusted_completions(search: SearchFn, classifier: Classifier, completions: I
         words = text.replace('"', " ").strip()
         if not words:
             continue
-        found = search(f'"{words}"', limit=COMPLETION_PAGES, snippets=False, facets=False,
-                       fuzzy=False)
+        try:
+            found = search(f'"{words}"', limit=COMPLETION_PAGES, snippets=False, facets=False,
+                           fuzzy=False, collapse=False)
+        except SearchIndexError:
+            continue  # a keystroke never gets an error: a completion not checked is not offered
         if any(checked_hit(hit, classifier) is not None for hit in found.results):
             out.append(text)
             if len(out) >= limit:
