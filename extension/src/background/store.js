@@ -17,6 +17,8 @@ import { POINTER_KEY, compile, fileEntries, storageEntries, storageKeys } from "
 import { trustListUrl, verifyTrustList } from "../shared/trustlist.js";
 
 export const UPDATE_PERIOD_MS = 24 * 60 * 60 * 1000;
+/** buckets written per storage call */
+const WRITE_SLICE = 64;
 /** where versions before the compiled list kept the fetched list whole */
 const LEGACY_KEY = "trustlist";
 
@@ -147,8 +149,15 @@ export class TrustStore {
     // a page's request waiting since the install is answered before the long write starts
     await new Promise((resolve) => setTimeout(resolve, 0));
     const previous = await this.pointer();
-    const { gen } = entries[POINTER_KEY];
-    await this.api.storage.local.set(entries);
+    const { [POINTER_KEY]: pointer, ...parts } = entries;
+    // in slices, the pointer last: a page's read waits for one slice, not for 4 MB (Firefox's
+    // storage makes a read wait for the write under way: 240 ms on the first page, measured)
+    const keys = Object.keys(parts);
+    for (let i = 0; i < keys.length; i += WRITE_SLICE) {
+      await this.api.storage.local.set(Object.fromEntries(keys.slice(i, i + WRITE_SLICE).map((key) => [key, parts[key]])));
+    }
+    await this.api.storage.local.set({ [POINTER_KEY]: pointer });
+    const { gen } = pointer;
     this.reader = new LocalList(this.api.storage.local);
     if (previous !== null && previous.gen !== gen) {
       await this.api.storage.local.remove(storageKeys(previous));

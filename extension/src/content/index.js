@@ -12,6 +12,7 @@ import { api } from "../shared/api.js";
 import { engineFor, isResultsPage } from "../shared/engines.js";
 import { MSG, SETTINGS_KEY, ask } from "../shared/messages.js";
 import { TOO_FEW, findByFallback, findBySelectors, findResults, unmarked } from "./finder.js";
+import { POINTER_KEY } from "../shared/compact.js";
 import { LocalList } from "../shared/list.js";
 import { ensureCounter, makeBadge, updateCounter } from "./ui.js";
 
@@ -20,10 +21,12 @@ const RESCAN_DELAY_MS = 50;
 /** what the extension itself adds: no rescan for it */
 const OWN = "[data-sdc-badge], [data-sdc-counter]";
 
-/** Settings as the background published them, else asked (the first page after install). */
-async function readSettings() {
-  const { [SETTINGS_KEY]: published = null } = await api.storage.local.get(SETTINGS_KEY);
-  return published ?? ask(api, MSG.settings, { now: true });
+/** The settings the background published and the list's pointer, in one storage call; the
+ * settings are asked for when none are published yet (the first page after install). */
+async function readStart(list) {
+  const got = await api.storage.local.get([SETTINGS_KEY, POINTER_KEY]);
+  list.adopt(got[POINTER_KEY]);
+  return got[SETTINGS_KEY] ?? ask(api, MSG.settings, { now: true });
 }
 
 function ownMutation(record) {
@@ -152,11 +155,11 @@ class Annotator {
 }
 
 export async function main() {
-  // both at once, while the page is still loading
+  // while the page is still loading
   const list = new LocalList(api.storage.local);
   const engine = engineFor(location.href, ENGINES);
   if (engine === null || !isResultsPage(location.href, engine)) return;
-  const [settings] = await Promise.all([readSettings(), list.open().catch(() => false)]);
+  const settings = await readStart(list);
   if (!settings.engines[engine.id]) return;
   const annotator = new Annotator(document, engine, settings, list);
   api.runtime.onMessage.addListener((message, _sender, sendResponse) => {

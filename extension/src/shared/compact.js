@@ -97,7 +97,6 @@ export function needsScripts(hosts) {
 
 /** storage.local keys of one compiled list (`gen` names it, so two lists never mix). */
 export const POINTER_KEY = "sdc:list";
-export const coreKey = (gen) => `sdc:${gen}:core`;
 export const scriptsKey = (gen) => `sdc:${gen}:scripts`;
 export const bucketKey = (gen, i) => `sdc:${gen}:${i}`;
 
@@ -134,9 +133,10 @@ export function fileEntries(text) {
     throw new Error("not a compiled trust list");
   }
   const gen = header.version;
-  const entries = { [coreKey(gen)]: lines[1], [scriptsKey(gen)]: lines[2] };
+  const entries = { [scriptsKey(gen)]: lines[2] };
   for (let i = 0; i < header.buckets; i++) entries[bucketKey(gen, i)] = lines[i + 3];
-  entries[POINTER_KEY] = { gen, version: header.version, entries: header.entries, buckets: header.buckets };
+  // the core (a few hundred bytes) rides with the pointer: a page reads both in one call
+  entries[POINTER_KEY] = { gen, version: header.version, entries: header.entries, buckets: header.buckets, core: lines[1] };
   return entries;
 }
 
@@ -152,7 +152,7 @@ export function readEntry(value) {
 
 /** The keys of a pointer's list (to remove it once another replaced it). */
 export function storageKeys(pointer) {
-  const keys = [coreKey(pointer.gen), scriptsKey(pointer.gen)];
+  const keys = [scriptsKey(pointer.gen)];
   for (let i = 0; i < pointer.buckets; i++) keys.push(bucketKey(pointer.gen, i));
   return keys;
 }

@@ -5,7 +5,7 @@
  * with it too (from memory while a new list is being written).
  */
 import { Classifier } from "./classifier.js";
-import { POINTER_KEY, assemble, bucketKey, bucketsFor, coreKey, needsScripts, readEntry, scriptsKey } from "./compact.js";
+import { POINTER_KEY, assemble, bucketKey, bucketsFor, needsScripts, readEntry, scriptsKey } from "./compact.js";
 import { parseHost } from "./urls.js";
 
 export class LocalList {
@@ -19,11 +19,14 @@ export class LocalList {
     this.classifier = null;
   }
 
-  /** Read which list is stored and its core; false when none is stored yet (just installed). */
+  /** Read which list is stored, with its core; false when none is stored yet (just installed). */
   async open() {
-    const { [POINTER_KEY]: pointer = null } = await this.storage.get(POINTER_KEY);
-    if (pointer === null) return false;
-    const core = readEntry((await this.storage.get(coreKey(pointer.gen)))[coreKey(pointer.gen)]);
+    return this.adopt((await this.storage.get(POINTER_KEY))[POINTER_KEY]);
+  }
+
+  /** Take the pointer read by the caller (with other keys, in one call); false when there is none. */
+  adopt(pointer) {
+    const core = readEntry(pointer?.core);
     if (core === undefined) return false;
     [this.pointer, this.core] = [pointer, core];
     return true;
