@@ -43,6 +43,7 @@ from service.routers import (
     rerank,
     search_page,
 )
+from service.runtime import HeapKeeper, building, tune_worker
 from service.security import SecurityHeadersMiddleware
 from service.settings import Settings
 from service.state import ServiceState
@@ -97,10 +98,17 @@ class ServiceApp(FastAPI):
 def create_app(settings: Settings) -> ServiceApp:
     state = ServiceState(settings.data_dir, settings.index_dir, settings.redis_url)
 
+    heap = HeapKeeper(state.classifier)
+
+    def upkeep() -> None:
+        with building():  # a round may recompile the registry
+            state.upkeep()
+        heap.after_reload(state.classifier)  # a recompiled registry: its old objects collected
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(_every(USAGE_FLUSH, state.usage.flush)),
-                 asyncio.create_task(_every(UPKEEP, state.upkeep))]
+                 asyncio.create_task(_every(UPKEEP, upkeep))]
         tasks += [asyncio.create_task(_every(period, work))  # purge rounds, registry following
                   for period, work in registry_follow.background_tasks(state, settings)]
         try:
@@ -155,6 +163,15 @@ def create_app(settings: Settings) -> ServiceApp:
     return app
 
 
+def create_worker_app(settings: Settings) -> ServiceApp:
+    """:func:`create_app` for a server process: its registry and index, once built, are frozen
+    out of the garbage collector's full passes, the GIL handed over sooner (``service.runtime``)."""
+    with building():
+        app = create_app(settings)
+    tune_worker()
+    return app
+
+
 def create_app_from_env() -> FastAPI:
     """Factory for uvicorn workers: settings from ``SDC_*`` environment variables."""
-    return create_app(Settings())
+    return create_worker_app(Settings())

@@ -39,9 +39,9 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
     common = {"host": host, "port": port, "access_log": access_log, "proxy_headers": True,
               "server_header": False, "log_level": "info", **server_limits(settings)}
     if workers == 1:
-        from service.app import create_app
+        from service.app import create_worker_app
 
-        uvicorn.run(create_app(settings), **common)
+        uvicorn.run(create_worker_app(settings), **common)
         return
     # worker processes rebuild the settings from the same SDC_* environment
     os.environ.setdefault("SDC_DATA_DIR", str(settings.data_dir))

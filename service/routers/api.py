@@ -27,7 +27,7 @@ from service.models import (
     SourcePublic,
     StatsPublic,
 )
-from service.responses import json_response
+from service.responses import json_response, search_payload
 from service.verticals import label
 from sources import Category
 
@@ -50,9 +50,7 @@ async def search(state: StateDep, q: SearchQuery, category: CategoryParam = None
     indexed is not shown)."""
     categories = [c.value for c in category] if category else None
     results = await state.search(q, category=categories, site=site, page=page, limit=limit)
-    data = results.to_dict()
-    data["facets"] = {"category": data["facets"]}
-    return json_response(data)
+    return json_response(search_payload(results))
 
 
 CLASSIFY_BODY = {"required": True, "content": {"application/json": {
