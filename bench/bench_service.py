@@ -10,9 +10,9 @@ with ``--quick``).  Access logs are off in every server, the ceiling included.
 ``/api/classify`` is measured twice: one body posted again and again (the hosts
 of a results page, already seen), and 400 different bodies in turn (no URL
 seen twice, a quarter of the hosts new).  Next to the rate, the server's own
-CPU time per request: steadier when other work shares the two cores.  With one
-worker, the CPU of ``/api/search`` over HTTP is divided by that of the same
-queries run with ``Searcher.search`` in the bench's process (target: 1.5x).
+CPU time per request: steadier when other work shares the two cores.  The CPU of
+``/api/search`` over HTTP against the same queries in-process (target: 1.5x) is
+``bench_search_http``'s.
 
     python -m bench [--quick] service
 """
@@ -368,37 +368,11 @@ def main(argv: list[str] | None = None) -> None:
             ceiling = medians["ceiling"]
             for key, name in TARGETS.items():
                 _row(name, workers, medians[key], None if key == "ceiling" else ceiling)
-            if workers == 1:
-                _search_ratio(data_dir / "index", medians["search"], seconds)
             classify, reference = medians["classify"], medians["reference"]
             print(f"{'':<30}{'':>8}  = {classify.rate * URLS_PER_REQUEST:,.0f} URLs classified/s "
                   f"with {workers} worker{'s' if workers > 1 else ''}, "
                   f"{classify.rate / reference.rate:.2f}x the bare FastAPI reference; rounds: "
                   + ", ".join(f"{f.rate:,.0f}" for f in figures["classify"]) + " req/s", flush=True)
-
-
-#: the issue-14 target: /api/search over HTTP costs at most this many times the same query in-process
-HTTP_SEARCH_BUDGET = 1.5
-
-
-def _search_ratio(index_dir: Path, http: Figure, seconds: float) -> None:
-    """CPU per ``/api/search`` request in the 1-worker server (all of it: uvicorn, FastAPI, the
-    registry check, JSON) against the same queries with ``Searcher.search`` in this process."""
-    from index.searcher import Searcher
-
-    searcher = Searcher(index_dir)
-    queries = itertools.cycle(QUERIES)
-    for query in QUERIES:  # warm-up, as the server had
-        searcher.search(query, page=1, limit=10)
-    count, cpu_started, deadline = 0, time.process_time(), time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        searcher.search(next(queries), page=1, limit=10)
-        count += 1
-    in_process = (time.process_time() - cpu_started) / count * 1e6
-    ratio = http.cpu_us / in_process if in_process else float("nan")
-    print(f"{'/api/search CPU: HTTP vs in-process':<38}{http.cpu_us:>10.0f} us vs {in_process:.0f} us "
-          f"= {ratio:.2f}x (target <= {HTTP_SEARCH_BUDGET}x: "
-          f"{'PASS' if ratio <= HTTP_SEARCH_BUDGET else 'FAIL'})", flush=True)
 
 
 def _uvicorn(app: str, port: int, workers: int, factory: bool = False) -> list[str]:
