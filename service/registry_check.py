@@ -10,9 +10,10 @@ served is checked against the current classifier here:
 - a page that lost hits is refilled: results are read again from the start in windows and
   the page is cut from the trusted ones, so page 1 of 10 shows 10 while 10 exist;
 - the total and the category facets lose what the dropped hosts' pages counted: exactly when
-  the refill read every match, else, for each host dropped from the page or the pages before
-  it, the same search restricted to it (``site=``) says how many matches it had (a host whose
-  pages all rank after the page shown is not seen, and still counts until its purge);
+  the refill read every match, else one search restricted to their sites (``site=``) says
+  how many matches they had; the dropped hosts are those of the page and the pages before it
+  and the hosts queued for purge (``ServiceState.pending_purges``), so a denied host whose
+  pages all rank after the page shown is counted out too, until its purge has run;
 - a completion is offered only when a search for it finds a trusted page.
 
 The reads go through ``Searcher.search`` (its public keywords) only, and only when a hit was
@@ -78,9 +79,10 @@ def _checked(hits: Iterable[Hit], classifier: Classifier, dropped: set[str]) -> 
     return out
 
 
-def served_search(search: SearchFn, classifier: Classifier, query: str,
-                  kwargs: dict[str, Any]) -> SearchResults:
-    """``search(query, **kwargs)`` as the current registry allows it to be shown."""
+def served_search(search: SearchFn, classifier: Classifier, query: str, kwargs: dict[str, Any],
+                  pending: Iterable[str] = ()) -> SearchResults:
+    """``search(query, **kwargs)`` as the current registry allows it to be shown; ``pending``:
+    hosts queued for purge, whose pages may match though none is on this page."""
     first = search(query, **kwargs)
     dropped: set[str] = set()
     hits = _checked(first.results, classifier, dropped)
@@ -90,8 +92,15 @@ def served_search(search: SearchFn, classifier: Classifier, query: str,
         _checked(_before(search, query, kwargs, (page - 1) * limit), classifier, dropped)
     if not dropped:
         if all(a is b for a, b in zip(hits, first.results, strict=True)):
-            return first
-        return dataclasses.replace(first, results=hits)
+            served = first
+        else:
+            served = dataclasses.replace(first, results=hits)
+        queued = {h for h in pending if not classifier.classify_host(h).trusted}
+        if not queued or not first.total:
+            return served
+        total, facets = _uncounted(search, classifier, query, kwargs, first, queued, 0)
+        return dataclasses.replace(served, total=total, facets=facets)
+    dropped.update(h for h in pending if not classifier.classify_host(h).trusted)
     wanted = page * limit
     window = min(MAX_LIMIT, max(2 * wanted, WINDOW))
     kept: list[Hit] = []
@@ -138,33 +147,35 @@ def _uncounted(search: SearchFn, classifier: Classifier, query: str, kwargs: dic
                first: SearchResults, dropped: set[str], seen: int) -> tuple[int, dict[str, int]]:
     """The total and facets of ``first`` less the matches on the dropped hosts.
 
-    Exact when every match of a dropped host's site is untrusted (a denied site) or the site
-    has at most 100 matches; when a site mixes trusted and untrusted hosts beyond that, its
-    untrusted share of the first 100 stands for the rest.  A query with its own ``site:``
-    words cannot be restricted further: only the hits seen dropped are taken off its total.
+    One search restricted to their sites (``site=`` takes several) counts them: exact when
+    all its matches are untrusted (denied sites) or there are at most 100; when trusted
+    hosts share those sites beyond that, the untrusted share of the first 100 stands for the
+    rest.  A query with its own ``site:`` filter cannot be restricted further: only the
+    ``seen`` hits dropped from its page are taken off its total.
     """
     from index.query import parse
 
     total, facets = first.total, Counter(first.facets)
-    if parse(query).sites:
+    if parse(query).sites or kwargs.get("site"):
         return max(0, total - seen), dict(facets)
-    for site in _outermost(dropped):
-        read = search(query, **{**kwargs, "site": site, "page": 1, "limit": MAX_LIMIT,
-                                "snippets": False, "facets": True})
-        if not read.results:
-            continue
+    sites = _outermost(dropped)
+    if not sites:
+        return total, dict(facets)
+    read = search(query, **{**kwargs, "site": sites, "page": 1, "limit": MAX_LIMIT,
+                            "snippets": False, "facets": True})
+    if read.results:
         bad = [h for h in read.results if checked_hit(h, classifier) is None]
         if len(bad) == len(read.results):
             total -= read.total
             facets.subtract(read.facets)
-            continue
-        share = len(bad) / len(read.results)
-        exact = read.total <= len(read.results)
-        total -= len(bad) if exact else round(read.total * share)
-        if exact and not kwargs.get("category"):
-            facets.subtract(Counter(h.category for h in bad))
         else:
-            facets.subtract({k: round(v * share) for k, v in read.facets.items()})
+            share = len(bad) / len(read.results)
+            exact = read.total <= len(read.results)
+            total -= len(bad) if exact else round(read.total * share)
+            if exact and not kwargs.get("category"):
+                facets.subtract(Counter(h.category for h in bad))
+            else:
+                facets.subtract({k: round(v * share) for k, v in read.facets.items()})
     return max(0, total), {k: v for k, v in facets.items() if v > 0}
 
 

@@ -35,13 +35,15 @@ from service.registry_check import served_search, trusted_completions
 from service.usage import open_usage_counter
 from sources import Classifier, Registry
 from sources.errors import SourcesError
-from sources.journal import read_generation
+from sources.journal import read_generation, read_pending_purges
 
 if TYPE_CHECKING:
     from index.results import SearchResults
     from index.searcher import Searcher
 
 INDEX_RETRY = 5.0
+#: queued hosts counted out of totals; past it (a large import) only the hosts seen in a page are
+PENDING_COUNTED = 100
 COUNTS_TTL = 60.0
 
 
@@ -56,6 +58,8 @@ class ServiceState:
         self._trust_table = TrustTable(self.classifier)
         self.registry_error: str | None = None
         self._registry_stamp: tuple[float, ...] = ()
+        #: hosts queued for purge (their pages may still be indexed): totals count them out
+        self.pending_purges: frozenset[str] = frozenset()
         self._load_lock = threading.Lock()
         self.load_registry()
         self._searcher: Searcher | None = None
@@ -95,6 +99,11 @@ class ServiceState:
             return False
         self.load_registry()
         return True
+
+    def refresh_pending_purges(self) -> None:
+        """Read which hosts still wait for the purge (about 0.1 ms)."""
+        self.pending_purges = frozenset(
+            read_pending_purges(self.data_dir / "registry.sqlite3", PENDING_COUNTED))
 
     def classify_renderer(self) -> ClassifyRenderer:
         """The ``/api/classify`` renderer of the current classifier (new after a reload)."""
@@ -153,7 +162,8 @@ class ServiceState:
 
     def search_now(self, query: str, **kwargs: Any) -> SearchResults:
         """The same, in the calling thread (for code already off the event loop)."""
-        return served_search(self.searcher().search, self.classifier, query, kwargs)
+        return served_search(self.searcher().search, self.classifier, query, kwargs,
+                             self.pending_purges)
 
     async def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """``Searcher.suggest`` off the event loop, bounded; only completions that find a page
@@ -183,7 +193,9 @@ class ServiceState:
 
     def upkeep(self) -> None:
         """Background round (in a thread, every second): registry changes, index status and counts."""
-        self.refresh_registry()
+        changed = self.refresh_registry()
+        if changed or self.pending_purges:  # a purge round empties the queue without a new generation
+            self.refresh_pending_purges()
         self._status = self._index_status()
         if self._status[0] and self._counts is not None and self._counts[1] is None:
             self._counts = None  # the index just appeared: count it now

@@ -125,6 +125,22 @@ def read_generation(path: Path) -> int:
         db.close()
 
 
+def read_pending_purges(path: Path, limit: int = 100) -> list[str]:
+    """Hosts queued for purge whose pages may still be in the index, read-only (``[]``: none).
+
+    What the service counts out of its totals until the purge round has run."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return []
+    try:
+        return [h for (h,) in db.execute("SELECT host FROM purges ORDER BY queued_at LIMIT ?", (limit,))]
+    except sqlite3.Error:  # no purges table yet
+        return []
+    finally:
+        db.close()
+
+
 def append_audit(db: sqlite3.Connection, at: str, actor: str, action: str, target: str,
                  reason: str = "", detail: dict[str, Any] | None = None) -> int:
     cursor = db.execute(

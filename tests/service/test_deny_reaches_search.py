@@ -122,7 +122,8 @@ def _state(tmp_path: Path, others: int = 15) -> ServiceState:
 def _deny(state: ServiceState) -> None:
     with Registry(state.data_dir) as registry:
         registry.deny(DENIED, "test: squatted")
-    assert state.refresh_registry()
+    state.upkeep()  # what the app runs every second
+    assert state.classifier.generation and DENIED in state.pending_purges
 
 
 def test_a_page_that_lost_hits_is_refilled_with_honest_totals(tmp_path: Path) -> None:
@@ -154,6 +155,24 @@ def test_totals_of_a_long_result_set_lose_the_denied_hosts_matches(tmp_path: Pat
         assert len(found.results) == 10 and not any(DENIED in h.url for h in found.results)
         # the copied page counts with its denied address in the site's own search: one too few
         assert found.total in (120, 121) and sum(found.facets.values()) == found.total
+    finally:
+        state.close()
+
+
+def test_a_denied_host_ranked_after_the_page_is_counted_out_until_purged(tmp_path: Path) -> None:
+    state = _state(tmp_path, others=120)
+    try:
+        before = state.search_now("conseil", limit=10)  # OTHER's titles say it: they rank first
+        assert before.total == 136 and not any(DENIED in h.url for h in before.results)
+        _deny(state)
+        after = state.search_now("conseil", limit=10)
+        assert [h.url for h in after.results] == [h.url for h in before.results]
+        assert after.total in (120, 121) and sum(after.facets.values()) == after.total
+        with Registry(state.data_dir) as registry:  # the purge ran: nothing left to count out
+            for host in registry.curation.pending_purges():
+                registry.curation.purged(host, 0)
+        state.upkeep()
+        assert not state.pending_purges
     finally:
         state.close()
 
