@@ -50,6 +50,9 @@ export function manifest({ browser, version, engines, serviceOrigin = null, geck
     ...(publicKey ? { key: publicKey } : {}),
     ...(updates ? { update_url: `${updates}.xml` } : {}),
     minimum_chrome_version: "111",
+    // storage.local holds the compiled list (4.4 MB for a full registry), two while one replaces
+    // the other: over Chromium's 10 MB quota without it (no warning is shown for it)
+    permissions: [...common.permissions, "unlimitedStorage"],
     background: { service_worker: "background/index.js", type: "module" },
     storage: { managed_schema: "managed_schema.json" },
   };

@@ -18,7 +18,7 @@ import { trustListUrl, verifyTrustList } from "../shared/trustlist.js";
 
 export const UPDATE_PERIOD_MS = 24 * 60 * 60 * 1000;
 /** buckets written per storage call */
-const WRITE_SLICE = 64;
+const WRITE_SLICE = 16;
 /** where versions before the compiled list kept the fetched list whole */
 const LEGACY_KEY = "trustlist";
 
@@ -153,13 +153,18 @@ export class TrustStore {
     // in slices, the pointer last: a page's read waits for one slice, not for 4 MB (Firefox's
     // storage makes a read wait for the write under way: 240 ms on the first page, measured)
     const keys = Object.keys(parts);
-    for (let i = 0; i < keys.length; i += WRITE_SLICE) {
-      await this.api.storage.local.set(Object.fromEntries(keys.slice(i, i + WRITE_SLICE).map((key) => [key, parts[key]])));
+    try {
+      for (let i = 0; i < keys.length; i += WRITE_SLICE) {
+        await this.api.storage.local.set(Object.fromEntries(keys.slice(i, i + WRITE_SLICE).map((key) => [key, parts[key]])));
+      }
+      await this.api.storage.local.set({ [POINTER_KEY]: pointer });
+    } catch (error) {
+      // half written (storage full...): its keys go, the stored list stays the pages' list
+      if (previous?.gen !== pointer.gen) await this.api.storage.local.remove(keys).catch(() => {});
+      throw error;
     }
-    await this.api.storage.local.set({ [POINTER_KEY]: pointer });
-    const { gen } = pointer;
     this.reader = new LocalList(this.api.storage.local);
-    if (previous !== null && previous.gen !== gen) {
+    if (previous !== null && previous.gen !== pointer.gen) {
       await this.api.storage.local.remove(storageKeys(previous));
     }
   }

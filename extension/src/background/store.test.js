@@ -126,3 +126,24 @@ test("an install stores the list compiled at build time, and a page is answered 
   assert.equal(api.data["sdc:list"].version, served.version);
   assert.deepEqual(requests.map((r) => r.url), ["ext://data/compiled.jsonl"], "the 4 MB list is not read");
 });
+
+test("a list that cannot be written whole leaves no half behind, and the stored one in use", async () => {
+  const api = fakeApi();
+  const store = new TrustStore(api);
+  await store.update("https://sdc.example.fr", { now: 1 });
+  const before = JSON.stringify(api.data);
+  let writes = 0;
+  const set = api.storage.local.set;
+  api.storage.local.set = async (values) => {
+    if (Object.keys(values).some((key) => key.startsWith("sdc:") && key.includes("-2:")) && ++writes > 1) {
+      throw new Error("QUOTA_BYTES quota exceeded");
+    }
+    return set(values);
+  };
+  answer = { ...served, version: `${served.version}-2` };
+  assert.equal(await store.update("https://sdc.example.fr", { force: true, now: 2 }), false);
+  assert.match(api.data.lastError, /QUOTA/);
+  const { lastCheck, lastError, ...rest } = api.data;
+  const { lastCheck: _c, lastError: _e, ...restBefore } = JSON.parse(before);
+  assert.deepEqual(rest, restBefore, "only the first list's keys remain");
+});
