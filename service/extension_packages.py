@@ -9,8 +9,9 @@
   data and the zip), and the Firefox ``.xpi`` (a zip; Mozilla signs it, not us).
 * Releases: ``sdc extension build`` writes the unpacked builds and ``release.json`` (the key's path,
   the ids); each release repacks them with the trust list of the moment (as it is and compiled
-  into buckets, ``compiled_file``) and the version ``<package version>.<serial>``.  The serial goes up whenever the trust list's digest changes,
-  so browsers see a newer version and update.  State lives in ``releases/state.json``.
+  into buckets, ``compiled_file``) and the version ``<package version>.<serial>``.  The serial goes
+  up whenever the trust list's digest changes, so browsers see a newer version and update.  State
+  lives in ``releases/state.json``.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ TIMING = (f'<script nonce="{NONCE}">(function(){{var d=document.documentElement,
           'document.addEventListener("DOMContentLoaded",function(){t.dcl=performance.now();save()});'
           'new MutationObserver(function(rs){var now=performance.now(),marked=false;'
           'for(var i=0;i<rs.length;i++){var r=rs[i];'
-          'if(r.type==="childList"){for(var j=0;j<r.addedNodes.length;j++)added.set(r.addedNodes[j],now);continue}'
+          'if(r.type==="childList"){'
+          'for(var j=0;j<r.addedNodes.length;j++)added.set(r.addedNodes[j],now);continue}'
           'if(r.oldValue!==null||!r.target.hasAttribute("data-sdc-trusted"))continue;'
           'var root=r.target,link=root.matches("[data-sdc-url]")?root:root.querySelector("[data-sdc-url]"),'
           'since=at(link||root);marked=true;t.marked++;t.last=now;'
@@ -184,8 +185,9 @@ class Report:
         out.append(f"  all        {total}/{organic} = {100 * total / max(organic, 1):.1f} %")
         if self.times:
             out.append("  time to mark (each result in the DOM -> marked; a page counts its worst result):")
-            for label, states in (("all pages", None), ("warm", {"warm"}), ("cold (first after install)", {"cold"}),
-                                  ("background stopped just before", {"stopped"})):
+            groups = (("all pages", None), ("warm", {"warm"}), ("cold (first after install)", {"cold"}),
+                      ("background stopped just before", {"stopped"}))
+            for label, states in groups:
                 ms = [p.ms for p in self.times if states is None or p.state in states]
                 if ms:
                     over = sum(m > 300 for m in ms)
