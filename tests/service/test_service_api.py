@@ -29,6 +29,20 @@ def test_search_returns_results_with_sources_and_facets(client: TestClient) -> N
     assert sum(data["facets"]["category"].values()) == data["total"]
 
 
+def test_search_answers_what_the_results_say(client: TestClient) -> None:
+    """The API writes the hits' public fields itself (service.responses.search_payload): the same
+    JSON as ``SearchResults.to_dict``, dates as ISO 8601, no field the schema does not name."""
+    state = client.app.state.sdc  # type: ignore[attr-defined]
+    for params in ({"q": "allocations familiales"}, {"q": "allocations", "category": "commune", "limit": 3},
+                   {"q": "alerte sécurité"}):
+        expected = state.search_now(params["q"], category=[params["category"]] if "category" in params
+                                    else None, site=None, page=1, limit=params.get("limit", 10)).to_dict()
+        expected["facets"] = {"category": expected["facets"]}
+        data = client.get("/api/search", params=params).json()
+        data.pop("took_ms"), expected.pop("took_ms")
+        assert data == expected
+
+
 def test_search_filters_by_category_site_and_paginates(client: TestClient) -> None:
     only = client.get("/api/search", params={"q": "allocations familiales", "category": "commune"}).json()
     assert only["results"] and {hit["category"] for hit in only["results"]} == {"commune"}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import weakref
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from service.logs import ACCESS_LOGGER, StripQueryFilter, install_privacy_filter
+from service.runtime import HeapKeeper, building
 from service.usage import UsageCounter
 
 
@@ -88,3 +91,35 @@ def test_the_classify_fast_path_is_documented_like_the_rest(client: TestClient) 
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert schema["properties"]["urls"]["maxItems"] == 1000
     assert "422" in operation["responses"] and "200" in operation["responses"]
+
+
+class _Registry:
+    """Stands for a compiled classifier: an object graph with a reference cycle."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_building_defers_collection_and_restores_it() -> None:
+    assert gc.isenabled()
+    with building():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_reload_thaws_collects_and_freezes_again() -> None:
+    old = _Registry()
+    keeper = HeapKeeper(old)
+    assert not keeper.after_reload(_Registry())  # never frozen (the tests' apps): nothing to do
+    gc.collect()
+    gc.freeze()  # what tune_worker does in a server process
+    try:
+        gone = weakref.ref(old)
+        keeper = HeapKeeper(old)
+        assert not keeper.after_reload(old)  # the same registry: no full pass
+        del old
+        assert gone() is not None  # frozen, in a cycle: no collection frees it but a thawed one
+        assert keeper.after_reload(_Registry())
+        assert gone() is None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
