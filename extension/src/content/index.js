@@ -11,7 +11,7 @@ import { ENGINES } from "../engines/all.js";
 import { api } from "../shared/api.js";
 import { engineFor, isResultsPage } from "../shared/engines.js";
 import { MSG, SETTINGS_KEY, ask } from "../shared/messages.js";
-import { TOO_FEW, findByFallback, findBySelectors, findResults, unmarked } from "./finder.js";
+import { TOO_FEW, findByFallback, findBySelectors, findResults, target, unmarked } from "./finder.js";
 import { POINTER_KEY } from "../shared/compact.js";
 import { LocalList } from "../shared/list.js";
 import { ensureCounter, makeBadge, updateCounter } from "./ui.js";
@@ -51,6 +51,7 @@ class Annotator {
     this.fallback = false;
     this.bySelectors = false;
     this.early = false;
+    this.seen = new WeakSet();
     this.timer = null;
     this.running = Promise.resolve();
   }
@@ -88,10 +89,24 @@ class Annotator {
    * fallback is needed is decided on the complete DOM.
    */
   findWhileLoading(href) {
+    this.prefetch(href);
     const found = findBySelectors(this.doc, this.engine, href).filter(({ root }) => closed(root));
     if (!this.early && found.length < TOO_FEW) return [];
     this.early = true;
     return unmarked(found);
+  }
+
+  /** The list's buckets for the page's outbound links, read while it loads: when the DOM is
+   * complete, classifying then waits for no storage read (behind the layout of a large page). */
+  prefetch(href) {
+    const urls = [];
+    for (const link of this.doc.querySelectorAll("a[href]")) {
+      if (this.seen.has(link)) continue;
+      this.seen.add(link);
+      const url = target(link, href);
+      if (url !== null) urls.push(url);
+    }
+    if (urls.length) this.list.prefetch(urls).catch(() => {});
   }
 
   find() {

@@ -71,3 +71,18 @@ test("no list stored, or the list replaced while a page reads it: null (the back
   assert.equal((await list.classify(["https://www.paris.fr/"])).results[0].trusted, true);
   assert.equal(list.pointer.version, "newer");
 });
+
+test("buckets read ahead are not read again, and a shared read is awaited once", async () => {
+  const payload = await verifyTrustList(document);
+  const storage = memoryStorage(storageEntries(document, compile(payload)));
+  const list = new LocalList(storage);
+  await list.open();
+  const urls = vectors.map((v) => v.url);
+  const ahead = list.prefetch(urls);
+  const during = list.classify(urls); // while the read ahead is under way
+  await ahead;
+  assert.deepEqual((await during).results, vectors);
+  const reads = storage.reads;
+  assert.deepEqual((await list.classify(urls)).results, vectors);
+  assert.equal(storage.reads, reads);
+});

@@ -16,6 +16,7 @@ export class LocalList {
     this.core = null;
     this.scripts = null;
     this.parts = new Map();
+    this.pending = new Map();
     this.classifier = null;
   }
 
@@ -33,28 +34,55 @@ export class LocalList {
   }
 
   /**
+   * Read the buckets these hosts need, each once (a read under way is shared); false when the
+   * list was replaced meanwhile.  Resolves without a task switch when all are read already.
+   */
+  async load(hosts) {
+    const { gen, buckets } = this.pointer;
+    const waits = [];
+    const fresh = [];
+    for (const i of bucketsFor(hosts, buckets)) {
+      if (this.parts.has(i)) continue;
+      if (this.pending.has(i)) waits.push(this.pending.get(i));
+      else fresh.push(i);
+    }
+    const keys = fresh.map((i) => bucketKey(gen, i));
+    const scripts = this.scripts === null && needsScripts(hosts);
+    if (scripts) keys.push(scriptsKey(gen));
+    if (keys.length) {
+      const read = this.storage.get(keys).then((got) => {
+        if (keys.some((key) => got[key] === undefined)) return false;
+        for (const i of fresh) this.parts.set(i, readEntry(got[bucketKey(gen, i)]));
+        if (scripts) this.scripts = readEntry(got[scriptsKey(gen)]);
+        this.classifier = null;
+        return true;
+      }).finally(() => {
+        for (const i of fresh) this.pending.delete(i);
+      });
+      for (const i of fresh) this.pending.set(i, read);
+      waits.push(read);
+    }
+    return waits.length === 0 || (await Promise.all(waits)).every(Boolean);
+  }
+
+  /** Read ahead the buckets of these URLs' hosts (links seen while the page loads). */
+  async prefetch(urls) {
+    if (this.pointer !== null) await this.load(urls.map((url) => parseHost(url).host));
+  }
+
+  /**
    * `{results, labels}` as the background answers, or null when no list can be read here
    * (none stored yet, or replaced while this page read it): the background then classifies.
    */
   async classify(urls) {
     if (this.pointer === null && !(await this.open())) return null;
-    const { gen, buckets } = this.pointer;
     const hosts = urls.map((url) => parseHost(url).host);
-    const missing = [...bucketsFor(hosts, buckets)].filter((i) => !this.parts.has(i));
-    const keys = missing.map((i) => bucketKey(gen, i));
-    const scripts = this.scripts === null && needsScripts(hosts);
-    if (scripts) keys.push(scriptsKey(gen));
-    if (keys.length) {
-      const got = await this.storage.get(keys);
-      if (keys.some((key) => got[key] === undefined)) {
-        this.pointer = null; // a newer list replaced this one: read it afresh next time
-        this.parts.clear();
-        this.scripts = null;
-        return null;
-      }
-      for (const i of missing) this.parts.set(i, readEntry(got[bucketKey(gen, i)]));
-      if (scripts) this.scripts = readEntry(got[scriptsKey(gen)]);
-      this.classifier = null;
+    if (!(await this.load(hosts))) {
+      this.pointer = null; // a newer list replaced this one: read it afresh next time
+      this.parts.clear();
+      this.pending.clear();
+      this.scripts = null;
+      return null;
     }
     this.classifier ??= new Classifier(assemble(this.core, [...this.parts.values()], this.scripts ?? undefined));
     return { results: urls.map((url) => this.classifier.classify(url)), labels: this.classifier.labels };
