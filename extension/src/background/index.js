@@ -89,6 +89,13 @@ async function classify({ urls }) {
   return store.classify(urls);
 }
 
+/** The list from the store (in memory while it is written) and the settings known here. */
+async function readForPage(keys) {
+  const got = await store.read(keys);
+  if (keys.includes(SETTINGS_KEY) && got[SETTINGS_KEY] === undefined) got[SETTINGS_KEY] = await settingsNow();
+  return got;
+}
+
 async function update(force) {
   const { serviceUrl } = await settings();
   await store.update(serviceUrl, { force });
@@ -109,6 +116,8 @@ serve(api, {
   [MSG.status]: () => store.status(),
   [MSG.updateNow]: () => update(true),
   [MSG.fallback]: noteFallback,
+  // a content script's read in Firefox, raced with its own (content/index.js listArea)
+  [MSG.read]: ({ keys }) => readForPage(Array.isArray(keys) ? keys.filter((key) => typeof key === "string" && key.startsWith("sdc:")) : []),
 });
 
 api.alarms.onAlarm.addListener((alarm) => {

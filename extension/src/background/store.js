@@ -41,12 +41,19 @@ export class TrustStore {
   constructor(api) {
     this.api = api;
     this.reader = null;
+    this.memory = null;
     this.queue = null;
     // the first list is usable from memory before it is written to storage (the first page
     // after install asks for it while the write, 4 MB for a full registry, is under way)
     this.adopted = new Promise((resolve) => {
       this.resolveAdopted = resolve;
     });
+  }
+
+  /** storage.local keys, those of a list being written from memory. */
+  async read(keys) {
+    const stored = await this.api.storage.local.get(keys);
+    return this.memory === null ? stored : { ...(await this.memory.get(keys)), ...stored };
   }
 
   async pointer() {
@@ -144,7 +151,8 @@ export class TrustStore {
 
   /** Use a compiled list at once (from memory), store it, then drop the list it replaces. */
   async use(entries) {
-    this.reader = new LocalList(memoryArea(entries));
+    this.memory = memoryArea(entries);
+    this.reader = new LocalList(this.memory);
     this.resolveAdopted();
     // a page's request waiting since the install is answered before the long write starts
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -164,6 +172,7 @@ export class TrustStore {
       throw error;
     }
     this.reader = new LocalList(this.api.storage.local);
+    this.memory = null;
     if (previous !== null && previous.gen !== pointer.gen) {
       await this.api.storage.local.remove(storageKeys(previous));
     }

@@ -8,6 +8,7 @@
  *   status     {}                        -> {version, entries, lastCheck, lastError, fallbacks}
  *   updateNow  {}                        -> status, after fetching the list from the service
  *   fallback   {engine}                  -> {}   (the engine's selectors found nothing)
+ *   read       {keys}                    -> those of the extension's storage.local keys (`sdc:...`)
  *   pageStats  {}  (popup -> content)    -> {engine, trusted, total, fallback}
  */
 export const MSG = Object.freeze({
@@ -16,6 +17,7 @@ export const MSG = Object.freeze({
   status: "sdc:status",
   updateNow: "sdc:update-now",
   fallback: "sdc:fallback",
+  read: "sdc:read",
   pageStats: "sdc:page-stats",
 });
 
