@@ -46,10 +46,10 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
     # worker processes rebuild the settings from the same SDC_* environment
     os.environ.setdefault("SDC_DATA_DIR", str(settings.data_dir))
     from service.metrics import prepare_multiprocess
+    from service.workers import supervise
 
     prepare_multiprocess(settings.data_dir / "metrics")  # one /metrics for all the workers
-    uvicorn.run("service.app:create_app_from_env", factory=True, workers=workers,
-                **common)
+    supervise(common, workers)  # one listening socket per worker (service/workers.py says why)
 
 
 #: connections and requests in flight per worker before uvicorn answers 503 (a bound on file

@@ -1,11 +1,15 @@
-"""``sdc serve --workers 2``: /metrics counts every worker's requests, whichever worker answers."""
+"""``sdc serve --workers 2``: /metrics counts every worker's requests, whichever worker answers;
+connections are spread over the workers."""
 
 from __future__ import annotations
 
 import re
+import socket
+import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.served import start_service, stop_service
@@ -41,3 +45,38 @@ def test_metrics_add_up_every_worker(pristine_data: Path, tmp_path: Path) -> Non
     finally:
         stop_service(process)
     assert list((data_dir / "metrics").glob("counter_*.db"))  # the workers' shared counters
+
+
+def _listening_workers(server: psutil.Process, port: int) -> list[psutil.Process]:
+    return [child for child in server.children(recursive=True)
+            if any(c.status == psutil.CONN_LISTEN and c.laddr.port == port
+                   for c in child.net_connections("tcp"))]
+
+
+def test_connections_opened_at_once_reach_every_worker(pristine_data: Path) -> None:
+    """A burst of keep-alive connections (a load test, a proxy's pool) is spread over the workers:
+    each has its own listening socket (service/workers.py); on one shared socket all 32 went to one."""
+    process, base = start_service(pristine_data, "--workers", "2", "--no-access-log")
+    try:
+        port = int(base.rsplit(":", 1)[1])
+        server = psutil.Process(process.pid)
+        deadline = time.monotonic() + 120
+        while len(workers := _listening_workers(server, port)) < 2:  # the second may still be starting
+            assert time.monotonic() < deadline, "the second worker never listened"
+            time.sleep(0.2)
+        held = []
+        for _ in range(32):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+            held.append(sock)
+        for sock in held:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        ours = {sock.getsockname()[1] for sock in held}
+        per_worker = [sum(1 for c in worker.net_connections("tcp") if c.raddr and c.raddr.port in ours)
+                      for worker in workers]
+        assert sum(per_worker) == 32
+        assert min(per_worker) >= 4, per_worker  # the kernel hashes addresses: about 16 each
+        for sock in held:
+            sock.close()
+    finally:
+        stop_service(process)

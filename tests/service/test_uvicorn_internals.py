@@ -53,3 +53,9 @@ def test_our_own_names_do_not_shadow_uvicorns() -> None:
     ours |= {"_deadline", "_head_bytes", "_header_count", "_refused", "header_timeout", "body_timeout"}
     for name in ours:
         assert not hasattr(HttpToolsProtocol, name) and f"self.{name} " not in source, name
+
+
+def test_a_server_still_runs_on_the_sockets_it_is_given() -> None:
+    """service/workers.py hands each worker's ``Server.run`` its own SO_REUSEPORT socket."""
+    assert "sockets" in inspect.signature(uvicorn.Server.run).parameters
+    assert "sockets" in inspect.signature(uvicorn.Server.startup).parameters
