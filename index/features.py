@@ -11,8 +11,7 @@ The features, in the order the model reads them (:data:`FEATURES`):
 * the first stage's verdict: the page's rank, its score over the best score;
 * the share of the query's words the title holds, the body holds, and of the
   synonym alternatives' own words the title holds;
-* the share of the query's consecutive word pairs found as phrases in the
-  title, in the body;
+* the share of the query's consecutive word pairs found as phrases in the body;
 * 0/1: the query's words as an exact phrase in the title, in the body, within
   ``NEAR_SLOP`` positions in the title, in the body; a page of a legal site
   (``SearchTuning.legal_sites``); a tool page (a title word of
@@ -20,11 +19,12 @@ The features, in the order the model reads them (:data:`FEATURES`):
 * the query: its analysed words, whether it names the law, its alternatives,
   whether it may be a copied span (``verbatim_min_words`` words or more).
 
-Two searches give them all: the small counts and the 0/1 features are packed
-into the digits of one score (:meth:`FeatureBuilder._packed`).  Per-field
-BM25 scores of the words and the score of the query without its phrase bonus
-were tried as features too (three and two more searches): the same MRR@10 in
-cross-validation, at twice the cost.
+One search gives them all: the counts and the 0/1 features are packed into
+the digits of its score (:meth:`FeatureBuilder._packed`).  Per-field BM25
+scores of the words, the score of the query without its phrase bonus, the word
+pairs in the title and the synonym alternatives' pairs were tried as features
+too (more searches): the same MRR@10 in cross-validation (within 0.005 on every
+set), at two to three times the cost.
 """
 
 from __future__ import annotations
@@ -45,15 +45,18 @@ Key = tuple[int, int]
 
 FEATURES: tuple[str, ...] = (
     "rank", "score_share",
-    "title_share", "body_share", "alt_title_share", "title_pairs", "body_pairs",
+    "title_share", "body_share", "alt_title_share", "body_pairs",
     "phrase_title", "phrase_body", "near_title", "near_body", "legal_page", "tool_page",
     "terms", "legal_query", "alternatives", "long_query",
 )
 #: the 0/1 features, in the order of their bits
 _FLAGS = ("phrase_title", "phrase_body", "near_title", "near_body", "legal_page", "tool_page")
-#: small counts are read several per search: count ``i`` scores ``DIGIT**i`` for each unit, and a
-#: tantivy score (f32, 24 bits of mantissa) holds four such digits exactly
-DIGIT = 64
+#: every feature but the rank and score is read in one search: each count is a digit of base
+#: ``DIGIT`` (its clauses score ``DIGIT**i`` each), the 0/1 features bits above them; a tantivy
+#: score (f32, 24 bits of mantissa) holds the four counts and six bits (22 bits) exactly.  Counts
+#: stop at ``DIGIT - 1``: the words beyond the 15th of a query are not counted
+DIGIT = 16
+COUNTS = 4
 #: how far apart the words may be for the ``near_*`` features
 NEAR_SLOP = 3
 
@@ -94,40 +97,36 @@ class FeatureBuilder:
             [(Occur.Should, Query.term_query(self._schema, f.UID, uid)) for uid in ids if uid is not None]
         ), 0.0)
 
-        def scores(scoring: tantivy.Query | None) -> dict[Key, float]:
-            if scoring is None:
-                return {}
-            restricted = Query.boolean_query([(Occur.Must, candidates), (Occur.Must, scoring)])
-            return {key(a): float(s) for s, a in searcher.search(restricted, len(hits), count=False).hits}
-
         terms = self._builder.terms(context.text)[: DIGIT - 1]
         words = list(dict.fromkeys(token for _, token in terms))
         extra = list(dict.fromkeys(token for text in context.alternatives
                                    for _, token in self._builder.terms(text) if token not in words))
         extra = extra[: DIGIT - 1]
         pairs = [terms[i:i + 2] for i in range(len(terms) - 1)]
-        counts = scores(self._packed([
+        counts = [
             [self._term(f.TITLE, w) for w in words],
             [self._term(f.BODY, w) for w in words],
             [self._term(f.TITLE, w) for w in extra],
-            self._flags(terms),
-        ]))
-        pair_counts = scores(self._packed([
-            [self._phrase(f.TITLE, pair, 0) for pair in pairs],
             [self._phrase(f.BODY, pair, 0) for pair in pairs],
-        ]))
+        ]
+        # each clause nested as the optional part of the one before: looked up page by page through
+        # its skip lists (a union of them scored whole 4,096-page windows of every posting list)
+        restricted = candidates
+        for clause, unit in self._packed(counts, self._flags(terms)):
+            restricted = Query.boolean_query([(Occur.Must, restricted),
+                                              (Occur.Should, Query.const_score_query(clause, unit))])
+        packed = {key(a): float(s) for s, a in searcher.search(restricted, len(hits), count=False).hits}
         best = max(score for score, _ in hits) or 1.0
         per_query = [float(len(words)), float(context.legal), float(len(context.alternatives)),
                      float(len(terms) >= self._long)]
         rows = []
         for rank, (score, address) in enumerate(hits):
             at = key(address)
-            title_n, body_n, alt_n, bits = _digits(counts.get(at, 0.0), 4)
-            title_p, body_p = _digits(pair_counts.get(at, 0.0), 2)
+            title_n, body_n, alt_n, body_p, bits = _digits(packed.get(at, 0.0), COUNTS)
             rows.append([
                 float(rank), score / best,
                 title_n / max(1, len(words)), body_n / max(1, len(words)), alt_n / max(1, len(extra)),
-                title_p / max(1, len(pairs)), body_p / max(1, len(pairs)),
+                body_p / max(1, len(pairs)),
                 *(float(bits >> bit & 1) for bit in range(len(_FLAGS))),
                 *per_query,
             ])
@@ -152,19 +151,16 @@ class FeatureBuilder:
                        for slop in (0, NEAR_SLOP) for name in (f.TITLE, f.BODY)]
         return [*phrases, self._legal_sites or empty, self._tools or empty]
 
-    def _packed(self, digits: Sequence[Sequence[tantivy.Query]]) -> tantivy.Query | None:
-        """One query whose score is ``sum(DIGIT**i * matches of digits[i])``: the last digit's queries
-        are bits (query ``j`` scores ``2**j``), the others counts (each scores 1)."""
-        clauses = []
-        for i, queries in enumerate(digits):
-            bits = i == len(digits) - 1 and len(digits) == 4
-            for j, q in enumerate(queries):
-                unit = float(DIGIT ** i * (2 ** j if bits else 1))
-                clauses.append((Occur.Should, Query.const_score_query(q, unit)))
-        return Query.boolean_query(clauses) if clauses else None
+    def _packed(self, counts: Sequence[Sequence[tantivy.Query]],
+                flags: Sequence[tantivy.Query]) -> list[tuple[tantivy.Query, float]]:
+        """Each clause and its score: ``DIGIT**i`` for count ``i``, ``DIGIT**COUNTS * 2**j`` for flag
+        ``j``."""
+        clauses = [(q, float(DIGIT ** i)) for i, queries in enumerate(counts) for q in queries]
+        return clauses + [(q, float(DIGIT ** len(counts) * 2 ** j)) for j, q in enumerate(flags)]
 
 
 def _union(schema: tantivy.Schema, name: str, terms: Sequence[str]) -> tantivy.Query | None:
+    """Any of ``terms`` in field ``name`` (a flag's constant score counts a page once, whatever it holds)."""
     if not terms:
         return None
     return Query.boolean_query([(Occur.Should, Query.term_query(schema, name, term))
@@ -172,10 +168,10 @@ def _union(schema: tantivy.Schema, name: str, terms: Sequence[str]) -> tantivy.Q
 
 
 def _digits(value: float, count: int) -> list[int]:
-    """The ``count`` base-``DIGIT`` digits of a packed score, lowest first."""
+    """The ``count`` base-``DIGIT`` digits of a packed score, lowest first, and what is above them."""
     number = int(value + 0.5)
     out = []
     for _ in range(count):
         number, digit = divmod(number, DIGIT)
         out.append(digit)
-    return out
+    return [*out, number]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from dataclasses import replace
 from pathlib import Path
 
@@ -65,10 +66,12 @@ def test_the_features_say_what_each_page_holds(pages: Path) -> None:
 
 
 def test_packed_counts_read_back_exactly() -> None:
-    # four digits in a float32 score: the largest value still exact
-    value = float(63 + 62 * DIGIT + 1 * DIGIT**2 + 0b101010 * DIGIT**3)
-    assert _digits(value, 4) == [63, 62, 1, 0b101010]
-    assert _digits(0.0, 2) == [0, 0]
+    # the counts and the bits above them in a float32 score: the largest value still exact
+    top = DIGIT - 1
+    value = float(top + (top - 1) * DIGIT + 1 * DIGIT**2 + top * DIGIT**3 + 0b111111 * DIGIT**4)
+    assert _digits(value, 4) == [top, top - 1, 1, top, 0b111111]
+    assert struct.unpack("f", struct.pack("f", value))[0] == value  # tantivy's scores are float32
+    assert _digits(0.0, 2) == [0, 0, 0]
 
 
 def test_the_committed_model_reads_the_features_of_this_code() -> None:
