@@ -33,9 +33,10 @@ from bench.relevance.evalset import EvalQuery, iter_corpus, reciprocal_rank
 
 SEED = 12
 FOLDS = 5
-#: each hand-written tuning query counts this many times against the 1,782 generated ones (cross-
-#: validated on the tuning parts: 1, 3 and 8 within 0.01 of each other on every set; 1 kept)
-HAND_WEIGHT = 1
+#: each hand-written tuning query counts this many times against the 1,782 generated ones: with 1,
+#: the hand-written keywords kind lost 0.015 in the cross-validation on the tuning parts (the issue's
+#: rule: no kind loses more than 0.01); with 3 none does (keywords -0.009), and the sets gain as much
+HAND_WEIGHT = 3
 #: chosen by the cross-validation on the tuning parts (docs/relevance.md): small trees, few of them;
 #: 7 leaves or 150+ rounds gained on the copied phrases and lost on the hand-written set and titles
 PARAMS: dict[str, Any] = {
