@@ -57,8 +57,12 @@ class Reranker:
             self.sink(context, top, rows)
         if self._model is None:
             return hits
-        # one thread: OpenMP's threads for 30 rows cost 25 times the prediction on a shared machine
-        predicted = [float(p) for p in self._model.predict(rows, num_threads=1)]
+        import numpy  # LightGBM's own dependency, loaded with the model
+
+        # one thread: OpenMP's threads for 30 rows cost 25 times the prediction on a shared machine;
+        # an array, not the lists: LightGBM converts lists row by row (0.19 against 0.04 ms)
+        predicted = [float(p) for p in self._model.predict(numpy.asarray(rows, dtype=numpy.float64),
+                                                           num_threads=1)]
         ordered = sorted(zip(predicted, range(len(top)), strict=True), key=lambda pair: (-pair[0], pair[1]))
         out = [(score, top[i][1]) for score, i in ordered]
         floor = min(predicted) - 1.0  # the pages beyond the depth stay below, in their order
