@@ -179,6 +179,7 @@ def _run_all(args: argparse.Namespace, records: list[dict[str, object]], sets: d
              same: dict[str, str], root: Path) -> None:
     import ast
 
+    from index.rerank import DEPTH
     from index.tuning import SearchTuning
 
     boosts = SearchTuning().field_boosts
@@ -186,6 +187,8 @@ def _run_all(args: argparse.Namespace, records: list[dict[str, object]], sets: d
         build_ours(records, root / "ours")
     changes = ast.literal_eval(args.tuning) if args.tuning else {}
     engines: dict[str, Engine] = {"ours": ours(root / "ours", **changes)}
+    # the learnt re-ranker (index.rerank, off by default): what it changes, on the same index
+    engines["ours + learnt re-ranker"] = ours(root / "ours", **{"rerank_depth": DEPTH, **changes})
     if not args.ours_only:
         engines["plain BM25 (French analysis)"] = PlainBM25(root / "ours").search
         fresh = not (root / "english" / "meta.json").is_file()

@@ -23,6 +23,8 @@ from index.querybuild import QueryBuilder
 from index.tuning import SearchTuning
 
 DATA = Path(__file__).with_name("data")
+#: the depth the committed model was trained for (``SearchTuning(rerank_depth=DEPTH)`` turns it on)
+DEPTH = 30
 #: called with each query's context, candidates and feature rows (``bench.relevance.train`` collects them)
 Sink = Callable[[QueryContext, Hits, list[list[float]]], None]
 

@@ -4,10 +4,11 @@
 
 Runs the agents' queries (``bench/relevance/queries.tsv``, then the copied
 phrases and title variants up to ``--queries``) through ``Searcher.search``
-(top 10, snippets, no facets) twice: with the default tuning (re-ranker on) and
-with ``rerank_depth=0`` (the baseline), alternately, and prints their CPU time
-per query (p50, p99), the ratio, and the re-ranker's own time (its features'
-two searches and the model's prediction), timed around ``Reranker.rerank``.
+(top 10, snippets, no facets) twice, alternately: with ``rerank_depth=0`` (the
+default: the baseline) and with ``index.rerank.DEPTH`` (the re-ranker on); it
+prints their CPU time per query (p50, p99), the ratio, and the re-ranker's own
+time (its features' search and the model's prediction), timed around
+``Reranker.rerank``.
 CPU time of the thread, not wall-clock: the machine is shared (say the load
 average beside the figures).
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 from bench.relevance.evalset import load_generated, load_queries
 from bench.relevance.generate import HERE
 from index.features import Hits, QueryContext
-from index.rerank import Reranker
+from index.rerank import DEPTH, Reranker
 from index.searcher import Searcher
 from index.tuning import SearchTuning
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("phrases", "titles"):
         texts += [q.text for q in load_generated(HERE / f"{name}.tsv")]
     texts = texts[: args.queries]
-    on = Searcher(args.index)
+    on = Searcher(args.index, tuning=replace(SearchTuning(), rerank_depth=DEPTH))
     assert on.reranker is not None
     timed = on.reranker = TimedReranker(on.reranker)
     off = Searcher(args.index, tuning=replace(SearchTuning(), rerank_depth=0))
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"- re-ranker on:             {cuts(took['on'])}")
     ratio = statistics.median(took["on"]) / statistics.median(took["off"])
     print(f"- ratio of the p50s: {ratio:.2f}")
-    print(f"- the re-ranker itself (features + model, best {SearchTuning().rerank_depth}): {cuts(timed.took)}"
+    print(f"- the re-ranker itself (features + model, best {DEPTH}): {cuts(timed.took)}"
           f" over {len(timed.took)} calls")
 
 

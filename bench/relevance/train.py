@@ -157,12 +157,12 @@ def cross_validate(groups: Sequence[Group], params: dict[str, Any]) -> dict[str,
 
 def main(argv: list[str] | None = None) -> None:
     from bench.bench_relevance import DEFAULT_CORPUS, build_ours, load_sets
-    from index.tuning import SearchTuning
+    from index.rerank import DEPTH
 
     parser = argparse.ArgumentParser(prog="bench.relevance.train", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--keep", type=Path, default=None, help="build the index here and reuse it")
-    parser.add_argument("--depth", type=int, default=SearchTuning().rerank_depth or 30)
+    parser.add_argument("--depth", type=int, default=DEPTH)
     parser.add_argument("--cv-only", action="store_true", help="cross-validate, write no model")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--params", default="", help="changes to PARAMS, as a Python dict literal")

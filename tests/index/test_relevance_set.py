@@ -119,7 +119,7 @@ def test_the_benchmark_runs_end_to_end_on_a_tiny_corpus(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     header = next(line for line in run.stdout.splitlines() if line.startswith("| set | part |"))
-    assert [c.strip() for c in header.split("|")[4:8]] == [
-        "ours", "plain BM25 (French analysis)", "tantivy en_stem", "SQLite FTS5"]
+    assert [c.strip() for c in header.split("|")[4:9]] == [
+        "ours", "ours + learnt re-ranker", "plain BM25 (French analysis)", "tantivy en_stem", "SQLite FTS5"]
     whole = next(line for line in run.stdout.splitlines() if line.startswith("| hand | all |"))
     assert whole.split("|")[4].strip() == "1.000 (1.000)"  # three documents, three right answers

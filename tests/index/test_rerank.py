@@ -11,13 +11,14 @@ import pytest
 from index.documents import PageDocument
 from index.errors import SearchIndexError
 from index.features import DIGIT, FEATURES, QueryContext, _digits
-from index.rerank import DATA, Reranker, read_model
+from index.rerank import DATA, DEPTH, Reranker, read_model
 from index.searcher import Searcher
 from index.tuning import SearchTuning
 from sources import Classifier
 from tests.index.conftest import indexed
 
 SP = "https://www.service-public.fr/particuliers/vosdroits/"
+ON = replace(SearchTuning(), rerank_depth=DEPTH)
 PAGES = [
     PageDocument(SP + "F1", "Congé de paternité et d'accueil de l'enfant",
                  "Le congé de paternité est ouvert au salarié après la naissance de l'enfant."),
@@ -37,7 +38,7 @@ def pages(tmp_path: Path, classifier: Classifier) -> Path:
 
 def rows_of(path: Path, query: str) -> dict[str, dict[str, float]]:
     """The feature rows the re-ranker computed for ``query``, by URL."""
-    searcher = Searcher(path, tuning=replace(SearchTuning(), rerank_model=""))
+    searcher = Searcher(path, tuning=replace(SearchTuning(), rerank_depth=DEPTH, rerank_model=""))
     assert searcher.reranker is not None
     seen: list[tuple[QueryContext, list[list[float]], list[str]]] = []
     tantivy_searcher = searcher.searcher()
@@ -77,7 +78,7 @@ def test_packed_counts_read_back_exactly() -> None:
 def test_the_committed_model_reads_the_features_of_this_code() -> None:
     model = read_model(DATA / SearchTuning().rerank_model)
     assert tuple(model.feature_name()) == FEATURES
-    assert SearchTuning().rerank_depth > 0  # on by default
+    assert SearchTuning().rerank_depth == 0  # off by default (docs/relevance.md says why)
 
 
 def test_a_model_of_other_features_is_refused(tmp_path: Path) -> None:
@@ -94,7 +95,7 @@ def test_a_model_of_other_features_is_refused(tmp_path: Path) -> None:
 
 def test_the_reranker_orders_the_same_pages(pages: Path) -> None:
     query = "congé paternité enfant"
-    on = [h.url for h in Searcher(pages).search(query, snippets=False).results]
+    on = [h.url for h in Searcher(pages, tuning=ON).search(query, snippets=False).results]
     off = [h.url for h in Searcher(pages, tuning=replace(SearchTuning(), rerank_depth=0))
            .search(query, snippets=False).results]
     assert sorted(on) == sorted(off) and on
@@ -103,5 +104,5 @@ def test_the_reranker_orders_the_same_pages(pages: Path) -> None:
 
 def test_no_reranker_when_its_depth_is_zero(pages: Path) -> None:
     assert Searcher(pages, tuning=replace(SearchTuning(), rerank_depth=0)).reranker is None
-    reranker = Searcher(pages).reranker
-    assert isinstance(reranker, Reranker) and reranker.depth == SearchTuning().rerank_depth
+    reranker = Searcher(pages, tuning=ON).reranker
+    assert isinstance(reranker, Reranker) and reranker.depth == DEPTH
