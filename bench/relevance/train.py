@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import pickle
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -155,8 +156,30 @@ def cross_validate(groups: Sequence[Group], params: dict[str, Any]) -> dict[str,
             for name, v in out.items()}
 
 
+def _groups(corpus: Path, root: Path, depth: int, *, reuse: bool) -> list[Group]:
+    """The tuning queries' rows, from the index under ``root`` (built when missing); with ``reuse``,
+    cached there, keyed by the code and data of ``index/`` (the first stage and the features)."""
+    from bench.bench_relevance import build_ours, load_sets
+
+    records = list(iter_corpus(corpus))
+    same = {str(r["url"]): " ".join(f"{r.get('title')} {r.get('body')}".split()) for r in records}
+    if not (root / "ours" / "meta.json").is_file():
+        build_ours(records, root / "ours")
+    package = Path(__file__).resolve().parents[2] / "index"
+    digest = hashlib.sha256()
+    for path in sorted([*package.glob("*.py"), package / "data" / "synonymes.txt"]):
+        digest.update(path.read_bytes())
+    cache = root / f"groups-{depth}-{digest.hexdigest()[:12]}.pickle"
+    if reuse and cache.is_file():
+        groups: list[Group] = pickle.loads(cache.read_bytes())
+        return groups
+    groups = collect(root / "ours", load_sets(), same, depth)
+    cache.write_bytes(pickle.dumps(groups))
+    return groups
+
+
 def main(argv: list[str] | None = None) -> None:
-    from bench.bench_relevance import DEFAULT_CORPUS, build_ours, load_sets
+    from bench.bench_relevance import DEFAULT_CORPUS
     from index.rerank import DEPTH
 
     parser = argparse.ArgumentParser(prog="bench.relevance.train", description=__doc__.splitlines()[0])
@@ -170,21 +193,14 @@ def main(argv: list[str] | None = None) -> None:
     import ast
 
     params = {**PARAMS, **(ast.literal_eval(args.params) if args.params else {})}
-    records = list(iter_corpus(args.corpus))
-    same = {str(r["url"]): " ".join(f"{r.get('title')} {r.get('body')}".split()) for r in records}
+    if not args.corpus.is_file():
+        sys.exit(f"no corpus at {args.corpus} (SDC_SHARED_DIR)")
     root = args.keep or Path(tempfile.mkdtemp(prefix="rerank-train-"))
-    if not (root / "ours" / "meta.json").is_file():
-        build_ours(records, root / "ours")
-    from index.features import FEATURES
-
-    # the candidates depend on the ranking code and the features only: cached per feature list
-    tag = hashlib.sha256(" ".join(FEATURES).encode()).hexdigest()[:8]
-    cache = root / f"groups-{args.depth}-{tag}.pickle"
-    if args.keep is not None and cache.is_file():
-        groups = pickle.loads(cache.read_bytes())
-    else:
-        groups = collect(root / "ours", load_sets(), same, args.depth)
-        cache.write_bytes(pickle.dumps(groups))
+    try:
+        groups = _groups(args.corpus, root, args.depth, reuse=args.keep is not None)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
     print(f"{len(groups)} tuning queries, {sum(len(g.rows) for g in groups)} candidate rows, "
           f"depth {args.depth}")
     print("\n| tuning set (5-fold CV by query) | queries | first stage | re-ranked |\n|---|---|---|---|")
