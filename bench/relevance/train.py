@@ -194,7 +194,8 @@ def main(argv: list[str] | None = None) -> None:
 
     params = {**PARAMS, **(ast.literal_eval(args.params) if args.params else {})}
     if not args.corpus.is_file():
-        sys.exit(f"no corpus at {args.corpus} (SDC_SHARED_DIR)")
+        print(f"no corpus at {args.corpus} (SDC_SHARED_DIR)", file=sys.stderr)
+        sys.exit(2)
     root = args.keep or Path(tempfile.mkdtemp(prefix="rerank-train-"))
     try:
         groups = _groups(args.corpus, root, args.depth, reuse=args.keep is not None)
