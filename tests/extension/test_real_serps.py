@@ -2,7 +2,8 @@
 the built extension, in real headless Chromium and Firefox, must recognise the organic results
 (the link the user clicks, resolved to its target) and nothing else.  Skips when the pages are
 absent.  Each run writes its per-engine report (tuning and held-out halves, time to mark: the first
-page right after install, pages after Chromium's service worker was stopped, warm pages) to
+page right after install, pages after the background was stopped (Chromium's service worker,
+Firefox's event page), warm pages) to
 ``test-artifacts/real-serps-<browser>.json``; time is reported, not asserted (speed targets are
 benchmarks' business, and the machine is shared)."""
 
@@ -42,6 +43,14 @@ FIREFOX = os.environ.get("SDC_FIREFOX", "/usr/bin/firefox-esr")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 #: the extension marks a page once; a page it finds nothing on never gets a counter
 WAIT_S = 8.0
+TERMINATE_JS = """
+const [id, done] = arguments;
+const { ExtensionParent } = ChromeUtils.importESModule("resource://gre/modules/ExtensionParent.sys.mjs");
+const extension = ExtensionParent.GlobalManager.getExtension(id);
+if (!extension) { done("absent"); return; }
+Promise.resolve(extension.terminateBackground()).then(() => done(String(extension.backgroundState)),
+                                                      (error) => done(`error ${error}`));
+"""
 
 
 def build(tmp: Path, node: str, extension_dir: Path, browser: str) -> tuple[Path, dict[str, Any]]:
@@ -134,13 +143,20 @@ def test_firefox_on_real_pages(tmp_path: Path, node: str, extension_dir: Path) -
         try:
             assert addons.Addons(client).install(str(unpacked), temp=True) == GECKO_ID
 
+            def stop_background() -> bool:
+                """Stop the event page, as Firefox does after 30 s idle (what about:debugging's
+                "Terminate background script" calls; chrome code, test only)."""
+                with client.using_context("chrome"):
+                    state = client.execute_async_script(TERMINATE_JS, script_args=[GECKO_ID])
+                return bool(state == "stopped")
+
             def visit(serp: real_serps.Serp) -> dict[str, Any]:
                 client.navigate(serp.url)
                 if not poll(lambda: client.execute_script(DONE_JS), WAIT_S):
                     return {}
                 return client.execute_script(COLLECT_JS)
 
-            report = run_all(serps, "firefox", visit)
+            report = run_all(serps, "firefox", visit, stop_background=stop_background)
         finally:
             client.delete_session()
             client.cleanup()
