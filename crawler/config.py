@@ -29,7 +29,8 @@ class CrawlConfig:
     per_host: int = 1
     timeout: float = 20.0
     max_size: int = 5 * 1024 * 1024
-    contact_url: str = "https://github.com/villes-internet/sources-de-confiance"
+    #: the deployer's page saying who runs this crawler and how to reach them (sent to every site)
+    contact_url: str | None = None
     revisit: bool = True
     progress: bool = True
     log_level: str = "WARNING"
@@ -39,4 +40,5 @@ class CrawlConfig:
 
     @property
     def user_agent(self) -> str:
-        return f"SourcesDeConfianceBot/0.1 (+{self.contact_url})"
+        bot = "SourcesDeConfianceBot/0.1"
+        return f"{bot} (+{self.contact_url})" if self.contact_url else bot

@@ -25,7 +25,8 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
     for key, value in stats.items():
         if key.startswith("downloader/exception_type_count/"):
             name = key.rsplit(".", 1)[-1]
-            if name != "IgnoreRequest":  # robots.txt and offsite drops, summarised apart
+            # robots.txt and offsite drops, and the requests a stop left for --resume: summarised apart
+            if name not in ("IgnoreRequest", "CrawlStopping"):
                 kinds[name] = kinds.get(name, 0) + int(value)
         elif key.startswith("downloader/response_status_count/"):
             status = key.rsplit("/", 1)[-1]

@@ -8,12 +8,14 @@ from a subprocess.
 Resuming: the frontier (every URL scheduled, and whether it was handled) is kept in
 ``<crawl_dir>/frontier.sqlite`` (:mod:`crawler.frontier`).  A crawl started without ``resume``
 starts a new frontier (it is a new crawl, made incremental by the crawl state); ``resume`` asks
-again what the stopped crawl had not handled.  Ctrl-C or SIGTERM stop a crawl gracefully (a second
-one forces it).
+again what the stopped crawl had not handled.  Ctrl-C or SIGTERM stop a crawl gracefully within a
+download time (the requests still queued behind a host's delay are dropped, left for ``--resume``;
+the index is committed, the state and the frontier saved); a second one forces it.
 """
 
 from __future__ import annotations
 
+import signal
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -61,6 +63,8 @@ class CrawlSummary:
             f"index: {indexed}",
             f"dropped: {dropped}",
             f"errors: {errors}",
+            *(["stopped: `sdc crawl --resume` goes on where it stopped"] if self.finish_reason == "shutdown"
+              else []),
         ]
 
 
@@ -72,8 +76,31 @@ def _open_index(config: CrawlConfig) -> IndexWriter | None:
     return IndexWriter(config.index_dir, config.scope.classifier, batch_size=1000, commit_seconds=5.0)
 
 
+def _stop_queues_on_signal(crawler: Any) -> None:
+    """Chain our stop to Scrapy's Ctrl-C and SIGTERM handlers (installed when the process started):
+    Scrapy's graceful stop waits for every request the downloader holds, including those queued
+    behind a host's delay; :meth:`crawler.downloader.PoliteDownloader.stop_queues` drops those, so
+    the first Ctrl-C stops within a download time, the state and the frontier saved."""
+    from twisted.internet import reactor  # installed by Scrapy by now (importing it installs one)
+
+    downloader = crawler.engine.downloader
+    if not hasattr(downloader, "stop_queues"):
+        return
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        scrapy_handler = signal.getsignal(signum)
+        if not callable(scrapy_handler):
+            continue
+
+        def handler(number: int, frame: Any, scrapy_handler: Any = scrapy_handler) -> None:
+            scrapy_handler(number, frame)  # the graceful stop (and the forced one on a second signal)
+            reactor.callFromThread(downloader.stop_queues)
+
+        signal.signal(signum, handler)
+
+
 def run_crawl(config: CrawlConfig) -> CrawlSummary:
     """Crawl until the queue is empty (or the budget is spent); blocks."""
+    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.allowlist import AllowlistSpider
@@ -104,6 +131,9 @@ def run_crawl(config: CrawlConfig) -> CrawlSummary:
             raise
     process = CrawlerProcess(scrapy_settings(config))
     crawler = process.create_crawler(AllowlistSpider)
+    # weak=False: the dispatcher would otherwise keep only a weak reference to the lambda
+    crawler.signals.connect(lambda: _stop_queues_on_signal(crawler), signal=signals.engine_started,
+                            weak=False)
     started = time.monotonic()
     try:
         process.crawl(crawler, config=config, crawl_state=state, frontier=frontier, index_writer=writer,

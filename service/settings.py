@@ -51,8 +51,9 @@ class Settings(BaseModel):
     crawl_target: Literal["farm", "web"] = Field(
         "farm", description="'farm' (local site farm) or 'web' (the real web)")
     crawl_proxy: str | None = Field(None, description="HTTP proxy for the crawl")
-    crawl_contact_url: str = Field("https://github.com/villes-internet/sources-de-confiance",
-                                   description="contact URL sent in the crawler's user agent")
+    crawl_contact_url: str | None = Field(
+        None, description="page saying who runs this crawler and how to reach them, sent to every crawled "
+        "site in the user agent (unset: SDC_PUBLIC_BASE_URL, else none, and `sdc crawl` warns)")
     run_max_pages: int = Field(25_000, description="pages `sdc run` crawls when it builds the index")
     run_seeds: str = Field(
         "www.service-public.fr,www.legifrance.gouv.fr,travail-emploi.gouv.fr,www.impots.gouv.fr,"

@@ -41,6 +41,7 @@ class LoggedRequest:
     #: False when the client hung up before the answer (a timeout): ``end`` is then when the
     #: farm noticed, which can be a little after the client's next request arrived
     completed: bool = True
+    user_agent: str = ""
 
     @property
     def url(self) -> str:
@@ -154,7 +155,8 @@ class FarmServer:
             reply = Reply(405, b"", {"Allow": "GET, HEAD"})
         else:
             reply = site.respond(path, headers)
-        entry = LoggedRequest(host, path, method, reply.status, start, start, connection)
+        entry = LoggedRequest(host, path, method, reply.status, start, start, connection,
+                              user_agent=headers.get("user-agent", ""))
         self.log.append(entry)
         if reply.delay and not await _wait_unless_closed(reader, reply.delay):
             entry.end, entry.completed = time.time(), False

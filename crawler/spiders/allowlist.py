@@ -28,6 +28,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig
+from crawler.errors import CrawlStopping
 from crawler.extract import decode_html, extract_page
 from crawler.frontier import Frontier
 from crawler.items import Gone, Page, Unchanged
@@ -256,6 +257,9 @@ class AllowlistSpider(FeedsMixin, Spider):
         return None
 
     def failed(self, failure: Failure) -> list[Page]:
+        if failure.check(CrawlStopping):  # not fetched: left undone in the frontier, for --resume
+            self.crawler.stats.inc_value("crawler/stopped_unfetched")
+            return []
         request = getattr(failure, "request", None)
         if request is not None:
             redirects = request.meta.get("redirect_urls")

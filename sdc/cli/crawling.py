@@ -33,10 +33,26 @@ def crawl_config(settings: Settings, scope: CrawlScope, seeds: list[str], **over
         "crawl_dir": settings.crawl_dir, "index_dir": settings.index_dir,
         "proxy": settings.crawl_proxy, "delay": delay, "autothrottle": delay > 0,
         "concurrency": settings.crawl_concurrency, "timeout": settings.crawl_timeout,
-        "contact_url": settings.crawl_contact_url,
+        "contact_url": contact_url(settings),
     }
     fields.update(overrides)
     return CrawlConfig(scope=scope, seeds=seeds, **fields)
+
+
+def contact_url(settings: Settings) -> str | None:
+    """The page the crawler's user agent names: ``SDC_CRAWL_CONTACT_URL``, else the service's own
+    public address (``SDC_PUBLIC_BASE_URL``), else none."""
+    return settings.crawl_contact_url or settings.public_base_url or None
+
+
+def contact_warning(settings: Settings) -> str | None:
+    """What to tell a deployer whose crawler names no page of theirs (None when it does)."""
+    if settings.crawl_contact_url:
+        return None
+    named = (f"names only the service's address ({settings.public_base_url})" if settings.public_base_url
+             else "names no contact")
+    return (f"the crawler's user agent {named}: set SDC_CRAWL_CONTACT_URL to a page saying who runs "
+            "this crawler and how to reach you (every crawled site receives it)")
 
 
 def split_hosts(values: tuple[str, ...]) -> list[str]:
@@ -136,6 +152,9 @@ def crawl(ctx: click.Context, hosts: tuple[str, ...], seeds_file: Path | None, c
     summary = run_crawl(config)
     for line in summary.lines():
         click.echo(line)
+    warning = contact_warning(settings)
+    if warning:  # after the crawl: a crawl that cannot start says so in one line, nothing else
+        click.echo(f"sdc crawl: warning: {warning}", err=True)
     click.echo(f"stats: {config.crawl_dir / 'stats.json'}")
 
 

@@ -36,7 +36,7 @@ import click
 
 from sdc import demo
 from sdc.cli import settings_of
-from sdc.cli.crawling import crawl_config, split_hosts  # as `sdc crawl` does
+from sdc.cli.crawling import contact_warning, crawl_config, split_hosts  # as `sdc crawl` does
 from sdc.cli.first_crawl import FirstCrawl
 from service.settings import Settings
 from service.startup import clear_status, read_status, write_status
@@ -51,6 +51,13 @@ PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
 
 def _say(message: str) -> None:
     click.echo(f"sdc run: {message}", err=True)
+
+
+def _warn_contact(settings: Settings) -> None:
+    """Before a crawl of real sites (not the loopback farm): whether its user agent names the deployer."""
+    warning = contact_warning(settings)
+    if warning:
+        _say(f"warning: {warning}")
 
 
 def has_shared_copies(settings: Settings) -> bool:
@@ -166,6 +173,7 @@ def start_first_crawl(settings: Settings, resume: bool = False) -> FirstCrawl | 
         if not _index_exists(settings.index_dir):
             build_demo(settings)
         return None
+    _warn_contact(settings)
     crawl = FirstCrawl(settings, hosts, settings.run_max_pages, _say, resume=resume)
     _say(f"{'resuming' if resume else 'starting'} the first crawl of {', '.join(hosts)} in the background "
          f"(at most {settings.run_max_pages} pages, one request a host every {settings.crawl_delay:g} s; "
@@ -221,6 +229,7 @@ def crawl_shared(settings: Settings) -> None:
         if not listed:
             _say("no imported list to take seeds from: the index stays empty")
             return
+        _warn_contact(settings)
         _say(f"crawling {len(listed)} registry hosts on the web (at most {settings.run_max_pages} pages)")
         config = crawl_config(settings, CrawlScope(classifier, None, None), [f"https://{h}/" for h in listed],
                               max_pages=settings.run_max_pages)

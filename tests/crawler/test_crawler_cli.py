@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -85,3 +87,20 @@ def test_index_in_use_is_a_clear_error(corpus_records: list[dict[str, Any]], mak
     assert result.stderr.strip().splitlines() == [
         f"sdc: error: the index at {run.data_dir / 'index'} is being written by another process"]
     assert not farm.requests
+
+
+@pytest.mark.parametrize("contact", ["", "https://mairie-exemple.fr/robot"])
+def test_the_user_agent_names_the_deployers_page_or_nothing(
+        contact: str, corpus_records: list[dict[str, Any]], make_farm: Any, crawl_run: Any) -> None:
+    farm = make_farm(corpus_records[:3], hostile=False)
+    run = crawl_run(farm)
+    env = {"SDC_CRAWL_CONTACT_URL": contact} if contact else {}
+    result = run.run(**env)
+    agents = {r.user_agent for r in farm.requests}
+    if contact:
+        assert agents == {f"SourcesDeConfianceBot/0.1 (+{contact})"}
+        assert "warning" not in result.stderr
+    else:  # no made-up address: the bot's name alone, and the deployer is told to set one
+        assert agents == {"SourcesDeConfianceBot/0.1"}
+        assert result.stderr.count("sdc crawl: warning:") == 1
+        assert "set SDC_CRAWL_CONTACT_URL" in result.stderr
