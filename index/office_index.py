@@ -23,12 +23,16 @@ from sources.annuaire.store import decode, fts_row
 
 DIRNAME = "annuaire-index"
 STAMP = "built-from"
+#: the index's layout, in its stamp: an index of another layout is not used (FTS5 answers) until
+#: ``sdc annuaire import`` builds it again (2: ``rowid`` a fast field)
+LAYOUT = "2"
 FIELDS = ("name", "kind", "commune", "codes", "department")
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_unsigned_field("rowid", stored=True, indexed=True)
+    # a fast field: a match reads the rowids of its hits from the column, never their stored documents
+    builder.add_unsigned_field("rowid", stored=True, indexed=True, fast=True)
     for name in FIELDS:
         builder.add_text_field(name, tokenizer_name="default")  # the text is normalised already
     return builder.build()
@@ -36,7 +40,7 @@ def _schema() -> tantivy.Schema:
 
 def stamp_of(store: AnnuaireStore) -> str:
     meta = store.meta()
-    return f"{meta.get('imported_at', '')} {meta.get('version', '')} {meta.get('offices', '')}"
+    return f"{LAYOUT} {meta.get('imported_at', '')} {meta.get('version', '')} {meta.get('offices', '')}"
 
 
 def build(store: AnnuaireStore, data_dir: Path) -> Path:
@@ -94,7 +98,9 @@ class OfficeIndex:
         except ValueError:
             return self.store.match(expression, limit)  # what tantivy cannot parse, FTS5 can
         hits = self.searcher.search(query, limit).hits
-        return [(int(self.searcher.doc(address)["rowid"][0]), -score) for score, address in hits]
+        rowids = self.searcher.fast_field_values("rowid", [address for _, address in hits]) if hits else []
+        return [(int(rowid), -score) for rowid, (score, _) in zip(rowids, hits, strict=True)
+                if rowid is not None]  # None only in a column absent from the segment, never in LAYOUT 2
 
     def by_rowids(self, rowids: Iterable[int]) -> dict[int, Office]:
         return self.store.by_rowids(rowids)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from index.errors import SearchIndexError
 from index.office_index import DIRNAME, STAMP, OfficeIndex
@@ -131,7 +131,9 @@ class OfficePublic(BaseModel):
     website: str
     hours: list[HoursPublic]
     updated: str | None
-    source_url: str
+    source_url: str = Field(description="the office's page on lannuaire.service-public.fr when the data "
+                            "names it (source_is_page), else the site's search for its name and commune")
+    source_is_page: bool
 
 
 class AnnuaireResults(BaseModel):

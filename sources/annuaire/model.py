@@ -12,6 +12,15 @@ DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 ANNUAIRE_SITE = "https://lannuaire.service-public.fr"
 
 
+def annuaire_page(url: str) -> str:
+    """``url`` when it is a page of lannuaire.service-public.fr (https), else ``""``."""
+    url = url.strip()
+    for prefix in (ANNUAIRE_SITE + "/", "http://lannuaire.service-public.fr/"):
+        if url.startswith(prefix) and len(url) > len(prefix):
+            return ANNUAIRE_SITE + "/" + url[len(prefix):]
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class Hours:
     """One opening range: days ``first``..``last`` (0 = Monday), with up to two time spans."""
@@ -65,6 +74,9 @@ class Office:
     latitude: float | None = None
     longitude: float | None = None
     accessibility: str = ""
+    #: the office's own page on lannuaire.service-public.fr, when the data names it (DILA's
+    #: ``url_service_public``; a 2019 row whose ``home_page`` is that page)
+    page_url: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -77,9 +89,17 @@ class Office:
 
     @property
     def source_url(self) -> str:
-        """The office's entry on lannuaire.service-public.fr (its search, by name and commune:
-        the site's own page addresses carry region and department slugs the data lacks)."""
+        """The office's page on lannuaire.service-public.fr when the data names it, else the site's
+        search for its name and commune (the site's page addresses, ``/<region>/<department>/<id>``,
+        carry slugs that neither the 2019 file nor DILA's dump give: never made up)."""
+        if self.page_url:
+            return self.page_url
         return f"{ANNUAIRE_SITE}/recherche?" + urlencode({"whoWhat": self.name, "where": self.commune})
+
+    @property
+    def source_is_page(self) -> bool:
+        """Whether :attr:`source_url` is the office's own page (else a search on the site)."""
+        return bool(self.page_url)
 
     def hours_on(self, weekday: int) -> list[Hours]:
         return [h for h in self.hours if h.covers(weekday)]
@@ -93,5 +113,6 @@ class Office:
             "postcode": self.postcode, "commune": self.commune, "insee": self.insee,
             "department": self.department, "phone": self.phone, "email": self.email,
             "website": self.website, "hours": [h.to_dict() for h in self.hours],
-            "updated": self.updated, "source_url": self.source_url,
+            "updated": self.updated, "source_url": self.source_url, "source_is_page": self.source_is_page,
+            "page_url": self.page_url,
         }

@@ -27,7 +27,7 @@ from typing import IO, Any
 import ijson
 
 from sources.annuaire.errors import AnnuaireFormatError
-from sources.annuaire.model import DAYS, Hours, Office
+from sources.annuaire.model import DAYS, Hours, Office, annuaire_page
 from sources.importers.fetch import download, is_url
 
 Progress = Callable[[int], None]
@@ -82,7 +82,8 @@ def _csv_office(row: dict[str, str]) -> Office | None:
         id=pivot, name=_PIVOT_SUFFIX.sub("", name), type=kind, types=tags or (kind,), street=street,
         postcode=postcode, commune=commune, insee=insee, phone=notes["phone"].strip() if notes else "",
         email=(row.get("request_email") or "").strip(),
-        website=clean_website(row.get("home_page") or ""))
+        website=clean_website(row.get("home_page") or ""),
+        page_url=annuaire_page(row.get("home_page") or ""))  # 18 rows give their Annuaire page
 
 
 def read_csv(stream: IO[str], progress: Progress | None = None) -> Iterator[Office]:
@@ -163,7 +164,9 @@ def dila_office(item: dict[str, Any]) -> Office | None:
         hours=_hours(item.get("plage_ouverture") or []),
         updated=_iso_date(str(item.get("date_modification") or "")),
         latitude=_float(main.get("latitude")), longitude=_float(main.get("longitude")),
-        accessibility=str(main.get("accessibilite") or "").strip())
+        accessibility=str(main.get("accessibilite") or "").strip(),
+        # the API's and export's records name the office's page; the daily dump's do not
+        page_url=annuaire_page(str(item.get("url_service_public") or "")))
 
 
 def read_dila(stream: IO[bytes], progress: Progress | None = None) -> Iterator[Office]:

@@ -62,6 +62,7 @@ class AnnuaireReport:
 def encode(office: Office) -> bytes:
     data = office.to_dict()
     data.pop("source_url")
+    data.pop("source_is_page")
     data.pop("department")
     data["hours"] = [[h.first, h.last, [list(s) for s in h.spans], h.comment] for h in office.hours]
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
@@ -76,7 +77,7 @@ def decode(blob: bytes) -> Office:
         email=d["email"], website=d["website"],
         hours=tuple(Hours(f, la, tuple((s[0], s[1]) for s in spans), c) for f, la, spans, c in d["hours"]),
         updated=d["updated"], latitude=a["latitude"], longitude=a["longitude"],
-        accessibility=a["accessibility"])
+        accessibility=a["accessibility"], page_url=d.get("page_url", ""))
 
 
 def fts_row(office: Office) -> tuple[str, str, str, str, str]:

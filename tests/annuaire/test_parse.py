@@ -100,3 +100,20 @@ def test_an_archive_without_json_is_refused(tmp_path: Path) -> None:
 
 def test_french_time() -> None:
     assert [french_time(t) for t in ("09:00", "14:30", "16:05")] == ["9 h", "14 h 30", "16 h 05"]
+
+
+
+def test_the_office_page_is_dilas_url_when_the_record_names_it(shared_data: Path, tmp_path: Path) -> None:
+    import json
+
+    sample = json.loads((shared_data / "annuaire" / "dila-local-sample.json").read_text(encoding="utf-8"))
+    [dump] = list(read_offices(str(shared_data / "annuaire" / "dila-local-sample.json")))
+    # the daily dump names no page (its addresses need region and department slugs): a search, said so
+    assert not dump.source_is_page and dump.source_url.startswith("https://lannuaire.service-public.fr/recherche?")
+    # the API's and export's records carry url_service_public: the office's own page
+    page = "https://lannuaire.service-public.fr/normandie/eure/0b19da66-336b-4a4d-a56a-1bbf731ec306"
+    sample["service"][0]["url_service_public"] = page
+    exported = tmp_path / "export.json"
+    exported.write_text(json.dumps(sample), encoding="utf-8")
+    [office] = list(read_offices(str(exported)))
+    assert office.source_is_page and office.source_url == page and office.to_dict()["source_is_page"]

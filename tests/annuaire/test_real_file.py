@@ -57,3 +57,20 @@ def test_coverage_of_the_registry(real: AnnuaireStore, full_classifier: object) 
     # PROVENANCE.md measured 96.4 % of the distinct websites trusted by the lists of data/sources
     assert 0.95 < found.share < 0.98
     assert found.untrusted and found.by_annuaire == 0
+
+
+def test_the_office_page_where_the_file_names_it_else_an_honest_search(real: AnnuaireStore,
+                                                                       shared_data: Path) -> None:
+    from sources.annuaire import read_offices
+
+    offices = list(read_offices(str(shared_data / "annuaire" / "annuaire-2019.csv.gz")))
+    pages = [o for o in offices if o.source_is_page]
+    # the 2019 file gives the Annuaire page of a few national offices only (PROVENANCE.md: 18 rows)
+    assert 10 <= len(pages) <= 18
+    afld = next(o for o in pages if "lutte contre le dopage" in o.name)
+    assert afld.source_url == ("https://lannuaire.service-public.fr/autorites-independantes/"
+                               "autorite-administrative-independante_171889")
+    stored = real.by_rowids(range(1, 60_000))
+    assert sum(o.source_is_page for o in stored.values()) == len({o.id for o in pages})
+    mairie = next(o for o in offices if o.id == "mairie-56018-01")  # Billiers: a search, said as one
+    assert not mairie.source_is_page and "/recherche?" in mairie.source_url

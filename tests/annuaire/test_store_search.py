@@ -138,6 +138,11 @@ def test_the_tantivy_index_finds_what_fts5_finds_and_knows_when_it_is_stale(tmp_
         for query in ("mairie de billiers", "gendarmerie sainte anne", "cio toulouse", "97180 gendarmerie",
                       "mairie morbihan muzillac"):
             assert [s.office.id for s in search(index, query)] == [s.office.id for s in search(store, query)]
+        # an index of an earlier layout (its rowids were stored only) is not used: FTS5 answers
+        stamp = tmp_path / "annuaire-index" / "built-from"
+        stamp.write_text(stamp.read_text(encoding="utf-8").split(" ", 1)[1], encoding="utf-8")
+        with pytest.raises(SearchIndexError, match="older"):
+            OfficeIndex(tmp_path, store)
     time.sleep(1.1)  # the stamp has a one-second resolution
     import_annuaire(tmp_path, str(sample_csv))
     with AnnuaireStore(tmp_path, readonly=True) as store, pytest.raises(SearchIndexError, match="older"):
