@@ -91,8 +91,8 @@ def crawled(corpus_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         seeds.write_text("\n".join(farm.home_urls()) + "\n")
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         env.update(SDC_DATA_DIR=str(data_dir), SDC_CRAWL_DELAY="0", SDC_CRAWL_TIMEOUT="2")
-        command = [sys.executable, "-m", "sdc", "crawl", "--seeds", str(seeds), "--hosts", ",".join(farm.hosts),
-                   "--proxy", farm.proxy_url, "--max-pages-per-host", "100"]
+        command = [sys.executable, "-m", "sdc", "crawl", "--seeds", str(seeds), "--hosts",
+                   ",".join(farm.hosts), "--proxy", farm.proxy_url, "--max-pages-per-host", "100"]
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
         assert done.returncode == 0, done.stderr[-2000:]
         items: dict[str, Any] = {}
