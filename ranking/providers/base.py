@@ -30,7 +30,7 @@ from ranking.errors import (
 )
 from ranking.models import EngineResult
 
-USER_AGENT = "sources-de-confiance/0.1 (+https://github.com/villes-internet/sources-de-confiance)"
+USER_AGENT = "sources-de-confiance/0.1"  # no made-up project address
 
 
 @runtime_checkable

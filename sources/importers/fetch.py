@@ -11,7 +11,7 @@ from sources.errors import FetchError, FormatError
 
 #: a list bigger than this is not a list of hosts
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
-USER_AGENT = "sources-de-confiance-importer (+https://github.com/villes-internet/sources-de-confiance)"
+USER_AGENT = "sources-de-confiance-importer"  # no made-up project address
 
 
 def is_url(location: str) -> bool:
