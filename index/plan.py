@@ -3,13 +3,14 @@
 tantivy-py collects every search through a ``MultiCollector`` (hits and
 count), so tantivy's block-max WAND never skips a document: a query costs
 every page its union of words matches.  Most agents' queries are answered
-by pages holding all their words; the same scoring query restricted to
-those pages (each word required in some text field, at a constant score of
-0, so the scores are the full query's own) visits the rarest word's
-postings and seeks the others.  When that conjunction matches fewer than
-``min_matches`` pages, the full query runs instead (a word missing from
-the best page, a synonym the page uses rather than the typed word), so a
-query never answers less than before.
+by pages holding all their words.  The searcher first counts the pages
+holding every word (each in some text field: a conjunction, which visits
+the rarest word's postings and seeks the others); when at least
+``min_matches`` pages pass, the query is that conjunction (at a constant
+score of 0) with the scoring query as an optional clause, so the pages
+keep the full query's own scores and only they are scored.  Fewer (a word
+missing from the best page, a synonym the page uses rather than the typed
+word): the full query answers, as before.
 """
 
 from __future__ import annotations
@@ -39,9 +40,15 @@ class QueryPlan:
     min_docs: int = 50_000
 
 
-def every_word(schema: tantivy.Schema, tokens: Iterable[str]) -> list[Query]:
-    """One filter per analysed word: the word in some text field (combine them as required clauses)."""
-    return [
+def every_word(schema: tantivy.Schema, tokens: Iterable[str]) -> Query:
+    """The pages holding every analysed word, each in some text field (a conjunction of unions)."""
+    anywhere = [
         Query.boolean_query([(Occur.Should, Query.term_query(schema, name, token)) for name in f.TEXT_FIELDS])
         for token in dict.fromkeys(tokens)
     ]
+    return Query.boolean_query([(Occur.Must, query) for query in anywhere])
+
+
+def narrowed(every: Query, scoring: Query) -> Query:
+    """The pages of ``every``, each scored by ``scoring`` alone (an optional clause: seeked, not unioned)."""
+    return Query.boolean_query([(Occur.Must, Query.const_score_query(every, 0.0)), (Occur.Should, scoring)])
