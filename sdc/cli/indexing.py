@@ -113,6 +113,34 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo("by category:")
     for category, count in sorted(data["by_category"].items(), key=lambda kv: -kv[1]):
         click.echo(f"  {category:28} {count}")
+    shards = data.get("shards") or []
+    click.echo(f"shards: {len(shards)}" if shards
+               else "shards: none (one index; 'sdc index reshard' splits it)")
+    for shard in shards:
+        click.echo(f"  shard {shard['shard']:2}: {shard['documents']} documents, "
+                   f"{shard['size_bytes'] / 1e6:.1f} MB, {shard['segments']} segments")
+
+
+@index.command("reshard")
+@click.option("--shards", "count", required=True, type=click.IntRange(1, 64),
+              help="shards of the new layout (1: one unsharded index)")
+@click.option("--keep-old", is_flag=True, help="keep the previous index next to it (INDEX.before-DATE)")
+@click.pass_context
+def reshard(ctx: click.Context, count: int, keep_old: bool) -> None:
+    """Rewrite the index as COUNT shards searched in parallel (also migrates an index built before shards).
+
+    Every page is copied from the index itself into a new directory; the index is replaced only when
+    the copy is complete, and writers wait meanwhile.  About 2,500-7,000 pages a second a core.
+    """
+    from index.shard_migrate import reshard as run
+
+    settings = settings_of(ctx)
+    with tqdm(desc="resharding", unit=" pages", file=sys.stderr, mininterval=0.5, disable=None) as bar:
+        counts = run(settings.index_dir, count, load_classifier(settings), keep_old=keep_old,
+                     progress=bar.update)
+    click.echo(f"{settings.index_dir}: {count} shard(s), {counts['added']} pages copied, "
+               f"{counts['refused']} no longer trusted and left out"
+               + ("; the previous index kept next to it" if keep_old else ""))
 
 
 @index.command("delete")
@@ -123,12 +151,13 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 def delete(ctx: click.Context, urls: tuple[str, ...], domains: tuple[str, ...]) -> None:
     """Delete pages by URL or by domain (purge a source removed from the registry)."""
     from index.schema import open_index
+    from index.shards import shard_dirs
     from index.writer import IndexWriter
 
     if not urls and not domains:
         raise click.UsageError("give at least one --url or --domain")
     settings = settings_of(ctx)
-    open_index(settings.index_dir, create=False)  # no index: a clear error, not an empty one
+    open_index(shard_dirs(settings.index_dir)[0], create=False)  # no index: a clear error, not an empty one
     with IndexWriter(settings.index_dir, load_classifier(settings), commit_seconds=0) as writer:
         for url in urls:
             click.echo(f"{url}: {writer.delete_url(url)} deleted")

@@ -112,3 +112,35 @@ def test_search_or_delete_without_index_is_exit_2(tmp_path: Path) -> None:
         done = sdc(tmp_path / "empty", *args)
         assert done.returncode == 2 and done.stderr.count("\n") == 1, (args, done.stderr)
     assert sdc(tmp_path / "empty", "index", "delete").returncode == 2
+
+
+def test_reshard_migrates_an_index_built_before_shards(data_dir: Path) -> None:
+    index_dir = data_dir / "index"
+    assert (index_dir / "meta.json").is_file()  # one unsharded index, as before issue 18
+    before = sdc(data_dir, "search", "congé parental", "--json")
+    done = sdc(data_dir, "index", "reshard", "--shards", "3")
+    assert done.returncode == 0, done.stderr
+    assert "3 shard(s), 2 pages copied" in done.stdout
+    assert (index_dir / "shards.json").is_file() and not (index_dir / "meta.json").exists()
+    assert not list(data_dir.glob("index.*"))  # the old index removed, nothing half-built left
+    after = sdc(data_dir, "search", "congé parental", "--json")
+    def pages(out: str) -> list[dict[str, object]]:  # BM25 scores move: each shard has its own statistics
+        return [{k: v for k, v in hit.items() if k != "score"} for hit in json.loads(out)["results"]]
+
+    assert pages(after.stdout) == pages(before.stdout)
+    stats = sdc(data_dir, "index", "stats", "--json")
+    data = json.loads(stats.stdout)
+    assert data["documents"] == 2 and len(data["shards"]) == 3
+    assert "shards: 3" in sdc(data_dir, "index", "stats").stdout
+    deleted = sdc(data_dir, "index", "delete", "--url", "https://www.ain.gouv.fr/elections")
+    assert deleted.returncode == 0 and "1 deleted" in deleted.stdout
+    back = sdc(data_dir, "index", "reshard", "--shards", "1", "--keep-old")
+    assert back.returncode == 0, back.stderr
+    assert (index_dir / "meta.json").is_file() and len(list(data_dir.glob("index.before-*"))) == 1
+    assert json.loads(sdc(data_dir, "index", "stats", "--json").stdout)["documents"] == 1
+
+
+def test_reshard_without_an_index_is_exit_2(tmp_path: Path) -> None:
+    done = sdc(tmp_path / "data", "index", "reshard", "--shards", "2")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "no index" in done.stderr
