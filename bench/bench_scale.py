@@ -21,11 +21,11 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-import psutil
 
 from bench.bench_index import agent_queries, generated_queries
 from index.plan import QueryPlan
@@ -98,6 +98,23 @@ def measure(path: Path, queries: dict[str, list[str]], cores: list[int]) -> dict
     return out
 
 
+def searching_memory(path: Path) -> str:
+    """A fresh process's memory after opening the index and answering the agents' queries: its
+    anonymous memory (what it needs of its own) and the index pages it maps (page cache, shared)."""
+    code = ("import sys; from pathlib import Path; from index.searcher import Searcher; "
+            "from bench.bench_index import agent_queries; s = Searcher(Path(sys.argv[1])); "
+            "[s.search(q) for q in agent_queries()]; "
+            "print(' '.join(l.split()[1] for l in open('/proc/self/status') "
+            "if l.startswith(('RssAnon', 'RssFile'))))")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                          timeout=600, check=False)
+    try:
+        anon, mapped = (int(v) / 1000 for v in done.stdout.split())
+    except ValueError:
+        return f"unmeasured ({done.stderr.strip().splitlines()[-1:]})"
+    return f"{anon + mapped:,.0f} MB RSS: {anon:,.0f} MB its own, {mapped:,.0f} MB of mapped index pages"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench_scale")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="where scale_build kept the indexes")
@@ -119,11 +136,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\n{path.name}: {record['docs']:,} pages, {record['shards'] or 'no'} shards; built in "
               f"{record['seconds'] / 60:.1f} min ({load}), "
               f"{record['bytes'] / 1e9:.2f} GB on disk, writer peak +{record['peak_mb']:,} MB", flush=True)
-        rss = psutil.Process().memory_info().rss
         for chosen in ([cores[0]], cores[:2]) if len(cores) > 1 else ([cores[0]],):
             measure(path, queries, chosen)
-        print(f"  searching process RSS {psutil.Process().memory_info().rss / 1e6:,.0f} MB "
-              f"(+{(psutil.Process().memory_info().rss - rss) / 1e6:,.0f} MB for this index's searchers); "
+        print(f"  a searching process after the agents' queries: {searching_memory(path)}; "
               f"load average now {os.getloadavg()[0]:.1f}", flush=True)
 
 
