@@ -22,16 +22,16 @@ PAGES = [
     PageDocument("https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000031688118",
                  "Article L521-1 du code de la sécurité sociale : allocations familiales",
                  "Les allocations familiales sont dues à partir du deuxième enfant à charge. " * 5,
-                 published=date(2023, 1, 1)),
+                 published=date(2023, 1, 1), kind="news"),
     PageDocument("https://www.caf.fr/allocataires/allocations-familiales", "Les allocations familiales",
                  "Vous avez au moins deux enfants : les allocations familiales de la Caf. " * 5,
-                 published=date(2026, 4, 1)),
+                 published=date(2026, 4, 1), kind="news"),
     PageDocument("https://www.service-public.fr/particuliers/vosdroits/F13213",
                  "Allocations familiales | Service-Public.fr",
                  "Les allocations familiales sont versées par la Caf ou la MSA. " * 5),
     PageDocument("https://www.insee.fr/fr/statistiques/prestations", "Prestations familiales en chiffres",
                  "Les allocations familiales en chiffres : bénéficiaires et montants. " * 5,
-                 published=date(2025, 6, 1)),
+                 published=date(2025, 6, 1), kind="news"),
 ]
 
 
@@ -202,7 +202,7 @@ def test_vertical_official_news_newest_first(make_client: Callable[..., TestClie
     block = text.split('class="hits unified__hits"')[1].split("</ol>")[0]
     order = [block.index(u) for u in ("www.caf.fr", "www.insee.fr", "www.legifrance.gouv.fr")]
     assert order == sorted(order)
-    assert "service-public.fr" not in block  # no publication date
+    assert "service-public.fr" not in block  # not a news item
 
 
 def test_upstream_is_asked_once_per_query(make_client: Callable[..., TestClient],
