@@ -30,8 +30,13 @@ Query = tantivy.Query
 class QueryPlan:
     """How :class:`index.searcher.Searcher` plans a query (bench/bench_scale.py measures each knob)."""
 
-    #: search the pages holding every word first (off: the full query at once, as before issue 18)
-    conjunctive_first: bool = True
+    #: search the pages holding every word first (off: the full query at once, as before issue 18).
+    #: Off by default: it halves the main search of a 2-3-word query (one 2,500,000-page shard: raw
+    #: p50 3.5 + 1.9 ms for the count, against 7.5 ms), but the whole query's CPU p50 did not fall
+    #: (shard of 2.5M pages: 13.5 against 11.8 ms; 12.5 against 12.1 with exact totals up to 1,000
+    #: only), nor over 1M pages, and the hand-written set's held-out MRR@10 lost 0.008 (bench/bench_scale.py,
+    #: bench/scale_relevance.py, docs/index.md)
+    conjunctive_first: bool = False
     #: ... and keep that answer when it matches at least this many pages
     min_matches: int = 50
     #: ... on queries of at least this many distinct analysed words (one word: nothing to narrow)

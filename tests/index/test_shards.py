@@ -106,7 +106,7 @@ def test_a_bad_layout_is_a_typed_error(tmp_path: Path, classifier: Classifier) -
 def test_the_plan_answers_as_the_full_query_when_it_finds_enough(tmp_path: Path,
                                                                  classifier: Classifier) -> None:
     path = indexed(tmp_path / "index", classifier, DOCS + MORE)
-    planned = Searcher(path, plan=QueryPlan(min_docs=0, min_matches=5))
+    planned = Searcher(path, plan=QueryPlan(conjunctive_first=True, min_docs=0, min_matches=5))
     full = Searcher(path, plan=QueryPlan(conjunctive_first=False))
     # every page holding "aide" holds "logement" and no other: the conjunction is the whole answer
     assert ([h.url for h in planned.search("aide logement").results]
