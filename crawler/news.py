@@ -53,6 +53,9 @@ MAX_REMEMBERED = 200_000
 #: plain pages remembered after their parsing, for the feed read just after them (a host's feed is
 #: asked right after its home page, so only the pages already downloading then come before it)
 RECENT_PAGES = 256
+#: longer pages are not remembered (256 pages of 1 MB would be 256 MB): one of them named by a feed
+#: read after it stays a plain page until the next crawl
+RECENT_MAX_CHARS = 100_000
 
 
 class FeedsMixin:
@@ -158,9 +161,10 @@ class FeedsMixin:
         (remembered a while: a feed read a moment later may name it)."""
         item = self.news_of(response, page.url)
         if item is None:
-            self.plain_pages[page.url] = page
-            if len(self.plain_pages) > RECENT_PAGES:
-                self.plain_pages.popitem(last=False)
+            if len(page.document.body) <= RECENT_MAX_CHARS:
+                self.plain_pages[page.url] = page
+                if len(self.plain_pages) > RECENT_PAGES:
+                    self.plain_pages.popitem(last=False)
             return page
         self.crawler.stats.inc_value("crawler/news/page")
         return Page(news_page(page.document, item), page.etag, page.last_modified)
