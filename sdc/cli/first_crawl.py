@@ -31,13 +31,16 @@ LOG_NAME = "first-crawl.log"
 
 def indexed_pages(index_dir: Path) -> int:
     """Documents committed in the index at ``index_dir`` (0 when there is none yet)."""
-    from index import schema
+    from index import schema, shards
     from index.errors import SearchIndexError
 
     try:
-        index = schema.open_index(index_dir, create=False)
-        index.reload()
-        return int(index.searcher().num_docs)
+        total = 0
+        for directory in shards.shard_dirs(index_dir):  # a sharded index counts every shard
+            index = schema.open_index(directory, create=False)
+            index.reload()
+            total += int(index.searcher().num_docs)
+        return total
     except (SearchIndexError, ValueError, OSError):
         return 0
 

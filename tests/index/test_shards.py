@@ -114,3 +114,10 @@ def test_the_plan_answers_as_the_full_query_when_it_finds_enough(tmp_path: Path,
     # too few pages hold both words: the full query answers, the same as without the plan
     narrow = planned.search("carte grise stationnement")
     assert narrow.total == full.search("carte grise stationnement").total
+
+
+def test_first_crawl_progress_counts_every_shard(tmp_path: Path, classifier: Classifier) -> None:
+    from sdc.cli.first_crawl import indexed_pages
+
+    path = sharded(tmp_path / "index", classifier, DOCS + MORE)
+    assert indexed_pages(path) == len(DOCS + MORE)
