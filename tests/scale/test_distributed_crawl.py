@@ -107,7 +107,10 @@ def test_two_workers_share_one_polite_crawl(farm: Farm, redis_url: str, tmp_path
     urls = consume(tmp_path, farm, redis_url)
     assert len(urls) == len(set(urls))
     assert corpus_urls(farm) <= set(urls)
-    assert sum(f.get("stream/published", 0) for f in figures) == len(urls)
+    # a page one worker published may be published again by the other as its feed's news item
+    # (the index replaces it by URL: one document), so only news can make the stream longer
+    published = sum(f.get("stream/published", 0) for f in figures)
+    assert len(urls) <= published <= len(urls) + sum(f.get("crawler/news", 0) for f in figures)
 
     again = start_worker(dirs[0], farm, redis_url)  # joins a finished crawl: nothing to do
     out, err = again.communicate(timeout=TIMEOUT)

@@ -85,3 +85,9 @@ const settings = await ask(api, MSG.settings);
 renderEngines(settings);
 fill(settings);
 await renderStatus();
+
+// an update that lands while the page is open (the check runs in the background, storage is
+// written last) shows at once, not on the next visit
+api.storage.onChanged.addListener((_changes, area) => {
+  if (area === "local") renderStatus().catch(() => {});
+});
