@@ -193,11 +193,22 @@ def test_list_updated_from_service_and_nothing_else_contacted(browser_setup: dic
     assert {host for _, host, _ in setup["server"].requests} <= allowed
 
 
+def set_classification(options: Any, mode: str) -> None:
+    """The user's choice, then the background's republishing of it in storage.local (where a
+    content script reads it): a page opened in between still follows the previous mode."""
+    options.evaluate("mode => chrome.storage.sync.set({classification: mode})", mode)
+    options.wait_for_function(
+        "mode => chrome.storage.local.get('sdc:settings')"
+        ".then(got => got['sdc:settings']?.classification === mode)",
+        arg=mode, timeout=10_000,
+    )
+
+
 def test_service_mode_asks_the_configured_service_only(browser_setup: dict[str, Any]) -> None:
     setup = browser_setup
     options = setup["context"].new_page()
     options.goto(f"chrome-extension://{setup['id']}/options/options.html")
-    options.evaluate("chrome.storage.sync.set({classification: 'service'})")
+    set_classification(options, "service")
     before = len(setup["server"].classified)
     try:
         page = open_page(setup, ENGINES["ecosia"])
@@ -207,5 +218,5 @@ def test_service_mode_asks_the_configured_service_only(browser_setup: dict[str, 
         assert ("POST", SERVICE_HOST, "/api/classify") in setup["server"].requests
         page.close()
     finally:
-        options.evaluate("chrome.storage.sync.set({classification: 'local'})")
+        set_classification(options, "local")
         options.close()

@@ -266,10 +266,20 @@ def test_list_updated_from_service_and_nothing_else_contacted(firefox_setup: dic
     assert {host for _, host, _ in setup["server"].requests} <= allowed
 
 
+def set_classification(client: Any, mode: str) -> None:
+    """The user's choice, then the background's republishing of it in storage.local (where a
+    content script reads it): a page opened in between still follows the previous mode."""
+    run_in_page(client, "return browser.storage.sync.set({classification: arguments[0]})", mode)
+    wait_for(lambda: run_in_page(
+        client, "return browser.storage.local.get('sdc:settings')"
+        ".then(got => (got['sdc:settings'] || {}).classification === arguments[0])", mode),
+        f"the {mode} mode published")
+
+
 def test_service_mode_asks_the_configured_service_only(firefox_setup: dict[str, Any]) -> None:
     setup = firefox_setup
     client = extension_page(setup, "options/options.html")
-    run_in_page(client, "return browser.storage.sync.set({classification: 'service'})")
+    set_classification(client, "service")
     before = len(setup["server"].classified)
     try:
         open_page(setup, ENGINES["ecosia"])
@@ -278,4 +288,4 @@ def test_service_mode_asks_the_configured_service_only(firefox_setup: dict[str, 
         assert ("POST", SERVICE_HOST, "/api/classify") in setup["server"].requests
     finally:
         extension_page(setup, "options/options.html")
-        run_in_page(client, "return browser.storage.sync.set({classification: 'local'})")
+        set_classification(client, "local")
