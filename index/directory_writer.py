@@ -1,7 +1,7 @@
 """Add, replace and delete pages in one index directory (one shard, or an unsharded index).
 
-:class:`index.writer.IndexWriter` is the public writer: it routes each page to the
-shard of its URL (``index.shards``) and holds one :class:`DirectoryWriter` per shard.
+:class:`index.writer.IndexWriter` is the public writer: it holds one :class:`DirectoryWriter`
+per shard and routes each page to its shard (``index.shards.ShardRouter``).
 
 Policy:
 
@@ -9,7 +9,9 @@ Policy:
   name come from the :class:`sources.Classifier` at add time; a page whose
   URL it does not trust is refused and counted, never indexed.
 * **One document per URL.**  Adding a URL deletes any earlier copy in the
-  same tantivy operation batch, so a re-add is a replacement.
+  same tantivy operation batch, so a re-add is a replacement; given the
+  other shards' writers (``others``), it deletes the URL's page there too
+  (its content, hence its shard, changed).
 * **Batched commits.**  tantivy buffers documents in memory on ``threads``
   indexing threads; we commit every ``batch_size`` documents and at least
   every ``commit_seconds`` while the writer is open (a background timer
@@ -31,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -78,6 +81,7 @@ class DirectoryWriter:
         self._index.reload()
         self._searcher = self._index.searcher()
         self._pending: set[str] = set()  # URLs added since the last commit
+        self._gone: set[str] = set()  # URLs deleted since the last commit (and not added again)
         self._uncommitted = 0
         self._last_commit = time.monotonic()
         self._lock = threading.RLock()
@@ -107,8 +111,10 @@ class DirectoryWriter:
 
     # -- writing -----------------------------------------------------------
 
-    def add(self, doc: PageDocument, *, normalised: bool = False) -> AddOutcome:
-        """Index ``doc`` (replacing any page with the same URL) unless its URL is untrusted.
+    def add(self, doc: PageDocument, *, normalised: bool = False,
+            others: Sequence[DirectoryWriter] = ()) -> AddOutcome:
+        """Index ``doc`` (replacing any page with the same URL, here or in ``others``: the writers of
+        the other shards) unless its URL is untrusted.
 
         :class:`InvalidDocumentError` when the page cannot be indexed even after
         :func:`normalise` (nothing of it is written then); ``normalised`` says the caller
@@ -128,13 +134,17 @@ class DirectoryWriter:
                                     verdict.name or "")
         except (ValueError, OverflowError, UnicodeError) as exc:  # tantivy refuses a field
             raise InvalidDocumentError(f"{doc.url[:200]!r}: {exc}") from None
+        # before taking this writer's lock: no thread ever holds two shards' locks (no deadlock)
+        moved = sum(other.discard(doc.url) for other in others)
         with self._lock:
             self._check_open()
-            outcome: AddOutcome = "replaced" if self._exists(doc.url) else "added"
-            if outcome == "replaced":
+            here = self._exists(doc.url)
+            outcome: AddOutcome = "replaced" if here or moved else "added"
+            if here:
                 self._writer.delete_documents_by_term(f.URL, doc.url)
             self._writer.add_document(document)
             self._pending.add(doc.url)
+            self._gone.discard(doc.url)
             self.counts[outcome] += 1
             self.amended += bool(doc.notes)
             self._uncommitted += 1
@@ -153,14 +163,19 @@ class DirectoryWriter:
         with self._lock:
             self._check_open()
             found = int(self._exists(url))
-            # tantivy applies a delete to every earlier operation, committed or not
-            self._writer.delete_documents_by_term(f.URL, url)
-            self._pending.discard(url)
-            self._uncommitted += 1
+            self._delete_locked(url)
             self.counts["deleted"] += found
-            if self._uncommitted >= self._batch_size:
-                self._commit_locked()
             return found
+
+    def discard(self, url: str) -> int:
+        """Delete the page at ``url`` because it moves to another shard (not counted as deleted);
+        returns 1 when there was one, 0 (and nothing written) when not."""
+        with self._lock:
+            self._check_open()
+            if not self._exists(url):
+                return 0
+            self._delete_locked(url)
+            return 1
 
     def delete_domain(self, domain: str) -> int:
         """Delete every page of ``domain`` and its subdomains (purging a removed source)."""
@@ -211,6 +226,7 @@ class DirectoryWriter:
                 raise SearchIndexError(f"cannot roll back the index at {self.path}: {exc}") from None
             finally:
                 self._pending.clear()
+                self._gone.clear()
                 self._uncommitted = 0
                 self._closed = True
 
@@ -222,6 +238,15 @@ class DirectoryWriter:
         if self._timer is not None and self._timer is not threading.current_thread():
             self._timer.join()
 
+    def _delete_locked(self, url: str) -> None:
+        # tantivy applies a delete to every earlier operation, committed or not
+        self._writer.delete_documents_by_term(f.URL, url)
+        self._pending.discard(url)
+        self._gone.add(url)
+        self._uncommitted += 1
+        if self._uncommitted >= self._batch_size:
+            self._commit_locked()
+
     def _commit_locked(self) -> None:
         try:
             self._writer.commit()
@@ -230,6 +255,7 @@ class DirectoryWriter:
         self._index.reload()
         self._searcher = self._index.searcher()
         self._pending.clear()
+        self._gone.clear()
         self._uncommitted = 0
         self._last_commit = time.monotonic()
 
@@ -247,6 +273,8 @@ class DirectoryWriter:
     def _exists(self, url: str) -> bool:
         if url in self._pending:
             return True
+        if url in self._gone:
+            return False  # the committed searcher still sees it until the next commit
         if self._searcher.doc_freq(f.URL, url) == 0:
             return False  # doc_freq also counts deleted copies: 0 is sure, more needs a search
         return self._count(tantivy.Query.term_query(self._schema, f.URL, url)) > 0

@@ -5,12 +5,16 @@ A completion is what the agent typed, its last word completed, and up to
 ("allocations fa" -> "allocations familiales", "allocations familiales
 montant").  Never a whole long title, never a stop word alone, never ending
 on one ("allocation de").  They are ranked by how many pages their title
-holds them, counted by a phrase query on the ``suggest`` field.
+holds them, counted by a phrase query on the ``suggest`` field.  On a
+sharded index they are read from every shard at once
+(``index.shard_search.ShardTerms``): titles of all shards, pages of all
+shards counted.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any, Protocol
 
 import tantivy
 
@@ -34,6 +38,17 @@ DANGLING = frozenset({
 MIN_PREFIX = 3
 
 
+class Titles(Protocol):
+    """What suggestions read: a tantivy searcher, or the shards' as one (``ShardTerms``)."""
+
+    def terms_with_prefix(self, field_name: str, prefix: str, filter_query: tantivy.Query | None = None,
+                          limit: int | None = None) -> list[tuple[str, int]]: ...
+
+    def search(self, query: tantivy.Query, limit: int = 10, count: bool = True) -> Any: ...
+
+    def doc(self, address: Any, /) -> tantivy.Document: ...
+
+
 class Suggester:
     def __init__(self, schema: tantivy.Schema, folding: tantivy.TextAnalyzer,
                  analyzer: tantivy.TextAnalyzer) -> None:
@@ -41,7 +56,7 @@ class Suggester:
         self._folding = folding  # the suggest field's analysis
         self._analyzer = analyzer  # the documents' analysis: what it drops is a stop word
 
-    def suggest(self, searcher: tantivy.Searcher, text: str, limit: int = 8) -> list[str]:
+    def suggest(self, searcher: Titles, text: str, limit: int = 8) -> list[str]:
         typed = [t.text for t in self._folding.pre_tokenize(text).tokens]
         if not typed or limit <= 0:
             return []
@@ -58,7 +73,7 @@ class Suggester:
         ranked = sorted(chosen, key=lambda words: (-pages[words], len(words), shown[words]))
         return [shown[words] for words in ranked if pages[words] > 0][:limit]
 
-    def _titles(self, searcher: tantivy.Searcher, typed: list[str], complete_last: bool) -> list[str]:
+    def _titles(self, searcher: Titles, typed: list[str], complete_last: bool) -> list[str]:
         """Titles holding what was typed, its last word completed by one of the frequent words it starts.
 
         tantivy's phrase-prefix query expands the last word to its first 50
@@ -110,12 +125,12 @@ class Suggester:
         """A word no completion ends on: a stop word of the analysis or of ``DANGLING``."""
         return word in DANGLING or not self._analyzer.pre_tokenize(word).tokens
 
-    def _pages(self, searcher: tantivy.Searcher, words: tuple[str, ...]) -> int:
+    def _pages(self, searcher: Titles, words: tuple[str, ...]) -> int:
         query = (tantivy.Query.term_query(self._schema, f.SUGGEST, words[0]) if len(words) == 1
                  else tantivy.Query.phrase_query(self._schema, f.SUGGEST, list(enumerate(words))))
-        return int(searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
+        return int(searcher.search(query, 1, count=True).count or 0)
 
-    def _words(self, searcher: tantivy.Searcher, text: str, typed: list[str], limit: int) -> list[str]:
+    def _words(self, searcher: Titles, text: str, typed: list[str], limit: int) -> list[str]:
         """The most frequent title words starting with the last word typed (short prefixes)."""
         if text[-1:].isspace():
             return []

@@ -1,4 +1,5 @@
-"""Sharded indexes (issue 18): writes reach the shard of their URL, searches merge the shards."""
+"""Sharded indexes (issue 18): writes reach their shard, searches merge the shards (the layout routed
+by copy key in test_shard_copies.py; these also hold for the older layout routed by URL)."""
 
 from __future__ import annotations
 
@@ -24,13 +25,16 @@ MORE = [
 ]
 
 
-def sharded(path: Path, classifier: Classifier, docs: list[PageDocument], count: int = 3) -> Path:
-    shards.create(path, count)
+def sharded(path: Path, classifier: Classifier, docs: list[PageDocument], count: int = 3,
+            routed: str = shards.ROUTE_COPY) -> Path:
+    shards.create(path, count, routed=routed)
     return indexed(path, classifier, docs)
 
 
-def test_each_page_goes_to_the_shard_of_its_url(tmp_path: Path, classifier: Classifier) -> None:
-    path = sharded(tmp_path / "index", classifier, DOCS + MORE)
+def test_the_older_layout_puts_each_page_in_the_shard_of_its_url(tmp_path: Path,
+                                                                 classifier: Classifier) -> None:
+    path = sharded(tmp_path / "index", classifier, DOCS + MORE, routed=shards.ROUTE_URL)
+    assert shards.route_of(path) == shards.ROUTE_URL
     assert shards.shard_count(path) == 3
     per_shard = [Searcher(d).count() for d in shards.shard_dirs(path)]
     assert sum(per_shard) == len(DOCS + MORE) and all(per_shard)
@@ -60,7 +64,8 @@ def test_merged_results_equal_the_single_index(tmp_path: Path, classifier: Class
 def test_copies_in_two_shards_are_one_result(tmp_path: Path, classifier: Classifier) -> None:
     original = DOCS[1]
     copies = [replace(original, url=original.url.replace("particuliers", f"copie{n}")) for n in range(6)]
-    path = sharded(tmp_path / "index", classifier, [original, *copies])
+    # the older layout: each copy in the shard of its URL
+    path = sharded(tmp_path / "index", classifier, [original, *copies], routed=shards.ROUTE_URL)
     assert len({shards.route(d.url, 3) for d in [original, *copies]}) > 1
     found = Searcher(path).search("allocations familiales")
     assert len(found.results) == 1
@@ -101,6 +106,11 @@ def test_a_bad_layout_is_a_typed_error(tmp_path: Path, classifier: Classifier) -
         shards.create(path, 2)  # not empty
     with pytest.raises(IndexOpenError):
         shards.create(tmp_path / "other", 0)
+    with pytest.raises(IndexOpenError):
+        shards.create(tmp_path / "other", 2, routed="by-moon")
+    (path / shards.MANIFEST).write_text('{"shards": 2, "route": "by-moon"}', encoding="utf-8")
+    with pytest.raises(IndexOpenError):
+        Searcher(path)
 
 
 def test_the_plan_answers_as_the_full_query_when_it_finds_enough(tmp_path: Path,
