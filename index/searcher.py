@@ -389,22 +389,40 @@ class Searcher:
         generator = tantivy.SnippetGenerator.create(searcher, query, self._schema, f.BODY)
         generator.set_max_num_chars(self.tuning.snippet_chars)
         terms: set[str] | None = None  # only analysed for a long body
+        weights: dict[str, float] | None = None  # ... and weighed as tantivy's fragments weigh them
+        analysed: dict[str, str | None] = {}  # the words of the bodies found starting with a term
         for hit, doc in zip(hits, docs, strict=True):
             body = str(doc.get_first(f.BODY) or "")
-            source = doc
-            if len(body) > snippets.EXCERPT_CHARS:
+            found = None
+            if len(body) > snippets.PASSAGE_MIN_CHARS:
                 terms = stems() if terms is None else terms
-                source = tantivy.Document()
-                source.add_text(f.BODY, snippets.excerpt(body, terms))
-            found = generator.snippet_from_doc(source)
+                if weights is None:
+                    frequencies = {t: searcher.doc_freq(f.BODY, t) for t in terms}
+                    weights = {t: 1.0 / (1 + n) for t, n in frequencies.items() if n > 0}
+                cut = snippets.passage(body, weights, self.tuning.snippet_chars,
+                                       lambda w: analysed[w] if w in analysed else
+                                       analysed.setdefault(w, self._analysed(w)))
+                if cut is not None:
+                    source = _body(cut)
+                    found = generator.snippet_from_doc(source)
+                    found = found if found.highlighted() else None  # only another form of a word matched
+            if found is None:
+                source = doc
+                if len(body) > snippets.EXCERPT_CHARS:
+                    terms = stems() if terms is None else terms
+                    source = _body(snippets.excerpt(body, terms))
+                found = generator.snippet_from_doc(source)
             if snippets.has_junk(found.fragment()):
                 # codes, dates or menu text in the best passage: the passage of the cleaned text
                 # (cleaning only then: it costs more than the snippet itself on a long page)
-                text = str(source.get_first(f.BODY) or "")
-                source = tantivy.Document()
-                source.add_text(f.BODY, snippets.clean(text))
+                source = _body(snippets.clean(str(source.get_first(f.BODY) or "")))
                 found = generator.snippet_from_doc(source)
             hit.snippet = snippets.render(found, partial(_summary, doc), self.tuning.snippet_chars)
+
+    def _analysed(self, word: str) -> str | None:
+        """The term the index holds for one word (``None``: a stop word)."""
+        terms = self._builder.terms(word)
+        return terms[0][1] if len(terms) == 1 else None
 
     def _corrected(self, searcher: tantivy.Searcher, query: str,
                    parsed: ParsedQuery) -> tuple[ParsedQuery, str | None]:
@@ -500,6 +518,13 @@ def _hit(doc: tantivy.Document, score: Any) -> Hit:
         published=published.date() if isinstance(published, datetime) else _as_date(published),
         host=doc.get_first(f.HOST) or "",
     )
+
+
+def _body(text: str) -> tantivy.Document:
+    """A document of ``text`` alone, as the body (what the snippet generator reads)."""
+    doc = tantivy.Document()
+    doc.add_text(f.BODY, text)
+    return doc
 
 
 def _summary(doc: tantivy.Document) -> str:

@@ -74,3 +74,34 @@ def test_clean_keeps_legal_citations_and_invoice_numbers() -> None:
     text = "les articles L1234-5, L1234-6 du code ; facture n°2018-01-025"
     assert snippets.clean(text) == text
     assert not snippets.has_junk(text)
+
+
+def _analysed(word: str) -> str | None:
+    from index.analysis import french_analyzer
+
+    tokens = french_analyzer().pre_tokenize(word).tokens
+    return tokens[0].text if len(tokens) == 1 else None
+
+
+def test_passage_begins_just_before_the_densest_stretch_of_rare_terms() -> None:
+    dense = "Le salarié protégé et le salarié licencié : indemnité de licenciement du salarié. "
+    body = "Un salarié. " + FILLER[:3000] + dense + FILLER[:3000] + "Le licenciement. "
+    weights = {"salar": 0.01, "licenci": 0.02, "indemnit": 0.05}
+    cut = snippets.passage(body, weights, 200, _analysed)
+    assert cut is not None and dense in cut
+    assert len(cut) < 3 * 200 + 50  # about three fragments for tantivy, not the whole body
+    # the stretch fits the first fragment tantivy cuts (200 UTF-8 bytes of " " + text)
+    assert len((" " + cut[:cut.index(dense) + len(dense.rstrip(". "))]).encode()) <= 200
+
+
+def test_passage_only_counts_words_that_analyse_to_the_term() -> None:
+    # "imposition" starts with "impos" but is not the term; the body's one "imposés" is
+    body = "Imposition imposition imposition. " * 60 + "Revenus imposés. " + "Texte. " * 100
+    cut = snippets.passage(body, {"impos": 0.5}, 200, _analysed)
+    assert cut is not None and "imposés" in cut and "Imposition" not in cut[:cut.index("imposés")][-30:]
+
+
+def test_passage_gives_up_on_short_bodies_and_missing_terms() -> None:
+    assert snippets.passage("Le salarié", {"salar": 1.0}, 200, _analysed) is None
+    assert snippets.passage(FILLER, {"cheval": 1.0}, 200, _analysed) is None  # "chevaux": tantivy's job
+    assert snippets.passage(FILLER, {}, 200, _analysed) is None
