@@ -112,13 +112,14 @@ class DirectoryWriter:
     # -- writing -----------------------------------------------------------
 
     def add(self, doc: PageDocument, *, normalised: bool = False,
-            others: Sequence[DirectoryWriter] = ()) -> AddOutcome:
+            others: Sequence[DirectoryWriter] = (), digest: str | None = None) -> AddOutcome:
         """Index ``doc`` (replacing any page with the same URL, here or in ``others``: the writers of
         the other shards) unless its URL is untrusted.
 
         :class:`InvalidDocumentError` when the page cannot be indexed even after
         :func:`normalise` (nothing of it is written then); ``normalised`` says the caller
-        already passed it through :func:`normalise`."""
+        already passed it through :func:`normalise`, ``digest`` that it computed its
+        :func:`content_hash` (to route it)."""
         if not normalised:
             doc = normalised_page(doc)
         classification = self._classifier.classify(doc.url)
@@ -131,7 +132,7 @@ class DirectoryWriter:
         try:
             document = _to_document(doc, host, verdict.domain or host,
                                     verdict.category.value if verdict.category else "",
-                                    verdict.name or "")
+                                    verdict.name or "", digest or content_hash(doc))
         except (ValueError, OverflowError, UnicodeError) as exc:  # tantivy refuses a field
             raise InvalidDocumentError(f"{doc.url[:200]!r}: {exc}") from None
         # before taking this writer's lock: no thread ever holds two shards' locks (no deadlock)
@@ -318,7 +319,8 @@ def _as_datetime(value: date | datetime) -> datetime:
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
-def _to_document(doc: PageDocument, host: str, domain: str, category: str, name: str) -> tantivy.Document:
+def _to_document(doc: PageDocument, host: str, domain: str, category: str, name: str,
+                 digest: str) -> tantivy.Document:
     out = tantivy.Document()
     out.add_text(f.URL, doc.url)
     out.add_unsigned(f.UID, f.url_id(doc.url))
@@ -341,7 +343,6 @@ def _to_document(doc: PageDocument, host: str, domain: str, category: str, name:
         out.add_date(f.PUBLISHED, _as_datetime(doc.published))
     if doc.fetched is not None:
         out.add_date(f.FETCHED, _as_datetime(doc.fetched))
-    digest = content_hash(doc)
     out.add_text(f.HASH, digest)
     out.add_unsigned(f.SAME, f.same_id(digest))
     return out
