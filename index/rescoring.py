@@ -17,13 +17,15 @@ from collections.abc import Callable, Sequence
 import tantivy
 
 from index import schema as f
-from index.analysis import accent_pattern
+from index.analysis import accent_pattern, fold_bytes
 
 Occur = tantivy.Occur
 Query = tantivy.Query
 
 
 Hits = list[tuple[float, tantivy.DocAddress]]
+#: what ``\s`` matches in a text, once folded to bytes (``fold_bytes``: beyond Latin-1, a "?")
+_SPACES = rb"[\s\x1c-\x1f\x85\xa0?]+"
 
 
 def rescored(searcher: tantivy.Searcher, schema: tantivy.Schema, query: tantivy.Query,
@@ -82,13 +84,28 @@ def verbatim_first(load: Callable[[tantivy.DocAddress], tantivy.Document], hits:
     if not words or not hits or weight <= 0:
         return hits
     needle = re.compile(r"\s+".join(accent_pattern(word) for word in words), re.IGNORECASE)
+    # the same words in the folded bytes of the page (any space, any letter beyond Latin-1): found
+    # wherever the needle is, by a literal search (the needle is then only tried where it is found)
+    quick = re.compile(_SPACES.join(re.escape(fold_bytes(word)) for word in words))
     top = max(score for score, _ in hits)
     out = []
     for rank, (score, address) in enumerate(hits):
         if rank < window:
             doc = load(address)
-            if needle.search(f"{doc.get_first(f.TITLE) or ''}\n{doc.get_first(f.BODY) or ''}"):
+            text = f"{doc.get_first(f.TITLE) or ''}\n{doc.get_first(f.BODY) or ''}"
+            if _holds(text, quick, needle):
                 score += weight * top
         out.append((score, address))
     out.sort(key=lambda pair: -pair[0])
     return out
+
+
+def _holds(text: str, quick: re.Pattern[bytes], needle: re.Pattern[str]) -> bool:
+    """Whether ``needle`` is in ``text``, tried only where ``quick`` (looser) is in its folded bytes."""
+    folded = fold_bytes(text)
+    found = quick.search(folded)
+    while found is not None:
+        if needle.match(text, found.start()):
+            return True
+        found = quick.search(folded, found.start() + 1)
+    return False
