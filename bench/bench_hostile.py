@@ -38,13 +38,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import orjson
 import psutil
 
-from bench.bench_load import RssSampler, Run, flat, run_wrk
+from bench.bench_load import RssSampler, Run, flat, route_histograms, route_tails, run_queue_seconds, run_wrk
 from bench.bench_service import QUERIES, classify_body, free_port, prepare_data, start_server, stop_server
 
 RATE = float(os.environ.get("SDC_BENCH_RATE", "200"))  # normal requests a second, offered
@@ -56,26 +57,42 @@ MB = 1024 * 1024
 LONG_HOST = ".".join(["a"] * 3990) + ".gouv.fr"
 
 
-def _lua(urls: list[str], delay_ms: float) -> str:
+#: the normal requests' kinds, in the order the mix sends them
+KINDS = ("classify", "search", "page")
+
+
+def _lua(urls: list[str], delay_ms: float, kinds: tuple[str, ...] = KINDS) -> str:
+    """wrk's script: the ``kinds`` of normal request in turn (one classify, one search, one page),
+    each connection pausing ``delay_ms`` between requests."""
     json_header = '{["Content-Type"] = "application/json"}'
-    classify = f'wrk.format("POST", "/api/classify", {json_header}, [==[{classify_body(urls).decode()}]==])'
-    gets = [f'wrk.format("GET", "/api/search?q={quote(q)}")' for q in QUERIES]
-    gets += [f'wrk.format("GET", "/recherche?q={quote(q)}")' for q in QUERIES]
+    by_kind = {
+        "classify": [f'wrk.format("POST", "/api/classify", {json_header}, '
+                     f'[==[{classify_body(urls).decode()}]==])'],
+        "search": [f'wrk.format("GET", "/api/search?q={quote(q)}")' for q in QUERIES],
+        "page": [f'wrk.format("GET", "/recherche?q={quote(q)}")' for q in QUERIES],
+    }
+    tables = ", ".join("{" + ", ".join(by_kind[k]) + "}" for k in kinds)
     return "\n".join([
-        "local requests = {}", "local i = 0",
-        "init = function(args)", f"  requests = {{{classify}, " + ", ".join(gets) + "}", "end",
-        # one classify for every two GETs: the three kinds in turn
-        "request = function()", "  i = i % (#requests - 1) + 1",
-        "  if i % 3 == 1 then return requests[1] end", "  return requests[i + 1]", "end",
+        "local kinds = {}", "local turn = 0", "local next_of = {}",
+        "init = function(args)", f"  kinds = {{{tables}}}",
+        "  for k = 1, #kinds do next_of[k] = 0 end", "end",
+        "request = function()", "  turn = turn % #kinds + 1",
+        "  local list = kinds[turn]", "  next_of[turn] = next_of[turn] % #list + 1",
+        "  return list[next_of[turn]]", "end",
         f"delay = function() return {delay_ms:.3f} end"]) + "\n"
 
 
-def _raw(base: str, data: bytes, read: bool = True) -> socket.socket | int:
+def _open(base: str, data: bytes) -> socket.socket:
+    """A connection that sent ``data`` and is left open: the server's deadlines close it."""
     host, port = base.removeprefix("http://").split(":")
     sock = socket.create_connection((host, int(port)), timeout=10)
     sock.sendall(data)
-    if not read:
-        return sock  # left open: the server's deadlines close it
+    return sock
+
+
+def _raw(base: str, data: bytes) -> int:
+    """The status answered to ``data`` sent as is (0: closed without an answer)."""
+    sock = _open(base, data)
     try:
         head = sock.recv(4096)
         return int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/1.1 ") else 0
@@ -105,7 +122,7 @@ def hostile_kinds(base: str) -> dict[str, Callable[[], int]]:
             return 0
 
     def stalled(data: bytes, count: int) -> int:
-        held.extend(_raw(base, data, read=False) for _ in range(count))  # type: ignore[misc]
+        held.extend(_open(base, data) for _ in range(count))
         while len(held) > 2000:  # ours to close once the server has (deadlines: 10 s, 30 s)
             held.pop(0).close()
         return 0
@@ -127,7 +144,7 @@ def hostile_kinds(base: str) -> dict[str, Callable[[], int]]:
             {"results": [{"url": "https://www.paris.fr/", "position": False}]})),
         "60 KB query string": lambda: client.get("/api/search", params={"q": "a" * 60_000}).status_code,
         "header flood (200 headers)": lambda: _raw(base, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(
-            b"X-%d: v\r\n" % i for i in range(200)) + b"\r\n"),  # type: ignore[return-value]
+            b"X-%d: v\r\n" % i for i in range(200)) + b"\r\n"),
         "JSON nesting bomb": lambda: post("/api/classify", nesting),
         "200 MB body to /api/rerank": lambda: post("/api/rerank", _stream(200 * MB)),
     }
@@ -151,16 +168,16 @@ class Prober(threading.Thread):
 class Attacker(threading.Thread):
     """Every second, one request of each kind (a kind still running from the last second is skipped)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, spec: str = "all") -> None:
         super().__init__(daemon=True)
-        self.kinds = hostile_kinds(base)
+        self.kinds = _chosen(hostile_kinds(base), spec)
         self.statuses: dict[str, Counter[int]] = {k: Counter() for k in self.kinds}
         self.skipped: Counter[str] = Counter()
         self.stopped = threading.Event()
 
     def run(self) -> None:
         running: dict[str, concurrent.futures.Future[int]] = {}
-        with concurrent.futures.ThreadPoolExecutor(len(self.kinds)) as pool:
+        with concurrent.futures.ThreadPoolExecutor(max(1, len(self.kinds))) as pool:
             while not self.stopped.wait(1.0):
                 for name, attack in self.kinds.items():
                     previous = running.get(name)
@@ -191,12 +208,7 @@ def _big_page(path: Path) -> Path:
 
 def _minutes(argv: list[str]) -> float:
     """``--minutes N`` or ``--minutes=N`` (10 by default, 0.5 with ``--quick``)."""
-    for i, arg in enumerate(argv):
-        if arg.startswith("--minutes="):
-            return float(arg.split("=", 1)[1])
-        if arg == "--minutes" and i + 1 < len(argv):
-            return float(argv[i + 1])
-    return 0.5 if "--quick" in argv else 10.0
+    return float(_option(argv, "minutes", "0.5" if "--quick" in argv else "10"))
 
 
 def _workers_cpu(pid: int) -> float:
@@ -215,13 +227,54 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def _option(argv: list[str], name: str, default: str) -> str:
+    """``--name VALUE`` or ``--name=VALUE``."""
+    for i, arg in enumerate(argv):
+        if arg.startswith(f"--{name}="):
+            return arg.split("=", 1)[1]
+        if arg == f"--{name}" and i + 1 < len(argv):
+            return argv[i + 1]
+    return default
+
+
+def _chosen(kinds: dict[str, Callable[[], int]], spec: str) -> dict[str, Callable[[], int]]:
+    """The hostile kinds named by ``--attacks``: ``all``, ``none``, or words of their names
+    separated by commas (``--attacks "8 MB,50 MB page"``)."""
+    if spec == "all":
+        return kinds
+    words = [w.strip().lower() for w in spec.split(",") if w.strip() and spec != "none"]
+    return {name: kind for name, kind in kinds.items() if any(w in name.lower() for w in words)}
+
+
+def _normal(base: str, urls: list[str], seconds: float, split: bool) -> dict[str, Run]:
+    """The normal traffic: one wrk over the mix, or with ``split`` one wrk per kind at a third of
+    the rate and of the connections each, at once (each kind's own latencies)."""
+    if not split:
+        return {"mix": run_wrk(base, _lua(urls, CONNECTIONS * 1000 / RATE), seconds, CONNECTIONS)}
+    runs: dict[str, Run] = {}
+    share = CONNECTIONS // len(KINDS)
+
+    def one(kind: str) -> None:
+        runs[kind] = run_wrk(base, _lua(urls, share * 1000 / (RATE / len(KINDS)), (kind,)), seconds, share)
+
+    threads = [threading.Thread(target=one, args=(kind,)) for kind in KINDS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return runs
+
+
 def main(argv: list[str] | None = None) -> None:
+    """Options: ``--minutes N``, ``--quick``, ``--attacks all|none|WORDS`` (the hostile kinds
+    sent), ``--split`` (one wrk per normal kind: the latency of each)."""
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk): skipped")
         return
     argv = argv or []
     seconds = _minutes(argv) * 60
     warmup = min(30.0, max(5.0, seconds / 20))
+    split = "--split" in argv
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
         env = {**os.environ, "SDC_DATA_DIR": tmp, "SDC_LOG_QUERIES": "false", "SDC_CURATOR_TOKEN": TOKEN}
         env.pop("SDC_REDIS_URL", None)
@@ -233,31 +286,41 @@ def main(argv: list[str] | None = None) -> None:
         server = start_server([sys.executable, "-m", "sdc", "serve", "--port", str(port), "--workers", "2",
                                "--no-access-log"], env, port, "/healthz")
         try:
-            delay_ms = CONNECTIONS * 1000 / RATE
+            attacker = Attacker(base, _option(argv, "attacks", "all"))
             print(f"2 workers; normal: wrk 1 thread, {CONNECTIONS} connections, classify (50 URLs) / "
-                  f"/api/search / /recherche in turn, offered {RATE:.0f} req/s ({delay_ms:.0f} ms pause "
-                  f"per connection); {warmup:.0f} s of warm-up under attack, then {seconds:.0f} s measured; "
-                  f"load average before: {_load()}", flush=True)
-            prober, attacker = Prober(base, seconds), Attacker(base)
+                  f"/api/search / /recherche in turn{' (one wrk per kind)' if split else ''}, offered "
+                  f"{RATE:.0f} req/s ({CONNECTIONS * 1000 / RATE:.0f} ms pause per connection); "
+                  f"{len(attacker.kinds)} hostile kinds; {warmup:.0f} s of warm-up under attack, then "
+                  f"{seconds:.0f} s measured; load average before: {_load()}", flush=True)
+            prober = Prober(base, seconds)
             attacker.start()  # the warm-up is under attack too: its buffers are part of the steady state
-            run_wrk(base, _lua(urls, delay_ms), warmup, CONNECTIONS)
+            _normal(base, urls, warmup, split)
             sampler = RssSampler(server.pid, every=max(1.0, seconds / 60))
             sampler.start()
             prober.start()
-            cpu_before = _workers_cpu(server.pid)
-            run = run_wrk(base, _lua(urls, delay_ms), seconds, CONNECTIONS)
-            cpu = _workers_cpu(server.pid) - cpu_before
+            workers = [p.pid for p in psutil.Process(server.pid).children(recursive=True)]
+            before = (_workers_cpu(server.pid), run_queue_seconds(workers), psutil.cpu_times(),
+                      route_histograms(base))
+            runs = _normal(base, urls, seconds, split)
+            after = (_workers_cpu(server.pid), run_queue_seconds(workers), psutil.cpu_times(),
+                     route_histograms(base))
             attacker.stopped.set()
             sampler.stopped.set()
             for thread in (attacker, prober, sampler):
                 thread.join()
         finally:
             stop_server(server)
-    _report(run, prober, attacker, sampler, cpu, seconds)
+    _report(runs, prober, attacker, sampler, seconds, before, after)
 
 
-def _report(run: Run, prober: Prober, attacker: Attacker, sampler: RssSampler, cpu: float,
-            seconds: float) -> None:
+def _machine(before: Any, after: Any) -> float:
+    """Cores busy over the run, the whole machine (every process: ours, wrk, others')."""
+    idle = (after.idle + after.iowait) - (before.idle + before.iowait)
+    return (sum(after) - sum(before) - idle) / max(1e-9, (sum(after) - sum(before)) / psutil.cpu_count())
+
+
+def _report(runs: dict[str, Run], prober: Prober, attacker: Attacker, sampler: RssSampler, seconds: float,
+            before: tuple[Any, ...], after: tuple[Any, ...]) -> None:
     print("hostile requests (status: count; 0 = closed by the server, -1 = client error; "
           "skipped = still running from the second before):")
     for name, statuses in attacker.statuses.items():
@@ -269,16 +332,26 @@ def _report(run: Run, prober: Prober, attacker: Attacker, sampler: RssSampler, c
     health = prober.run_ or Run(1, 0.0, 0.0, float("inf"), 1, 0)
     rss_start, rss_end, _ = flat(sampler.samples)
     anon_start, anon_end, anon_flat = flat(sampler.anon)
-    print(f"normal requests: {run.rate:,.0f} req/s, {run.requests:,} requests, p50 {run.p50_ms:.2f} ms; "
-          f"workers' CPU {cpu / seconds:.2f} cores, {cpu / max(run.requests, 1) * 1000:.2f} ms per normal "
-          "request (the hostile ones included)")
+    requests = sum(r.requests for r in runs.values())
+    errors = sum(r.errors for r in runs.values())
+    p99 = max(r.p99_ms for r in runs.values())  # split: the worst kind's
+    cpu, queued = after[0] - before[0], after[1] - before[1]
+    for kind, run in runs.items():
+        print(f"normal requests ({kind}): {run.rate:,.0f} req/s, {run.requests:,} requests, "
+              f"p50 {run.p50_ms:.2f} ms, p99 {run.p99_ms:.1f} ms, {run.errors} errors")
+    per = 1000 / max(requests, 1)
+    print(f"workers' CPU {cpu / seconds:.2f} cores, {cpu * per:.2f} ms per normal request (the hostile "
+          f"ones included); the workers' threads waited {queued * per:.2f} ms per normal request for a "
+          f"core (run queue); machine busy {_machine(before[2], after[2]):.2f} of {psutil.cpu_count()} cores")
+    print("time inside the workers' app by route (hostile requests included): requests, share over")
+    print("\n".join(route_tails(before[3], after[3])))
     print(f"/healthz: {health.requests:,} probes, p50 {health.p50_ms:.1f} ms")
     print(f"workers' memory (medians of the first and last fifths of {len(sampler.samples)} samples): "
           f"resident {rss_start:.0f} -> {rss_end:.0f} MB (peak {max(sampler.samples, default=0):.0f}), "
           f"of which anonymous (heap) {anon_start:.0f} -> {anon_end:.0f} MB")
     targets = [
-        ("no error on the normal requests", f"{run.errors} errors", run.errors == 0),
-        (f"normal requests p99 < {P99_BUDGET_MS:.0f} ms", f"{run.p99_ms:.1f} ms", run.p99_ms < P99_BUDGET_MS),
+        ("no error on the normal requests", f"{errors} errors", errors == 0),
+        (f"normal requests p99 < {P99_BUDGET_MS:.0f} ms", f"{p99:.1f} ms", p99 < P99_BUDGET_MS),
         (f"/healthz p99 < {HEALTHZ_BUDGET_MS:.0f} ms", f"{health.p99_ms:.1f} ms, {health.errors} failures",
          health.p99_ms < HEALTHZ_BUDGET_MS and not health.errors),
         ("workers' heap flat", f"{anon_start:.0f} -> {anon_end:.0f} MB", anon_flat),

@@ -157,6 +157,50 @@ class RssSampler(threading.Thread):
             self.anon.append(self.anon_mb())
 
 
+def run_queue_seconds(pids: list[int]) -> float:
+    """Seconds the live threads of ``pids`` spent runnable but waiting for a core (the second
+    field of ``/proc/<pid>/task/<tid>/schedstat``): CPU queueing, as opposed to waiting inside
+    the process (a lock, the GIL, I/O)."""
+    total = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            try:
+                total += int(task.read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return total / 1e9
+
+
+_BUCKET = re.compile(r"^sdc_http_request_duration_seconds_bucket\{([^}]*)\} (\S+)$", re.M)
+
+
+def route_histograms(base: str) -> dict[str, dict[float, float]]:
+    """The workers' latency histograms by route from ``/metrics`` (cumulative counts by bound)."""
+    out: dict[str, dict[float, float]] = {}
+    text = httpx.get(base + "/metrics", timeout=10).text
+    for labels, count in _BUCKET.findall(text):
+        named = dict(re.findall(r'(\w+)="([^"]*)"', labels))
+        out.setdefault(named["route"], {})[float(named["le"])] = float(count)
+    return out
+
+
+def route_tails(before: dict[str, dict[float, float]], after: dict[str, dict[float, float]],
+                over: tuple[float, ...] = (0.02, 0.05, 0.1)) -> list[str]:
+    """One line per route answered between the two scrapes: requests, share over each bound
+    of ``over`` seconds (time inside the app: from the first middleware to the last byte)."""
+    lines = []
+    for route, counts in sorted(after.items()):
+        start = before.get(route, {})
+        delta = {b: c - start.get(b, 0.0) for b, c in counts.items()}
+        total = delta.get(float("inf"), 0.0)
+        if total <= 0:
+            continue
+        shares = ", ".join(f">{b * 1000:.0f} ms {100 * (total - delta.get(b, 0.0)) / total:.1f}%"
+                           for b in over)
+        lines.append(f"  {route:<28} {total:>8,.0f}  {shares}")
+    return lines
+
+
 def flat(samples: list[float]) -> tuple[float, float, bool]:
     """(start, end, flat) of a memory series taken after warm-up: the medians of its first and
     last fifths (a single sample may catch a large request in flight), flat when the end is
