@@ -300,10 +300,10 @@ def main(argv: list[str] | None = None) -> None:
             prober.start()
             workers = [p.pid for p in psutil.Process(server.pid).children(recursive=True)]
             before = (_workers_cpu(server.pid), run_queue_seconds(workers), psutil.cpu_times(),
-                      route_histograms(base))
+                      route_histograms(base), _bench_cpu())
             runs = _normal(base, urls, seconds, split)
             after = (_workers_cpu(server.pid), run_queue_seconds(workers), psutil.cpu_times(),
-                     route_histograms(base))
+                     route_histograms(base), _bench_cpu())
             attacker.stopped.set()
             sampler.stopped.set()
             for thread in (attacker, prober, sampler):
@@ -311,6 +311,13 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             stop_server(server)
     _report(runs, prober, attacker, sampler, seconds, before, after)
+
+
+def _bench_cpu() -> tuple[float, float]:
+    """CPU seconds of this process (the attacker's threads, the samplers) and of its finished
+    children (the wrk runs): the bench's own share of the two cores."""
+    times = psutil.Process().cpu_times()
+    return times.user + times.system, times.children_user + times.children_system
 
 
 def _machine(before: Any, after: Any) -> float:
@@ -342,7 +349,9 @@ def _report(runs: dict[str, Run], prober: Prober, attacker: Attacker, sampler: R
     per = 1000 / max(requests, 1)
     print(f"workers' CPU {cpu / seconds:.2f} cores, {cpu * per:.2f} ms per normal request (the hostile "
           f"ones included); the workers' threads waited {queued * per:.2f} ms per normal request for a "
-          f"core (run queue); machine busy {_machine(before[2], after[2]):.2f} of {psutil.cpu_count()} cores")
+          f"core (run queue); machine busy {_machine(before[2], after[2]):.2f} of {psutil.cpu_count()} "
+          f"cores, of which the attacker {(after[4][0] - before[4][0]) / seconds:.2f} and the normal "
+          f"requests' wrk {(after[4][1] - before[4][1]) / seconds:.2f}")
     print("time inside the workers' app by route (hostile requests included): requests, share over")
     print("\n".join(route_tails(before[3], after[3])))
     print(f"/healthz: {health.requests:,} probes, p50 {health.p50_ms:.1f} ms")

@@ -179,7 +179,8 @@ async def _httpx_load(url: str, paths: list[str], bodies: list[bytes] | None, se
     errors = 0
     stop_at = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=connections)
-    requests = itertools.cycle(itertools.product(paths, bodies or [None]))
+    choices: list[bytes | None] = list(bodies or []) or [None]
+    requests = itertools.cycle(itertools.product(paths, choices))
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10) as client:
         async def worker() -> None:
             nonlocal errors
