@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
-from itertools import accumulate, pairwise
 
 import tantivy
 
@@ -139,34 +138,39 @@ def passage(body: str, weights: Mapping[str, float], max_chars: int,
         return None
     found.sort()
     # tantivy's text is " " + body and its fragments are counted in UTF-8 bytes: the first one ends at
-    # most max_chars - 1 bytes into the body
+    # most max_chars - 1 bytes into the body.  The stretch is chosen in characters (French text is about
+    # 3% accented letters, two bytes each), then shortened until its bytes fit
     span = max_chars - 1
-    at_byte = _utf8_offsets(body, {p for start, end, _ in found for p in (start, end)})
+    chars = span * 96 // 100
     best, best_at, last, total, j = -1.0, 0, 0, 0.0, 0
     for i, (start, _, _) in enumerate(found):
-        while j < len(found) and at_byte[found[j][1]] - at_byte[start] <= span:
+        while j < len(found) and found[j][1] - start <= chars:
             total += found[j][2]
             j += 1
         if total > best:
             best, best_at, last = total, i, max(i, j - 1)
         total -= found[i][2] if j > i else 0.0
         j = max(j, i + 1)
-    first, end = found[best_at][0], max(found[best_at][1], found[last][1])
+    first = found[best_at][0]
+    end = max(found[best_at][1], found[last][1])
+    size = _utf8(body, first, end)
+    while size > span and last > best_at:
+        last -= 1
+        end = max(found[best_at][1], found[last][1])
+        size = _utf8(body, first, end)
     # the room the stretch leaves in its fragment goes half before it (from a word's start), half after
-    room = span - (at_byte[end] - at_byte[first])
+    room = span - size
     lead = body.find(" ", max(0, first - room // 2), first)
     start = lead + 1 if lead >= 0 else first
-    if len(body[start:first].encode("utf-8", "surrogatepass")) > room:
+    if _utf8(body, start, first) > room:
         start = first
     stop = body.find(" ", start + 3 * max_chars)
     return body[start:stop if stop >= 0 else len(body)]
 
 
-def _utf8_offsets(text: str, positions: Iterable[int]) -> dict[int, int]:
-    """The UTF-8 byte offset of each character position of ``text``."""
-    ordered = sorted(positions)
-    sizes = accumulate(len(text[a:b].encode("utf-8", "surrogatepass")) for a, b in pairwise([0, *ordered]))
-    return dict(zip(ordered, sizes, strict=True))
+def _utf8(text: str, start: int, end: int) -> int:
+    """How many UTF-8 bytes ``text[start:end]`` is."""
+    return len(text[start:end].encode("utf-8", "surrogatepass"))
 
 
 def shorten(text: str, max_chars: int) -> str:
