@@ -33,6 +33,11 @@ def _stem_pattern(stem: str) -> str:
 #: dates glued into the text ("Publié le 2019-05-02"), identifiers (hex digests, LEGIARTI000006901088)
 _CODE = r"(?:[A-Z]{1,3}\d{2,}(?:-\d+)*|[A-Z]{4,}\d{6,}|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}" \
         r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+_NAVIGATION = (
+    r"^\s*(?:Voir (?:aussi|également)|Accueil|Menu|Rechercher|Plan du site|Aller au contenu|Haut de page"
+    r"|Imprimer|Partager|Retour|Mentions légales|Accessibilité\s*:.*|Accepter|Refuser"
+    r"|Ce site utilise des cookies.*)\s*:?\s*$"  # navigation lines
+)
 _JUNK = re.compile(
     # "Voir aussi" and codes, or a run of three codes or more ("L1234-5, L1234-6" is a legal citation)
     r"(?:\bVoir (?:aussi|également)\s*:?\s*" + _CODE + r"(?:[\s,;]+" + _CODE + r")*"
@@ -41,20 +46,34 @@ _JUNK = re.compile(
     r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![\w-])"  # a lone identifier
     r"|(?:\b(?:Publié|Mis à jour|Modifié|Vérifié|Date de publication)\s*(?:le|:)?\s*)?"
     r"\d{4}-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?![\w-])"
-    r"|^\s*(?:Voir (?:aussi|également)|Accueil|Menu|Rechercher|Plan du site|Aller au contenu|Haut de page"
-    r"|Imprimer|Partager|Retour|Mentions légales|Accessibilité\s*:.*|Accepter|Refuser"
-    r"|Ce site utilise des cookies.*)\s*:?\s*$",  # navigation lines
+    r"|" + _NAVIGATION,
     re.MULTILINE,
 )
+#: every code, identifier and date above holds a digit or a dash: a text without either can only hold
+#: navigation lines, found by that part alone (the whole expression costs ~45 us per fragment)
+_CODE_SIGN = re.compile(r"[\d-]")
+_NAVIGATION_ONLY = re.compile(_NAVIGATION, re.MULTILINE)
+#: ... and a navigation line begins with one of these words (a literal search, much faster)
+_NAVIGATION_WORD = re.compile(r"Voir|Accueil|Menu|Rechercher|Plan|Aller|Haut|Imprimer|Partager|Retour"
+                              r"|Mentions|Accessibilité|Accepter|Refuser|Ce site")
+
+
+def _junk(text: str) -> re.Pattern[str] | None:
+    """The expression that finds ``text``'s junk, ``None`` when it has none (the same answers as _JUNK)."""
+    if _CODE_SIGN.search(text):
+        return _JUNK
+    return _NAVIGATION_ONLY if _NAVIGATION_WORD.search(text) else None
 
 
 def has_junk(text: str) -> bool:
-    return _JUNK.search(text) is not None
+    junk = _junk(text)
+    return junk is not None and junk.search(text) is not None
 
 
 def clean(text: str) -> str:
     """``text`` without reference-code lists, ISO dates, identifiers and navigation lines."""
-    return _JUNK.sub(" ", text)
+    junk = _junk(text)
+    return text if junk is None else junk.sub(" ", text)
 
 
 def render(snippet: tantivy.Snippet, fallback: Callable[[], str], max_chars: int) -> str:

@@ -105,3 +105,12 @@ def test_passage_gives_up_on_short_bodies_and_missing_terms() -> None:
     assert snippets.passage("Le salarié", {"salar": 1.0}, 200, _analysed) is None
     assert snippets.passage(FILLER, {"cheval": 1.0}, 200, _analysed) is None  # "chevaux": tantivy's job
     assert snippets.passage(FILLER, {}, 200, _analysed) is None
+
+
+def test_junk_found_with_or_without_codes_as_the_whole_expression_finds_it() -> None:
+    for text in ("Accueil", "  Menu  :\nTexte", "Voir aussi N19806 F488 R1234",
+                 "Texte\nAccessibilité : partielle", "Ce site utilise des cookies pour vous",
+                 "Un texte sans rien d'autre", "Publié le 2019-05-02",
+                 "id abcdefab-abcd-abcd-abcd-abcdefabcdef fin"):
+        assert snippets.has_junk(text) == (snippets._JUNK.search(text) is not None), text
+        assert snippets.clean(text) == snippets._JUNK.sub(" ", text), text
