@@ -121,6 +121,8 @@ class Searcher:
 
     def corrected_query(self, query: str) -> str | None:
         """``query`` with its unknown words corrected (``index.fuzzy``), ``None`` when nothing changes."""
+        if self._shards is not None:
+            return self._shards.corrected_query(query)  # every shard's words
         return self._corrected(self.searcher(), query or "", parse(query or ""))[1]
 
     def rank(
@@ -221,6 +223,8 @@ class Searcher:
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions for a search box: a few words of the titles, ranked by the pages they find."""
+        if self._shards is not None:
+            return self._shards.suggest(prefix, limit)  # every shard's titles and pages
         text = prefix.lstrip()
         if not text.strip() or limit <= 0:
             return []

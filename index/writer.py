@@ -1,9 +1,10 @@
 """Add, replace and delete pages: the only code that writes the index.
 
 :class:`IndexWriter` writes an index directory whatever its layout
-(``index.shards``): a single tantivy index, or shards, each page going to the
-shard its URL hashes to, with one :class:`index.directory_writer.DirectoryWriter`
-per shard in this one process.  The policy of each (trusted pages only, one
+(``index.shards``): a single tantivy index, or shards, each page going to its
+shard (``index.shards.ShardRouter``: the shard of its copy key, every copy of a
+page in one), with one :class:`index.directory_writer.DirectoryWriter` per
+shard in this one process.  The policy of each (trusted pages only, one
 document per URL, batched atomic commits, one writer per directory, the
 :func:`index.documents.normalise` boundary, all or nothing on failure) is
 described in :mod:`index.directory_writer`; across shards, a commit commits
@@ -64,11 +65,17 @@ class IndexWriter:
             for writer in self._writers:
                 writer.abandon()
             raise
+        self._router = shards.ShardRouter(self._writers, shards.route_of(self.path))
 
     @property
     def shards(self) -> int:
         """How many directories this writer writes (1 for an unsharded index)."""
         return len(self._writers)
+
+    @property
+    def route(self) -> str:
+        """How pages are routed to the shards (``index.shards.ROUTES``)."""
+        return self._router.routed
 
     @property
     def counts(self) -> dict[str, int]:
@@ -106,15 +113,15 @@ class IndexWriter:
         """
         if not normalised:
             doc = normalised_page(doc)  # before routing: the URL is stripped
-        return self._writer_of(doc.url).add(doc, normalised=True)
+        return self._router.add(doc)
 
     def contains(self, url: str) -> bool:
         """True when the index holds (or is about to commit) a page at ``url``."""
-        return self._writer_of(url).contains(url)
+        return self._router.contains(url)
 
     def delete_url(self, url: str) -> int:
         """Delete the page at ``url`` with the next commit; returns how many documents go (0 or 1)."""
-        return self._writer_of(url).delete_url(url)
+        return self._router.delete_url(url)
 
     def delete_domain(self, domain: str) -> int:
         """Delete every page of ``domain`` and its subdomains, in every shard."""
@@ -134,9 +141,6 @@ class IndexWriter:
         self._each("abandon")
 
     # -- internals ---------------------------------------------------------
-
-    def _writer_of(self, url: str) -> DirectoryWriter:
-        return self._writers[shards.route(url.strip(), len(self._writers))]
 
     def _each(self, method: str) -> None:
         """Call ``method`` on every shard's writer, all of them even if one fails; raise the first."""
