@@ -7,6 +7,15 @@ runs in the thread pool, at most ``limit`` at a time per worker; up to
 slot at most ``wait`` seconds; past that the request gets HTTP 503 with
 ``Retry-After`` (:class:`Busy`) instead of piling up in time or memory.
 
+Two lanes per worker, each a :class:`HeavyLimiter`: ``ServiceState.heavy`` for the
+normal heavy work (searches, completions, SQLite reads) and ``ServiceState.bulky``
+for requests whose bodies are large (a classify or rerank body over 64 KB: up to
+1,000 URLs of 8 KB, an 8 MB JSON parse), one at a time.  Measured under the hostile
+bench (issue 14, docs/service.md): with one lane, searches waited for a slot behind
+the 8 MB classify batches (that lane's p99 wait for a slot reached 160-400 ms on a
+saturated machine); with its own lane, a bulky request never holds a search's slot, and at
+most one per worker shares the GIL with the searches.
+
 The bound is a counter and a per-loop semaphore: the service runs one event
 loop per worker, the tests one per client.
 """
@@ -30,6 +39,11 @@ HEAVY_QUEUE = 32
 HEAVY_QUEUE_BYTES = 32 * 1024 * 1024
 #: seconds a heavy call may wait for a slot
 HEAVY_WAIT = 5.0
+#: bulky requests (large bodies) running at once per worker, in their own lane
+BULKY_LIMIT = 1
+#: bulky requests waiting, and the bytes of their bodies (8 MB each at most past the 10 MB cap)
+BULKY_QUEUE = 4
+BULKY_QUEUE_BYTES = 32 * 1024 * 1024
 RETRY_AFTER = 1
 
 
@@ -76,3 +90,8 @@ class HeavyLimiter:
             return await asyncio.to_thread(work, *args, **kwargs)
         finally:
             semaphore.release()
+
+
+def bulky_lane() -> HeavyLimiter:
+    """The lane of requests with large bodies (module docstring)."""
+    return HeavyLimiter(limit=BULKY_LIMIT, queue=BULKY_QUEUE, queue_bytes=BULKY_QUEUE_BYTES)

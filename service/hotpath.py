@@ -92,8 +92,8 @@ class ClassifyEndpoint:
             return 503, orjson.dumps({"detail": str(exc)})
 
 
-#: bodies larger than this are classified in the thread pool, under the heavy-work bound
-#: (50 URLs of the extension weigh about 5 KB; 1,000 URLs of 8 KB take tens of milliseconds)
+#: bodies larger than this are classified in the thread pool, in the bulky lane of the heavy-work
+#: bound (50 URLs of the extension weigh about 5 KB; 1,000 URLs of 8 KB take tens of milliseconds)
 INLINE_BODY_BYTES = 64 * 1024
 
 
@@ -101,10 +101,11 @@ async def classify_json(state: ServiceState, raw: bytes) -> tuple[int, bytes]:
     """Status and JSON body for a request body of ``POST /api/classify``; counts the URLs.
 
     Small bodies are answered on the event loop (the extension's hot path); large ones in
-    the thread pool (:class:`service.errors.Busy` when the worker has too many)."""
+    the thread pool, one at a time in the bulky lane (:class:`service.errors.Busy` when the
+    worker has too many waiting)."""
     if len(raw) <= INLINE_BODY_BYTES:
         return classify_now(state, raw)
-    return await state.heavy.run_sized(len(raw), classify_now, state, raw)
+    return await state.bulky.run_sized(len(raw), classify_now, state, raw)
 
 
 def classify_now(state: ServiceState, raw: bytes) -> tuple[int, bytes]:

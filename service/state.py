@@ -29,7 +29,7 @@ from index.errors import SearchIndexError
 from ranking import TrustTable
 from service.classify_wire import ClassifyRenderer
 from service.errors import IndexUnavailable
-from service.heavy import HeavyLimiter
+from service.heavy import HeavyLimiter, bulky_lane
 from service.metrics import Metrics
 from service.registry_check import served_search, trusted_completions
 from service.usage import open_usage_counter
@@ -68,6 +68,8 @@ class ServiceState:
         self._counts: tuple[float, dict[str, int] | None] | None = None
         self._status: tuple[bool, str, int | None] = (False, "not opened yet", None)
         self.heavy = HeavyLimiter()
+        #: requests with large bodies, in their own lane: never ahead of a search for a slot
+        self.bulky = bulky_lane()
         self.upkeep()
 
     # -- registry ------------------------------------------------------------

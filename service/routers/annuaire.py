@@ -183,8 +183,11 @@ def card(office: Office, now: datetime | None = None) -> dict[str, Any]:
 
 async def office_card(request: Request, q: str) -> dict[str, Any] | None:
     """The card for a web query that names an office (None otherwise, or without an Annuaire)."""
+    annuaire = annuaire_of(request)
+    if not annuaire.available():  # one stat: no thread hop for every page of an instance without one
+        return None
     try:
-        office = await asyncio.to_thread(annuaire_of(request).named, q)
+        office = await asyncio.to_thread(annuaire.named, q)
     except AnnuaireError:
         return None
     if office is None:

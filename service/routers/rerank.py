@@ -124,11 +124,11 @@ async def rerank_results(request: Request) -> Response:
     """
     state: ServiceState = request.app.state.sdc
     raw = await read_body(request)
-    # a large body (up to 500 results) is validated and ranked in the thread pool, bounded
+    # a large body (up to 500 results) is validated and ranked in the thread pool, in the bulky lane
     inline = len(raw) <= INLINE_BODY_BYTES
     try:
         body = (RerankRequest.model_validate_json(raw) if inline else
-                await state.heavy.run_sized(len(raw), RerankRequest.model_validate_json, raw))
+                await state.bulky.run_sized(len(raw), RerankRequest.model_validate_json, raw))
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
@@ -137,7 +137,7 @@ async def rerank_results(request: Request) -> Response:
     own = await _own_hits(state, body.query) if body.mode is Mode.MERGE else []
     try:
         ranked = (rerank(results, table, body.mode, own=own) if inline else
-                  await state.heavy.run(rerank, results, table, body.mode, own=own))
+                  await state.bulky.run(rerank, results, table, body.mode, own=own))
     except RankingError as exc:
         raise HTTPException(422, str(exc)) from None
     state.count_classified(ranked.total, ranked.trusted_count)

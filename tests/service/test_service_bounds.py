@@ -56,7 +56,7 @@ def test_the_heavy_queue_is_bounded_in_bytes_of_waiting_bodies() -> None:
 def test_a_busy_worker_answers_503_with_retry_after(writable_data: Path, make_settings) -> None:
     app = create_app(make_settings(writable_data))
     with TestClient(app) as client:
-        app.state.sdc.heavy = _Refusing()  # every slot taken, the queue full
+        app.state.sdc.heavy = app.state.sdc.bulky = _Refusing()  # every slot taken, the queues full
         answer = client.get("/api/search", params={"q": "allocations"})
         assert answer.status_code == 503 and answer.headers["retry-after"] == "1"
         assert "busy" in answer.json()["detail"]
@@ -67,6 +67,23 @@ def test_a_busy_worker_answers_503_with_retry_after(writable_data: Path, make_se
         assert small.status_code == 200  # the extension's batches stay on the loop
         assert client.get("/healthz").status_code == 200  # never behind the bound
         assert client.get("/api/suggest", params={"q": "allo"}).json() == ["allo", []]
+
+
+def test_large_bodies_wait_in_their_own_lane_not_for_a_search_slot(writable_data: Path,
+                                                                   make_settings) -> None:
+    app = create_app(make_settings(writable_data))
+    with TestClient(app) as client:
+        state = app.state.sdc
+        state.bulky = _Refusing()  # the bulky lane full: large bodies refused, searches served
+        big = {"urls": ["https://www.caf.fr/" + "a" * 7000] * 20}
+        assert client.post("/api/classify", json=big).status_code == 503
+        many = {"results": [{"url": f"https://www.caf.fr/{i}" + "a" * 500, "engine": "x", "position": i}
+                            for i in range(1, 200)]}
+        assert client.post("/api/rerank", json=many).status_code == 503
+        assert client.get("/api/search", params={"q": "allocations"}).status_code == 200
+        state.heavy, state.bulky = _Refusing(), HeavyLimiter()  # the search lane full instead
+        assert client.post("/api/classify", json=big).status_code == 200
+        assert client.get("/api/search", params={"q": "allocations"}).status_code == 503
 
 
 class _Refusing(HeavyLimiter):
