@@ -26,6 +26,7 @@ hashes), which keeps their BM25 statistics close to the whole index's.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,8 @@ class ShardRouter:
     def __init__(self, writers: Sequence[DirectoryWriter], routed: str) -> None:
         self._writers = list(writers)
         self.routed = routed if len(self._writers) > 1 else ROUTE_URL  # one place for every page
+        # two threads adding one URL with two texts would each miss the other's page in its shard
+        self._lock = threading.Lock()
 
     def add(self, doc: PageDocument) -> AddOutcome:
         """``doc`` (already normalised) into its shard; in a ``same-mod`` layout, the page its URL had
@@ -121,7 +124,8 @@ class ShardRouter:
         others = [writer for n, writer in enumerate(self._writers) if n != home]
         # the URL looked up in each other shard: ~0.8 us each (4 shards of 25,000 pages), beside
         # ~160 us of CPU to index a page
-        return self._writers[home].add(doc, normalised=True, others=others, digest=digest)
+        with self._lock:
+            return self._writers[home].add(doc, normalised=True, others=others, digest=digest)
 
     def contains(self, url: str) -> bool:
         """True when some shard holds (or is about to commit) a page at ``url``."""
@@ -129,7 +133,8 @@ class ShardRouter:
 
     def delete_url(self, url: str) -> int:
         """Delete the page at ``url`` (0 or 1 document) from whichever shard holds it."""
-        return sum(writer.delete_url(url) for writer in self._holders(url) if writer.contains(url))
+        with self._lock:
+            return sum(writer.delete_url(url) for writer in self._holders(url) if writer.contains(url))
 
     def _holders(self, url: str) -> list[DirectoryWriter]:
         """The writers of the shards that may hold ``url``: its own in a ``uid-mod`` layout, else all."""

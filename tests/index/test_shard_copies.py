@@ -4,6 +4,7 @@ shard, and deletes and replacements by URL find it wherever it is."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -159,3 +160,22 @@ def test_resharding_the_older_layout_routes_by_copy_key(tmp_path: Path, classifi
     assert shards.route_of(path) == shards.ROUTE_COPY and shards.shard_count(path) == 2
     for doc in ORIGINALS + COPIES:
         assert holders(path, doc.url) == [home(doc, 2)]
+
+
+def test_threads_writing_one_url_leave_one_page(tmp_path: Path, classifier: Classifier) -> None:
+    path = tmp_path / "index"
+    shards.create(path, COUNT)
+    urls = [f"https://www.paris.fr/pages/fil-{n}" for n in range(20)]
+
+    def write(thread: int) -> None:
+        for url in urls:
+            writer.add(PageDocument(url, "Un fil", f"Texte écrit par le fil {thread} pour {url}."))
+
+    with IndexWriter(path, classifier, commit_seconds=0.05) as writer:
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert all(len(holders(path, url)) == 1 for url in urls)
+    assert Searcher(path).count() == len(urls)
