@@ -189,7 +189,7 @@ def compare_indexing(label: str, make: Callable[[], Iterable[PageDocument]], cou
 def title_queries(corpus: list[PageDocument], count: int, seed: int = 5) -> list[str]:
     """1-4 consecutive words (4+ letters) of a corpus title: many are very common words."""
     rng = random.Random(seed)
-    out = []
+    out: list[str] = []
     while len(out) < count:
         words = [w for w in rng.choice(corpus).title.replace("'", " ").split() if len(w) > 3 and w.isalpha()]
         if words:

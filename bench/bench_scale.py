@@ -4,6 +4,7 @@ The indexes are built once by ``python -m bench.scale_build`` (bench/bench_index
 pages: real French paragraphs recombined) and kept; this benchmark reuses them::
 
     python -m bench.bench_scale --root /tmp/scale            # every index found under ROOT
+    python -m bench.bench_scale --sizes '' --index /tmp/rel/ours --phrases 0   # the corpus's index
 
 For each index (``1m-single``: 1,000,000 pages unsharded; ``1m``, ``3m``: 2 shards; ``10m``: 4
 shards) it prints the build record (time, size on disk, writer's peak memory), the searching
@@ -122,8 +123,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default=",".join(SIZES), help="which index folders, comma-separated")
     parser.add_argument("--phrases", type=int, default=200, help="copied-phrase queries (0: none)")
     parser.add_argument("--quick", action="store_true", help="accepted for `python -m bench --quick`")
+    parser.add_argument("--index", type=Path, action="append", default=[],
+                        help="also an index built elsewhere (the corpus's: bench_relevance --keep DIR, "
+                             "DIR/ours): the fixed part of a query's cost")
     args = parser.parse_args(argv or [])
     found = [args.root / s for s in args.sizes.split(",") if (args.root / s / BUILD_RECORD).is_file()]
+    found += [path for path in args.index if (path / "meta.json").is_file()]
     if not found:
         print(f"skipped: no index built under {args.root} (python -m bench.scale_build --help)")
         return
@@ -132,11 +137,14 @@ def main(argv: list[str] | None = None) -> None:
     cores = sorted(os.sched_getaffinity(0))
     print(f"cores: {len(cores)}, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for path in found:
-        record = json.loads((path / BUILD_RECORD).read_text(encoding="utf-8"))
-        load = f"load {record['load_start']:.1f} -> {record['load_end']:.1f}"
-        print(f"\n{path.name}: {record['docs']:,} pages, {record['shards'] or 'no'} shards; built in "
-              f"{record['seconds'] / 60:.1f} min ({load}), "
-              f"{record['bytes'] / 1e9:.2f} GB on disk, writer peak +{record['peak_mb']:,} MB", flush=True)
+        if not (path / BUILD_RECORD).is_file():
+            print(f"\n{path}: {Searcher(path).count():,} pages (an index given by --index)", flush=True)
+        else:
+            record = json.loads((path / BUILD_RECORD).read_text(encoding="utf-8"))
+            load = f"load {record['load_start']:.1f} -> {record['load_end']:.1f}"
+            print(f"\n{path.name}: {record['docs']:,} pages, {record['shards'] or 'no'} shards; built in "
+                  f"{record['seconds'] / 60:.1f} min ({load}), {record['bytes'] / 1e9:.2f} GB on disk, "
+                  f"writer peak +{record['peak_mb']:,} MB", flush=True)
         for chosen in ([cores[0]], cores[:2]) if len(cores) > 1 else ([cores[0]],):
             measure(path, queries, chosen)
         print(f"  a searching process after the agents' queries: {searching_memory(path)}; "
