@@ -134,7 +134,7 @@ def passage(body: str, weights: Mapping[str, float], max_chars: int,
     term kept (``imposés`` is ``impos``, ``imposition`` is not), the
     ``max_chars`` stretch of highest weight chosen and the text cut to begin
     just before it: its first fragment is that stretch, as good as any
-    fragment of the whole text, and tantivy analyses about three fragments.
+    fragment of the whole text, and tantivy analyses about two fragments.
     ``None`` (use the whole body) for a short body or when no term is found;
     a term the analyser reaches from another form ("chevaux": ``cheval``) is
     missed here, so a passage where tantivy marks nothing must be given up by
@@ -185,7 +185,7 @@ def passage(body: str, weights: Mapping[str, float], max_chars: int,
     start = lead + 1 if lead >= 0 else first
     if _utf8(body, start, first) > room:
         start = first
-    stop = body.find(" ", start + 3 * max_chars)
+    stop = body.find(" ", start + 2 * max_chars)
     return body[start:stop if stop >= 0 else len(body)]
 
 
