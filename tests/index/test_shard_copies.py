@@ -21,10 +21,6 @@ from index.writer import IndexWriter
 from sources import Classifier
 from tests.index.conftest import DOCS, indexed
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(IndexWriter, "route"),
-    reason="index/writer.py does not route by copy key yet (the change asked of the lead, issue 18)")
-
 COUNT = 3
 #: pages, each with copies under other URLs, on several sites and categories
 ORIGINALS = [
@@ -67,7 +63,7 @@ def test_every_copy_of_a_page_is_in_the_shard_of_its_copy_key(both: tuple[Search
     path = both[1].path
     assert shards.route_of(path) == shards.ROUTE_COPY
     with IndexWriter(path, classifier) as writer:
-        assert getattr(writer, "route") == shards.ROUTE_COPY  # noqa: B009 - the writer.py change asked
+        assert writer.route == shards.ROUTE_COPY
     assert len({home(doc) for doc in ORIGINALS}) == COUNT  # the pages are spread over every shard
     for doc in ORIGINALS + COPIES:
         assert holders(path, doc.url) == [home(doc)], doc.url

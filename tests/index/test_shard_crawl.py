@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import pytest
 import tantivy
 
 from index import schema as f
@@ -15,12 +14,7 @@ from index import shards
 from index.directory_writer import content_hash
 from index.documents import PageDocument
 from index.searcher import Searcher
-from index.writer import IndexWriter
 from tests.crawler.conftest import corpus_records, crawl_run, make_farm  # noqa: F401 - fixtures
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(IndexWriter, "route"),
-    reason="index/writer.py does not route by copy key yet (the change asked of the lead, issue 18)")
 
 COUNT = 3
 

@@ -82,6 +82,14 @@ def test_suggestions_come_from_every_shard(indexes: tuple[Path, Path]) -> None:
     assert split.suggest("carte", limit=0) == []
 
 
+def test_the_searcher_suggests_and_corrects_from_every_shard(indexes: tuple[Path, Path]) -> None:
+    single, sharded = Searcher(indexes[0]), Searcher(indexes[1])
+    for prefix in ("plan cad", "carte g", "la carpe"):
+        assert sharded.suggest(prefix) == single.suggest(prefix), prefix
+    assert sharded.corrected_query("carpe") is None
+    assert sharded.corrected_query("crate grise") == single.corrected_query("crate grise") == "carte grise"
+
+
 def test_shard_terms_add_up_the_shards(indexes: tuple[Path, Path]) -> None:
     single = Searcher(indexes[0]).searcher()
     split = ShardSet([Searcher(d) for d in shards.shard_dirs(indexes[1])], threads=1)

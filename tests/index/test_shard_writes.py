@@ -9,7 +9,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import redis
 import tantivy
 
@@ -22,10 +21,6 @@ from index.writer import IndexWriter
 from sources import Classifier
 from tests.index.test_cli import sdc
 from tests.scale.conftest import redis_client, redis_url  # noqa: F401 - fixtures
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(IndexWriter, "route"),
-    reason="index/writer.py does not route by copy key yet (the change asked of the lead, issue 18)")
 
 HOST = "https://travail-emploi.gouv.fr"
 WORDS = {1: "alpha", 2: "bravo", 3: "charlie"}
