@@ -76,18 +76,26 @@ def near_copies(docs: list[tantivy.Document]) -> dict[int, int]:
     """
     by_title: dict[str, list[int]] = {}
     out: dict[int, int] = {}
+    bodies = [str(doc.get_first(f.BODY) or "") for doc in docs]
     words: dict[int, set[str]] = {}
+
+    def words_of(k: int) -> set[str]:
+        # lowercase words as written (folding accents cost 10x more over a page of results); each
+        # body's set made once (a page compared with several others of its title)
+        found = words.get(k)
+        if found is None:
+            found = words[k] = set(_WORD.findall(bodies[k].lower()))
+        return found
+
     for i, doc in enumerate(docs):
         # lowercase, accents kept: the copies of a page have one title (folding cost ~0.7 ms a search)
         title = " ".join(str(doc.get_first(f.TITLE) or "").lower().split())
-        body = str(doc.get_first(f.BODY) or "")
+        body = bodies[i]
         for j in by_title.get(title, []):
-            other = str(docs[j].get_first(f.BODY) or "")
+            other = bodies[j]
             if min(len(body), len(other)) < NEAR * max(len(body), len(other)):
                 continue  # lengths too far apart to be near-identical: no word sets needed
-            # lowercase words as written (folding accents cost 10x more over a page of results)
-            a = words.setdefault(j, set(_WORD.findall(other.lower())))
-            b = words.setdefault(i, set(_WORD.findall(body.lower())))
+            a, b = words_of(j), words_of(i)
             if a and b and len(a & b) >= NEAR * len(a | b):
                 out[i] = j
                 break
