@@ -107,11 +107,6 @@ class SearchTuning:
     #: title words of the pages that are tools rather than answers (a form, an online service, a
     #: template, a simulator): a feature of the re-ranker, which learns how much they count
     tool_title_words: tuple[str, ...] = ("formulaire", "téléservice", "modèle", "simulateur", "outil")
-    #: addresses of a portal's pages of links (service-public.fr's dossiers and themes): a feature of the
-    #: re-ranker (``index.page_features``), which learns how much they count
-    hub_url_patterns: tuple[str, ...] = (r"service-public\.fr/[a-z-]+/vosdroits/N\d+$",)
-    #: addresses of a portal's tools (service-public.fr's forms, online services, models, simulators)
-    tool_url_patterns: tuple[str, ...] = (r"service-public\.fr/[a-z-]+/vosdroits/R\d+$",)
 
     def __post_init__(self) -> None:
         # tantivy's bindings take only floats where a weight is expected: SearchTuning(tie_breaker=0)
