@@ -175,3 +175,22 @@ def test_threads_writing_one_url_leave_one_page(tmp_path: Path, classifier: Clas
             thread.join()
     assert all(len(holders(path, url)) == 1 for url in urls)
     assert Searcher(path).count() == len(urls)
+
+
+def test_a_page_left_in_two_shards_is_shown_once(tmp_path: Path, classifier: Classifier) -> None:
+    from index.directory_writer import DirectoryWriter
+
+    path = tmp_path / "index"
+    shards.create(path, COUNT)
+    page = ORIGINALS[6]
+    changed = next(replace(page, body=f"{page.body} Mise à jour {n}.") for n in range(50)
+                   if home(replace(page, body=f"{page.body} Mise à jour {n}.")) != home(page))
+    # what a crash between two shards' commits leaves: the old text in its shard, the new in its own
+    for doc in (page, changed):
+        with DirectoryWriter(shards.shard_dirs(path)[home(doc)], classifier) as writer:
+            writer.add(doc)
+    found = Searcher(path).search("aide logement", limit=50)
+    assert [h.url for h in found.results] == [page.url]
+    with IndexWriter(path, classifier) as writer:  # its next write leaves one page
+        assert writer.add(changed) == "replaced"
+    assert holders(path, page.url) == [home(changed)]
