@@ -49,6 +49,8 @@ MAX_LIMIT = 100
 MAX_PAGE = 1000
 #: documents read beyond the page, so that a near copy merged away still leaves it full
 NEAR_COPY_SPARE = 1
+#: the most body words whose analysed term is kept for snippets (about 100 bytes each)
+ANALYSED_WORDS = 50_000
 Sort = Literal["relevance", "date"]
 Hits = list[tuple[float, tantivy.DocAddress]]
 
@@ -78,6 +80,8 @@ class Searcher:
         self._corrector = Corrector(self._schema, analysis.french_analyzer(), self._suggest_analyzer)
         self._suggester = Suggester(self._schema, self._suggest_analyzer, analysis.french_analyzer())
         self._expand = expand_query  # an attribute: tests give it other phrasings
+        #: body words -> the term the index holds for them (snippets' passages), shared by every search
+        self._analysed_words: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self._meta = dirs[0] / "meta.json"
         self._meta_stamp: tuple[int, int, int] | None = None
@@ -394,7 +398,9 @@ class Searcher:
         generator.set_max_num_chars(self.tuning.snippet_chars)
         terms: set[str] | None = None  # only analysed for a long body
         weights: dict[str, float] | None = None  # ... and weighed as tantivy's fragments weigh them
-        analysed: dict[str, str | None] = {}  # the words of the bodies found starting with a term
+        analysed = self._analysed_words
+        if len(analysed) > ANALYSED_WORDS:
+            analysed.clear()  # a bound, not an LRU: the words of one search are looked up again at once
         for hit, doc in zip(hits, docs, strict=True):
             body = str(doc.get_first(f.BODY) or "")
             found = None
