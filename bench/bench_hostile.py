@@ -345,7 +345,8 @@ def _report(runs: dict[str, Run], prober: Prober, attacker: Attacker, sampler: R
     cpu, queued = after[0] - before[0], after[1] - before[1]
     for kind, run in runs.items():
         print(f"normal requests ({kind}): {run.rate:,.0f} req/s, {run.requests:,} requests, "
-              f"p50 {run.p50_ms:.2f} ms, p99 {run.p99_ms:.1f} ms, {run.errors} errors")
+              f"p50 {run.p50_ms:.2f} ms, p99 {run.p99_ms:.1f} ms, {run.errors} errors; wrk itself waited "
+              f"{run.client_wait:.1f} s for a core")
     per = 1000 / max(requests, 1)
     print(f"workers' CPU {cpu / seconds:.2f} cores, {cpu * per:.2f} ms per normal request (the hostile "
           f"ones included); the workers' threads waited {queued * per:.2f} ms per normal request for a "
