@@ -49,6 +49,9 @@ class QueryBuilder:
         self._analyzer = analyzer
         self._tuning = tuning
         self._boosts = {name: tuning.field_boosts.get(name, 1.0) for name in f.TEXT_FIELDS}
+        #: the shards of the index this builder's searcher is one of: the common-word rule applies
+        #: from the whole index's size, not one shard's (each shard's own share decides the words)
+        self.shards = 1
 
     def terms(self, text: str) -> Terms:
         return [(t.position, t.text) for t in self._analyzer.pre_tokenize(text).tokens]
@@ -211,7 +214,7 @@ class QueryBuilder:
         if searcher is None or share <= 0 or len(weights) < 2:
             return weights, {}, 0
         total = searcher.num_docs
-        if total < self._tuning.common_word_min_docs:
+        if total * self.shards < self._tuning.common_word_min_docs:
             return weights, {}, 0
         limit = share * total
         frequency = {token: searcher.doc_freq(f.BODY, token) for token in weights}

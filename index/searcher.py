@@ -89,6 +89,8 @@ class Searcher:
         self._shards: ShardSet | None = None
         if len(dirs) > 1:
             others = [Searcher(d, tuning=self.tuning, plan=self.plan) for d in dirs[1:]]
+            for searcher in (self, *others):
+                searcher._builder.shards = len(dirs)
             self._shards = ShardSet([self, *others], threads)
 
     # -- public API ----------------------------------------------------------
@@ -380,7 +382,7 @@ class Searcher:
         """
         tuning = self.tuning
         total = searcher.num_docs
-        if tuning.common_word_share <= 0 or total < tuning.common_word_min_docs:
+        if tuning.common_word_share <= 0 or total * self._builder.shards < tuning.common_word_min_docs:
             return True
         terms = {token for _, token in self._builder.terms(" ".join(parsed.words))}
         limit = tuning.common_word_share * total
