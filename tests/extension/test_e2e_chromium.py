@@ -23,6 +23,7 @@ from tests.extension.e2e_support import (
     SERVICE_HOST,
     check_marks,
     prepare,
+    wait_for,
 )
 from tests.extension.serp_server import SerpServer
 
@@ -197,11 +198,13 @@ def set_classification(options: Any, mode: str) -> None:
     """The user's choice, then the background's republishing of it in storage.local (where a
     content script reads it): a page opened in between still follows the previous mode."""
     options.evaluate("mode => chrome.storage.sync.set({classification: mode})", mode)
-    options.wait_for_function(
+    # polled from here: wait_for_function does not await a promise (any promise is truthy to it),
+    # and right after the browser starts the background publishes only once storage.managed
+    # answers (2-3 s)
+    wait_for(lambda: options.evaluate(
         "mode => chrome.storage.local.get('sdc:settings')"
-        ".then(got => got['sdc:settings']?.classification === mode)",
-        arg=mode, timeout=10_000,
-    )
+        ".then(got => got['sdc:settings']?.classification === mode)", mode) is True,
+        f"the {mode} mode published", timeout=20.0)
 
 
 def test_service_mode_asks_the_configured_service_only(browser_setup: dict[str, Any]) -> None:

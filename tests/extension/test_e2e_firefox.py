@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from tests.extension.e2e_support import (
     SERVICE_HOST,
     check_marks,
     prepare,
+    wait_for,
 )
 from tests.extension.serp_server import SerpServer
 
@@ -89,18 +89,6 @@ def proxy_prefs(port: int) -> dict[str, Any]:
         "network.proxy.allow_hijacking_localhost": True,
         "network.proxy.socks_remote_dns": True,
     }
-
-
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
-    """Poll ``probe`` until it returns something truthy (Marionette has no wait_for_selector)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

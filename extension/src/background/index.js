@@ -20,8 +20,12 @@ let cachedSettings = null;
 let resolvedSettings = null;
 let provisionalSettings = null;
 let provisionalPublished = Promise.resolve();
+// counts the changes: a read started before the latest one answers late (storage.managed waits for
+// the policies at browser start) and must not overwrite the newer settings, here or in storage.local
+let generation = 0;
 api.storage.onChanged.addListener((_changes, area) => {
   if (area === "local") return;
+  generation += 1;
   cachedSettings = null;
   resolvedSettings = null;
   provisionalSettings = null;
@@ -29,15 +33,19 @@ api.storage.onChanged.addListener((_changes, area) => {
 });
 
 function settings() {
-  cachedSettings ??= readSettings(true).then(
+  if (cachedSettings !== null) return cachedSettings;
+  const asked = generation;
+  cachedSettings = readSettings(true).then(
     async (merged) => {
+      if (asked !== generation) return settings(); // changed meanwhile: the newer read answers
       resolvedSettings = merged;
       await provisionalPublished; // never overwritten by the provisional ones
+      if (asked !== generation) return settings();
       await api.storage.local.set({ [SETTINGS_KEY]: merged }).catch(() => {});
       return merged;
     },
     (error) => {
-      cachedSettings = null;
+      if (asked === generation) cachedSettings = null;
       throw error;
     },
   );
@@ -64,8 +72,9 @@ function provisional() {
 async function publishProvisional() {
   const { [SETTINGS_KEY]: published = null } = await api.storage.local.get(SETTINGS_KEY);
   if (published !== null) return;
+  const asked = generation;
   const merged = await provisional();
-  if (resolvedSettings === null) await api.storage.local.set({ [SETTINGS_KEY]: merged });
+  if (resolvedSettings === null && asked === generation) await api.storage.local.set({ [SETTINGS_KEY]: merged });
 }
 
 async function readSettings(withManaged) {
