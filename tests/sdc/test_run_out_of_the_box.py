@@ -199,6 +199,10 @@ def test_connected_clone_imports_the_lists_and_serves_while_it_crawls(
     process, base, _ = start_run(env, tmp_path / "second.log")
     try:
         wait_for(lambda: (read_status(data) or {}).get("mode") == "web")
+        # /api/stats counts as of the service's last upkeep round (every second; later on a busy
+        # machine): the crawl's last commit reaches it a round after the crawl's end
+        every_page = len(records) + len(demo.SITES)
+        wait_for(lambda: httpx.get(f"{base}/api/stats").json()["documents"] == every_page, timeout=30.0)
         stats = httpx.get(f"{base}/api/stats").json()
         record = records[0]
         found = httpx.get(f"{base}/api/search", params={"q": record["title"], "limit": 10}).json()
