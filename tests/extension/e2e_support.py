@@ -117,7 +117,8 @@ def prepare(tmp: Path, node: str, extension_dir: Path, browser: str) -> Prepared
 
 
 def wait_for(probe: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
-    """Poll ``probe`` until it returns something truthy (Marionette has no wait_for_selector)."""
+    """Poll ``probe`` until it returns something truthy: Marionette has no wait_for_selector, and
+    Playwright's wait_for_function takes a promise for a truthy answer."""
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
