@@ -27,11 +27,14 @@ import tantivy
 from index import schema as f
 
 Hits = list[tuple[float, tantivy.DocAddress]]
+Counts = dict[str, int]
 #: up to this many matching pages, totals and facets count distinct documents (a cardinality
 #: aggregation); beyond, it cost more than the search itself over 1M pages (agent queries' CPU p50
 #: 11 -> 25 ms), so the total is the count of pages times the share of documents among the
 #: results read, and the facets count pages
 DISTINCT_EXACT = 20_000
+#: documents read beyond the page, so that a near copy merged away still leaves it full
+NEAR_COPY_SPARE = 1
 #: Jaccard similarity of the word sets above which two bodies under the same title are one document
 NEAR = 0.9
 _WORD = re.compile(r"\w+")
@@ -102,6 +105,49 @@ def near_copies(docs: list[tantivy.Document]) -> dict[int, int]:
         else:
             by_title.setdefault(title, []).append(i)
     return out
+
+
+def collapsed_page(searcher: tantivy.Searcher, query: tantivy.Query,
+                   pager: Callable[[int, int], tuple[int, Hits]], offset: int, limit: int, *,
+                   facets: bool = False) -> tuple[int, Hits, list[list[tantivy.DocAddress]], Counts | None]:
+    """One page of documents (copies under several URLs grouped) of what ``pager`` ranks, how many
+    documents match ``query``, and with ``facets`` their counts per category when counted in the same
+    pass (else ``None``)."""
+    count = read = 0
+
+    def top(size: int) -> Hits:
+        nonlocal count, read
+        count, hits = pager(0, size)
+        read = len(hits)
+        return hits
+
+    groups, share = grouped(searcher, top, offset + limit + NEAR_COPY_SPARE)
+    groups = groups[offset:]
+    total: int | None = round(count * share)
+    counts = None
+    # every match read: their documents are counted already (an aggregation costs ~1 ms even then)
+    if 0 < count <= DISTINCT_EXACT and (facets or count > read):
+        both = distinct_total_and_facets(searcher, query) if facets else None
+        if both is None:
+            total = distinct_total(searcher, query)
+        else:
+            total, counts = both
+    return (count if total is None else total, [(g.score, g.address) for g in groups],
+            [g.copies for g in groups], counts)
+
+
+def category_counts(searcher: tantivy.Searcher, query: tantivy.Query, *, distinct: bool = False) -> Counts:
+    """Pages (``distinct``: documents) matching ``query`` per category."""
+    if distinct:
+        counts = distinct_facets(searcher, query)
+        if counts is not None:
+            return counts
+    agg = {"categories": {"terms": {"field": f.CATEGORY, "size": 100}}}
+    try:
+        buckets = searcher.aggregate(query, agg)["categories"]["buckets"]
+    except (ValueError, KeyError):
+        return {}
+    return {b["key"]: int(b["doc_count"]) for b in buckets if b.get("key")}
 
 
 _DOCUMENTS = {"cardinality": {"field": f.SAME}}

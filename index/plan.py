@@ -60,3 +60,28 @@ def every_word(schema: tantivy.Schema, tokens: Iterable[str]) -> Query:
 def narrowed(every: Query, scoring: Query) -> Query:
     """The pages of ``every``, each scored by ``scoring`` alone (an optional clause: seeked, not unioned)."""
     return Query.boolean_query([(Occur.Must, Query.const_score_query(every, 0.0)), (Occur.Should, scoring)])
+
+
+def combined(main: Query, filters: list[Query], excluded: list[Query]) -> Query:
+    """``main`` within the ``filters`` (scoring nothing) and without the ``excluded`` pages."""
+    if not filters and not excluded:
+        return main
+    clauses = [(Occur.Must, main)]
+    clauses += [(Occur.Must, Query.const_score_query(q, 0.0)) for q in filters]
+    clauses += [(Occur.MustNot, q) for q in excluded]
+    return Query.boolean_query(clauses)
+
+
+def selective(plan: QueryPlan, searcher: tantivy.Searcher, schema: tantivy.Schema, tokens: list[str],
+              filters: list[Query], excluded: list[Query]) -> Query | None:
+    """The pages holding every analysed word of ``tokens``, when at least ``min_matches`` of them pass
+    the filters; ``None`` when the plan does not apply (off, too few or too many words, a small index)
+    or they are too few (the full query answers)."""
+    if not plan.conjunctive_first or searcher.num_docs < plan.min_docs:
+        return None
+    if not plan.min_words <= len(tokens) <= plan.max_words:
+        return None
+    every = every_word(schema, tokens)
+    # counting the conjunction costs a fraction of scoring the union it spares (about 1/4 over 1M pages)
+    found = searcher.search(combined(every, filters, excluded), 1, count=True).count  # type: ignore[attr-defined]  # not in tantivy's stub
+    return every if int(found or 0) >= plan.min_matches else None
