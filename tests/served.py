@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +62,17 @@ def stop_service(process: subprocess.Popen[str]) -> str:
         process.kill()
         output, _ = process.communicate()
     return output
+
+
+def wait_for(probe: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
+    """Poll ``probe`` until it returns something truthy, and return that (``AssertionError`` naming
+    ``what`` past ``timeout`` seconds): for state another process publishes when it is ready."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+

@@ -5,7 +5,6 @@ lists, and the check of the marks the extension left on a page."""
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -114,16 +113,3 @@ def prepare(tmp: Path, node: str, extension_dir: Path, browser: str) -> Prepared
         return answer
 
     return Prepared(classifier, packed, served, unpacked, pages, classify)
-
-
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
-    """Poll ``probe`` until it returns something truthy: Marionette has no wait_for_selector, and
-    Playwright's wait_for_function takes a promise for a truthy answer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)

@@ -23,9 +23,9 @@ from tests.extension.e2e_support import (
     SERVICE_HOST,
     check_marks,
     prepare,
-    wait_for,
 )
 from tests.extension.serp_server import SerpServer
+from tests.served import wait_for
 
 CHROMIUM = os.environ.get("SDC_CHROMIUM", "/usr/bin/chromium")
 

@@ -29,9 +29,9 @@ from tests.extension.e2e_support import (
     SERVICE_HOST,
     check_marks,
     prepare,
-    wait_for,
 )
 from tests.extension.serp_server import SerpServer
+from tests.served import wait_for
 
 FIREFOX = os.environ.get("SDC_FIREFOX", "/usr/bin/firefox-esr")
 #: marionette_driver's ``raise_for_port`` leaks a socket per failed connect while Firefox starts

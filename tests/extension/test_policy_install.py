@@ -21,9 +21,9 @@ import httpx
 import pytest
 
 from tests.extension.cdp import Cdp, connect_to
-from tests.extension.e2e_support import ENGINES, PAGES, wait_for
+from tests.extension.e2e_support import ENGINES, PAGES
 from tests.extension.serp_server import SerpServer
-from tests.served import free_port, stop_service, wait_until_serving
+from tests.served import free_port, stop_service, wait_for, wait_until_serving
 
 CHROMIUM = os.environ.get("SDC_CHROMIUM", "/usr/bin/chromium")
 SDC = [sys.executable, "-m", "sdc"]

@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import orjson
@@ -30,6 +29,7 @@ from sdc import demo
 from service.startup import read_status
 from tests.extension.connect_proxy import read_head
 from tests.sdc.test_run import ROOT, indexed_urls, run_env, start_run, stop_run
+from tests.served import wait_for
 
 ETALAB = "http://raw.githubusercontent.com/etalab/noms-de-domaine-organismes-secteur-public/master"
 UNIVERSITIES = ("http://raw.githubusercontent.com/Hipo/university-domains-list/master/"
@@ -162,13 +162,6 @@ def run_no_serve(env: dict[str, str]) -> str:
     return done.stderr
 
 
-def wait_for(condition: Any, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-
-
 def test_connected_clone_imports_the_lists_and_serves_while_it_crawls(
         tmp_path: Path, upstream: Farm) -> None:
     env = connected_env(tmp_path, upstream)
@@ -198,11 +191,12 @@ def test_connected_clone_imports_the_lists_and_serves_while_it_crawls(
     # the next `make run` resumes the crawl and serves at once; the crawl ends in the background
     process, base, _ = start_run(env, tmp_path / "second.log")
     try:
-        wait_for(lambda: (read_status(data) or {}).get("mode") == "web")
+        wait_for(lambda: (read_status(data) or {}).get("mode") == "web", "the crawl's end", timeout=120.0)
         # /api/stats counts as of the service's last upkeep round (every second; later on a busy
         # machine): the crawl's last commit reaches it a round after the crawl's end
         every_page = len(records) + len(demo.SITES)
-        wait_for(lambda: httpx.get(f"{base}/api/stats").json()["documents"] == every_page, timeout=30.0)
+        wait_for(lambda: httpx.get(f"{base}/api/stats").json()["documents"] == every_page,
+                 "every page counted", timeout=30.0)
         stats = httpx.get(f"{base}/api/stats").json()
         record = records[0]
         found = httpx.get(f"{base}/api/search", params={"q": record["title"], "limit": 10}).json()
