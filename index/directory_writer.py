@@ -30,11 +30,9 @@ Policy:
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -44,6 +42,7 @@ import tantivy
 from index import schema as f
 from index.documents import InvalidPage, PageDocument, normalise
 from index.errors import IndexLockedError, InvalidDocumentError, SearchIndexError
+from index.stored_page import content_hash, to_document
 from sources import Classifier
 
 AddOutcome = Literal["added", "replaced", "refused"]
@@ -130,7 +129,7 @@ class DirectoryWriter:
                 self.counts["refused"] += 1
             return "refused"
         try:
-            document = _to_document(doc, host, verdict.domain or host,
+            document = to_document(doc, host, verdict.domain or host,
                                     verdict.category.value if verdict.category else "",
                                     verdict.name or "", digest or content_hash(doc))
         except (ValueError, OverflowError, UnicodeError) as exc:  # tantivy refuses a field
@@ -296,53 +295,3 @@ def normalised_page(doc: PageDocument) -> PageDocument:
         return normalise(doc)
     except InvalidPage as exc:
         raise InvalidDocumentError(f"{str(doc.url)[:200]!r}: {exc}") from None
-
-
-def content_hash(doc: PageDocument) -> str:
-    """A short digest of what a reader sees, to tell changed pages from unchanged ones."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (doc.title, doc.description, *doc.headings, doc.body):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
-def site_terms(host: str) -> list[str]:
-    """The host and each parent domain: ``a.b.fr`` -> ``a.b.fr``, ``b.fr``, ``fr``."""
-    labels = host.split(".")
-    return [".".join(labels[i:]) for i in range(len(labels))]
-
-
-def _as_datetime(value: date | datetime) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
-
-
-def _to_document(doc: PageDocument, host: str, domain: str, category: str, name: str,
-                 digest: str) -> tantivy.Document:
-    out = tantivy.Document()
-    out.add_text(f.URL, doc.url)
-    out.add_unsigned(f.UID, f.url_id(doc.url))
-    out.add_text(f.HOST, host)
-    out.add_text(f.DOMAIN, domain)
-    for site in site_terms(host):
-        out.add_text(f.SITE, site)
-    out.add_text(f.CATEGORY, category)
-    out.add_text(f.KIND, doc.kind)
-    out.add_text(f.NAME, name)
-    out.add_text(f.TITLE, doc.title)
-    out.add_text(f.SUGGEST, doc.title)
-    out.add_text(f.DESCRIPTION, doc.description)
-    for heading in doc.headings:
-        out.add_text(f.HEADINGS, heading)
-    out.add_text(f.BODY, doc.body)
-    if doc.lang:
-        out.add_text(f.LANG, doc.lang)
-    if doc.published is not None:
-        out.add_date(f.PUBLISHED, _as_datetime(doc.published))
-    if doc.fetched is not None:
-        out.add_date(f.FETCHED, _as_datetime(doc.fetched))
-    out.add_text(f.HASH, digest)
-    out.add_unsigned(f.SAME, f.same_id(digest))
-    return out

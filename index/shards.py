@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from index import schema as f
-from index.directory_writer import AddOutcome, DirectoryWriter, content_hash
+from index.directory_writer import AddOutcome, DirectoryWriter
 from index.documents import PageDocument
 from index.errors import IndexOpenError
+from index.stored_page import content_hash
 
 MANIFEST = "shards.json"
 MAX_SHARDS = 64

@@ -18,16 +18,10 @@ from pathlib import Path
 from types import TracebackType
 
 from index import shards
-from index.directory_writer import (
-    DEFAULT_HEAP_BYTES,
-    AddOutcome,
-    DirectoryWriter,
-    content_hash,
-    normalised_page,
-    site_terms,
-)
+from index.directory_writer import DEFAULT_HEAP_BYTES, AddOutcome, DirectoryWriter, normalised_page
 from index.documents import PageDocument
 from index.errors import SearchIndexError
+from index.stored_page import content_hash, site_terms
 from sources import Classifier
 
 __all__ = ["DEFAULT_HEAP_BYTES", "AddOutcome", "IndexWriter", "content_hash", "site_terms"]

@@ -13,10 +13,10 @@ import tantivy
 
 from index import schema as f
 from index import shards
-from index.directory_writer import content_hash
 from index.documents import PageDocument
 from index.results import SearchResults
 from index.searcher import Searcher
+from index.stored_page import content_hash
 from index.writer import IndexWriter
 from sources import Classifier
 from tests.index.conftest import DOCS, indexed

@@ -11,9 +11,9 @@ import tantivy
 
 from index import schema as f
 from index import shards
-from index.directory_writer import content_hash
 from index.documents import PageDocument
 from index.searcher import Searcher
+from index.stored_page import content_hash
 from tests.crawler.conftest import corpus_records, crawl_run, make_farm  # noqa: F401 - fixtures
 
 COUNT = 3

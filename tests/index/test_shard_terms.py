@@ -11,10 +11,10 @@ import pytest
 
 from index import schema as f
 from index import shards
-from index.directory_writer import content_hash
 from index.documents import PageDocument
 from index.searcher import Searcher
 from index.shard_search import ShardSet, ShardTerms
+from index.stored_page import content_hash
 from sources import Classifier
 from tests.index.conftest import DOCS, indexed
 
