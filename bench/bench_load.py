@@ -21,10 +21,18 @@ Both figures are converted to results per month (one result: one URL classified,
 result re-ranked or one search result served; 30 days).
 
     python -m bench [--quick] load
+    python -m bench.bench_load --index /tmp/scale/10m --hold 180   # over a kept index (issue 18)
+
+``--index DIR`` serves an index built by ``bench.scale_build`` (linked, never written: the
+synthetic hosts ``site0.fr`` ... are imported into the registry first, so no page is purged)
+instead of the corpus's; ``--hold`` shortens the hold.
 """
 
 from __future__ import annotations
 
+import argparse
+import gzip
+import itertools
 import json
 import os
 import re
@@ -41,7 +49,16 @@ from pathlib import Path
 import httpx
 import psutil
 
-from bench.bench_service import QUERIES, classify_body, free_port, prepare_data, start_server, stop_server
+from bench.bench_index import SYNTHETIC_HOSTS
+from bench.bench_service import (
+    QUERIES,
+    SHARED,
+    classify_body,
+    free_port,
+    prepare_data,
+    start_server,
+    stop_server,
+)
 
 P99_BUDGET_MS = 50.0
 RAMP = (1, 2, 3, 4, 6, 8, 16, 32)
@@ -231,13 +248,21 @@ def main(argv: list[str] | None = None) -> None:
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk): skipped")
         return
-    quick = "--quick" in (argv or [])
-    step_seconds, hold_seconds = (4.0, 30.0) if quick else (8.0, 600.0)
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_load")
+    parser.add_argument("--quick", action="store_true", help="2,000 corpus pages, 4 s steps, 30 s hold")
+    parser.add_argument("--index", type=Path, default=None, help="serve this kept index (bench.scale_build)")
+    parser.add_argument("--hold", type=float, default=None, metavar="SECONDS", help="length of the hold")
+    args, _ = parser.parse_known_args(argv or [])  # `python -m bench` passes every flag to every bench
+    step_seconds, hold_seconds = (4.0, 30.0) if args.quick else (8.0, 600.0)
+    hold_seconds = args.hold or hold_seconds
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         env = {**os.environ, "SDC_DATA_DIR": tmp, "SDC_LOG_QUERIES": "false"}
         env.pop("SDC_REDIS_URL", None)  # the default deployment: SQLite usage counters
         started = time.perf_counter()
-        urls = prepare_data(Path(tmp), 2000 if quick else None, env)
+        if args.index is not None:
+            urls = _serve_kept_index(Path(tmp), args.index.resolve(), env)
+        else:
+            urls = prepare_data(Path(tmp), 2000 if args.quick else None, env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server([sys.executable, "-m", "sdc", "serve", "--port", str(port), "--workers", "2",
@@ -279,6 +304,29 @@ def main(argv: list[str] | None = None) -> None:
             _hold(base, urls, server.pid, sustainable.rate / 2, sustainable.p50_ms, hold_seconds)
         finally:
             stop_server(server)
+
+
+def _serve_kept_index(data_dir: Path, index: Path, env: dict[str, str]) -> list[str]:
+    """The registry (Etalab lists and the synthetic hosts) and ``index`` linked as the data's index;
+    returns corpus URLs for the classify bodies."""
+    if not (index / "meta.json").is_file() and not (index / "shards.json").is_file():
+        raise SystemExit(f"no index at {index}")
+    sdc = [sys.executable, "-m", "sdc"]
+    etalab = SHARED / "sources" / "etalab"
+    if etalab.is_dir():
+        subprocess.run([*sdc, "sources", "import", "etalab", str(etalab)], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    hosts = data_dir / "synthetic-hosts.txt"
+    hosts.write_text("".join(f"site{k}.fr\n" for k in range(SYNTHETIC_HOSTS)), encoding="ascii")
+    subprocess.run([*sdc, "sources", "import", "list", str(hosts), "--category", "etat", "--origin",
+                    "bench-synthetic"], env=env, check=True, stdout=subprocess.DEVNULL)
+    (data_dir / "index").symlink_to(index, target_is_directory=True)
+    corpus = SHARED / "corpus" / "documents.jsonl.gz"
+    urls: list[str] = []
+    if corpus.is_file():
+        with gzip.open(corpus, "rt", encoding="utf-8") as lines:
+            urls = [json.loads(line)["url"] for line in itertools.islice(lines, 2000)]
+    return urls or ["https://www.service-public.fr/particuliers/vosdroits/F1", "https://www.paris.fr/"]
 
 
 def _hold(base: str, urls: list[str], server_pid: int, target: float, p50_ms: float,
