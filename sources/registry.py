@@ -23,7 +23,8 @@ from sources.importers.fetch import content_version, decode_text, read_bytes
 from sources.naming import Namer, communes_of_annuaire
 from sources.national import ACADEMIES, NATIONAL
 from sources.precedence import PRIORITY, priority
-from sources.store import ImportGuard, ImportReport, Row, Store
+from sources.records import ImportGuard, ImportReport, Row
+from sources.store import Store
 
 #: Etalab's catch-all file for local bodies: the national table's category beats it
 GENERIC = Category.COLLECTIVITE.value

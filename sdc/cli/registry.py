@@ -65,7 +65,7 @@ def guard_options(command: Any) -> Any:
 
 
 def guard_of(ctx: click.Context, dry_run: bool, allow_shrink: bool) -> Any:
-    from sources.store import ImportGuard
+    from sources.records import ImportGuard
 
     return ImportGuard(settings_of(ctx).import_max_shrink, allow_shrink, dry_run, actor=actor())
 

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from sources import Classifier, Registry
-from sources.store import Row
+from sources.records import Row
 
 PAGES = Path(__file__).with_name("pages.jsonl.gz")
 #: the demo's sites; their pages are trusted through the registry origin ``demo``

@@ -38,7 +38,7 @@ from service.settings import Settings
 from service.state import ServiceState
 from sources.curation import SHARED_TOKEN_CURATOR
 from sources.errors import NotFoundError
-from sources.store import ImportGuard
+from sources.records import ImportGuard
 
 #: a curator's request is a host and a reason: nothing legitimate comes near 1 MB
 MAX_CURATOR_BODY = 1024 * 1024

@@ -19,7 +19,8 @@ from sources.classifier import Classifier
 from sources.errors import SourcesError
 from sources.hosts import normalize_host
 from sources.precedence import priority
-from sources.store import ImportReport, Row, Store
+from sources.records import ImportReport, Row
+from sources.store import Store
 from sources.urls import host_of
 
 ORIGIN = "annuaire"

@@ -1,4 +1,4 @@
-"""Importers: each reads one upstream format and yields :class:`sources.store.Row`.
+"""Importers: each reads one upstream format and yields :class:`sources.records.Row`.
 
 Every importer reads a local path or an http(s) URL, records where and which
 version it read, and replaces its origin's entries as a whole (idempotent).

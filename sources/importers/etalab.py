@@ -32,7 +32,7 @@ from sources.importers.fetch import (
     is_url,
 )
 from sources.importers.plain import parse_host_lines
-from sources.store import Row
+from sources.records import Row
 
 #: upstream file stem -> category
 ETALAB_CATEGORIES: dict[str, Category] = {

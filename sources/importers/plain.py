@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sources.errors import InvalidHostError
 from sources.hosts import normalize_host
-from sources.store import Row
+from sources.records import Row
 
 
 def parse_host_lines(text: str, category: str, list_name: str | None,

@@ -13,7 +13,7 @@ from typing import Any
 from sources.categories import Category
 from sources.errors import FormatError, InvalidHostError
 from sources.hosts import normalize_host
-from sources.store import Row
+from sources.records import Row
 
 
 def read_universities(text: str, rejected: list[str] | None = None) -> list[Row]:

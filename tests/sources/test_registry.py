@@ -14,7 +14,7 @@ import pytest
 from sources import Registry
 from sources.errors import FetchError, FormatError, ImportRefusedError, InvalidHostError, UnknownCategoryError
 from sources.national import NATIONAL
-from sources.store import ImportGuard
+from sources.records import ImportGuard
 
 
 def write_etalab(directory: Path, communes: str, urls: str = "", **more: str) -> Path:
