@@ -1,9 +1,8 @@
 """Walk every trusted site from its home page and sitemaps, following links only inside the list.
 
 Per host, the spider requests the home page and ``/sitemap.xml``, and follows the ``Sitemap:``
-lines of the robots.txt that RobotsTxtMiddleware fetches (``robots_parsed`` signal); sitemap
-indexes and gzip sitemaps are followed.  Links go through a seen-set
-before any Request is built (building a Request per link costs more than the page; see
+lines of the robots.txt that RobotsTxtMiddleware fetches (:mod:`crawler.sitemaps`); sitemap
+indexes and gzip sitemaps are followed.  Links go through a seen-set before any Request is built (building a Request per link costs more than the page; see
 docs/crawler.md), then through URL canonicalisation, the crawl scope (the registry's classifier),
 the not-a-page and trap filters, the per-host budget and the global budget.  The offsite
 middleware checks the scope again for redirects.
@@ -23,8 +22,6 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import StopDownload
 from scrapy.http import Response, TextResponse
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler.config import CrawlConfig
@@ -33,6 +30,7 @@ from crawler.extract import decode_html, extract_page
 from crawler.frontier import Frontier
 from crawler.items import Gone, Page, Unchanged
 from crawler.news import FeedsMixin
+from crawler.sitemaps import SitemapsMixin
 from crawler.state import CrawlState
 from crawler.urls import canonical_url, host_of, is_page_link, looks_like_trap
 from index.documents import PageDocument
@@ -41,10 +39,9 @@ PAGE_STATUSES = [304, 404, 410]
 BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!",
                 b"\xd0\xcf\x11\xe0", b"OggS", b"ID3", b"RIFF", b"\x00\x00\x01\x00")
 HTML_TYPES = (b"text/html", b"application/xhtml+xml", b"text/plain", b"")
-MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is read as this
 
 
-class AllowlistSpider(FeedsMixin, Spider):
+class AllowlistSpider(SitemapsMixin, FeedsMixin, Spider):
     name = "allowlist"
 
     def __init__(self, config: CrawlConfig, crawl_state: CrawlState | None = None,
@@ -276,51 +273,6 @@ class AllowlistSpider(FeedsMixin, Spider):
 
     def failed_aux(self, failure: Failure) -> None:
         """Robots.txt or sitemap fetch failed: the home page and links still cover the site."""
-
-    # -- robots.txt and sitemaps --
-
-    def robots_parsed(self, robotparser: Any, request: Request) -> None:
-        """RobotsTxtMiddleware fetched a host's robots.txt: its Crawl-delay, the sitemaps it lists."""
-        assert self.crawler.engine is not None
-        downloader = self.crawler.engine.downloader
-        delay = robotparser.crawl_delay(self.crawler.settings["ROBOTSTXT_USER_AGENT"])
-        if delay and hasattr(downloader, "crawl_delays"):
-            downloader.crawl_delays[downloader.get_slot_key(request)] = min(float(delay), MAX_CRAWL_DELAY)
-            self.crawler.stats.inc_value("crawler/robots_crawl_delay")
-        parsed = getattr(robotparser, "rp", None)  # Protego, Scrapy's default parser
-        for url in getattr(parsed, "sitemaps", None) or ():
-            if self.scope.allows(host_of(url)):
-                assert self.crawler.engine is not None
-                self.crawler.engine.crawl(Request(url, callback=self.parse_sitemap, errback=self.failed_aux,
-                                                  priority=10))
-
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        if response.status != 200:
-            return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body, max_size=self.config.max_size)
-            except (OSError, ValueError):
-                self.crawler.stats.inc_value("crawler/sitemap_errors")
-                return
-        try:
-            sitemap = Sitemap(body)
-        except Exception:  # lxml raises many kinds on garbage; a bad sitemap is just skipped
-            self.crawler.stats.inc_value("crawler/sitemap_errors")
-            return
-        self.crawler.stats.inc_value("crawler/sitemaps")
-        for entry in sitemap:
-            loc = entry.get("loc")
-            if not loc:
-                continue
-            if sitemap.type == "sitemapindex":
-                if self.scope.allows(host_of(loc)):
-                    yield Request(loc, callback=self.parse_sitemap, errback=self.failed_aux, priority=10)
-            else:
-                request = self.follow_url(loc, response.meta.get("depth", 0) + 1)
-                if request is not None:
-                    yield request
 
 
 def _header(value: bytes | None) -> str | None:
