@@ -46,7 +46,7 @@ import orjson
 import psutil
 
 from bench.bench_load import RssSampler, Run, flat, route_histograms, route_tails, run_queue_seconds, run_wrk
-from bench.bench_service import QUERIES, classify_body, free_port, prepare_data, start_server, stop_server
+from bench.served import QUERIES, classify_body, free_port, prepare_data, start_server, stop_server
 
 RATE = float(os.environ.get("SDC_BENCH_RATE", "200"))  # normal requests a second, offered
 CONNECTIONS = 32

@@ -31,8 +31,6 @@ instead of the corpus's; ``--hold`` shortens the hold.
 from __future__ import annotations
 
 import argparse
-import gzip
-import itertools
 import json
 import os
 import re
@@ -49,12 +47,11 @@ from pathlib import Path
 import httpx
 import psutil
 
-from bench.bench_index import SYNTHETIC_HOSTS
-from bench.bench_service import (
+from bench.served import (
     QUERIES,
-    SHARED,
     classify_body,
     free_port,
+    kept_index_data,
     prepare_data,
     start_server,
     stop_server,
@@ -260,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
         env.pop("SDC_REDIS_URL", None)  # the default deployment: SQLite usage counters
         started = time.perf_counter()
         if args.index is not None:
-            urls = _serve_kept_index(Path(tmp), args.index.resolve(), env)
+            urls = kept_index_data(Path(tmp), args.index.resolve(), env)
         else:
             urls = prepare_data(Path(tmp), 2000 if args.quick else None, env)
         port = free_port()
@@ -304,29 +301,6 @@ def main(argv: list[str] | None = None) -> None:
             _hold(base, urls, server.pid, sustainable.rate / 2, sustainable.p50_ms, hold_seconds)
         finally:
             stop_server(server)
-
-
-def _serve_kept_index(data_dir: Path, index: Path, env: dict[str, str]) -> list[str]:
-    """The registry (Etalab lists and the synthetic hosts) and ``index`` linked as the data's index;
-    returns corpus URLs for the classify bodies."""
-    if not (index / "meta.json").is_file() and not (index / "shards.json").is_file():
-        raise SystemExit(f"no index at {index}")
-    sdc = [sys.executable, "-m", "sdc"]
-    etalab = SHARED / "sources" / "etalab"
-    if etalab.is_dir():
-        subprocess.run([*sdc, "sources", "import", "etalab", str(etalab)], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-    hosts = data_dir / "synthetic-hosts.txt"
-    hosts.write_text("".join(f"site{k}.fr\n" for k in range(SYNTHETIC_HOSTS)), encoding="ascii")
-    subprocess.run([*sdc, "sources", "import", "list", str(hosts), "--category", "etat", "--origin",
-                    "bench-synthetic"], env=env, check=True, stdout=subprocess.DEVNULL)
-    (data_dir / "index").symlink_to(index, target_is_directory=True)
-    corpus = SHARED / "corpus" / "documents.jsonl.gz"
-    urls: list[str] = []
-    if corpus.is_file():
-        with gzip.open(corpus, "rt", encoding="utf-8") as lines:
-            urls = [json.loads(line)["url"] for line in itertools.islice(lines, 2000)]
-    return urls or ["https://www.service-public.fr/particuliers/vosdroits/F1", "https://www.paris.fr/"]
 
 
 def _hold(base: str, urls: list[str], server_pid: int, target: float, p50_ms: float,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.bench_service import QUERIES, free_port, prepare_data, start_server, stop_server
+from bench.served import QUERIES, free_port, prepare_data, start_server, stop_server
 
 #: the target: HTTP at most this many times the in-process CPU
 BUDGET = 1.5

@@ -21,14 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gzip
 import itertools
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,17 +41,20 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data"))
-URLS_PER_REQUEST = 50
+from bench.served import (
+    QUERIES,
+    ROOT,
+    URLS_PER_REQUEST,
+    classify_body,
+    free_port,
+    prepare_data,
+    start_server,
+    stop_server,
+)
+
 CONNECTIONS = 32
 #: searches cost milliseconds (snippets): fewer connections keep queueing from hiding latency
 SEARCH_CONNECTIONS = 8
-QUERIES = ["carte grise", "allocations familiales", "permis de conduire", "impôt sur le revenu",
-           "passeport", "retraite progressive", "inscription crèche", "RSA conditions",
-           "déclaration de naissance", "élections municipales", "aide au logement", "chômage partiel"]
-UNTRUSTED = ["https://www.example.com/page", "https://news.example.org/a?utm_source=x",
-             "https://blog.wordpress.com/", "https://www.facebook.com/mairie", "https://evil.test/x"]
 CONSTANT = b'{"results":[]}'
 
 
@@ -96,43 +96,6 @@ class Figure:
     #: server CPU time per request (all its processes): steadier than the rate when
     #: other work shares the two cores, since wrk and the server compete for them
     cpu_us: float = 0.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(base: str, process: subprocess.Popen[bytes], path: str = "/healthz") -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            if httpx.get(base + path, timeout=1).status_code < 500:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("server did not start")
-
-
-def start_server(command: list[str], env: dict[str, str], port: int, path: str) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    _wait(f"http://127.0.0.1:{port}", process, path)
-    return process
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGINT)  # the server's own session: it and its workers
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 # -- load generators ------------------------------------------------------------
@@ -235,33 +198,6 @@ def _load(base: str, paths: list[str], bodies: list[bytes] | None, seconds: floa
         requests = figure.rate * seconds
         figure.cpu_us = (_cpu_seconds(server) - cpu_before) / requests * 1e6 if requests else 0.0
     return figure
-
-
-# -- data ---------------------------------------------------------------------------
-
-def prepare_data(data_dir: Path, documents: int | None, env: dict[str, str]) -> list[str]:
-    """Import the registry, index the corpus; returns corpus URLs for the classify bodies."""
-    sdc = [sys.executable, "-m", "sdc"]
-    etalab = SHARED / "sources" / "etalab"
-    if etalab.is_dir():
-        subprocess.run([*sdc, "sources", "import", "etalab", str(etalab)], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-    corpus = SHARED / "corpus" / "documents.jsonl.gz"
-    urls: list[str] = []
-    if corpus.is_file():
-        part = data_dir / "corpus.jsonl"
-        with gzip.open(corpus, "rt", encoding="utf-8") as source, part.open("w", encoding="utf-8") as out:
-            for line in itertools.islice(source, documents):
-                out.write(line)
-                urls.append(json.loads(line)["url"])
-        subprocess.run([*sdc, "index", "add", str(part)], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return urls or ["https://www.service-public.fr/particuliers/vosdroits/F1", "https://www.paris.fr/"]
-
-
-def classify_body(urls: list[str]) -> bytes:
-    mixed = [u for pair in zip(urls[::7], itertools.cycle(UNTRUSTED)) for u in pair]  # ~half trusted
-    return json.dumps({"urls": list(itertools.islice(itertools.cycle(mixed), URLS_PER_REQUEST))}).encode()
 
 
 TARGETS = {
