@@ -2,10 +2,11 @@
 
 Per host, the spider requests the home page and ``/sitemap.xml``, and follows the ``Sitemap:``
 lines of the robots.txt that RobotsTxtMiddleware fetches (:mod:`crawler.sitemaps`); sitemap
-indexes and gzip sitemaps are followed.  Links go through a seen-set before any Request is built (building a Request per link costs more than the page; see
-docs/crawler.md), then through URL canonicalisation, the crawl scope (the registry's classifier),
-the not-a-page and trap filters, the per-host budget and the global budget.  The offsite
-middleware checks the scope again for redirects.
+indexes and gzip sitemaps are followed.  Links go through a seen-set before any Request is built
+(building a Request per link costs more than the page; see docs/crawler.md), then through URL
+canonicalisation, the crawl scope (the registry's classifier), the not-a-page and trap filters,
+the per-host budget and the global budget.  The offsite middleware checks the scope again for
+redirects.
 
 Stats: ``crawler/pages``, ``crawler/unchanged``, ``crawler/gone``, ``crawler/skipped/<why>``,
 ``crawler/links/<why>``, ``crawler/canonical_offlist``, ``crawler/host_budget_reached``.
