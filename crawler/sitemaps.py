@@ -45,7 +45,6 @@ class SitemapsMixin:
         parsed = getattr(robotparser, "rp", None)  # Protego, Scrapy's default parser
         for url in getattr(parsed, "sitemaps", None) or ():
             if self.scope.allows(host_of(url)):
-                assert self.crawler.engine is not None
                 self.crawler.engine.crawl(Request(url, callback=self.parse_sitemap, errback=self.failed_aux,
                                                   priority=10))
 
