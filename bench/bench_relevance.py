@@ -22,11 +22,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from bench.relevance.baselines import EnglishTantivy, Fts5, PlainBM25
 from bench.relevance.evalset import (
     QUERIES_FILE,
     EvalQuery,
+    Ranked,
     iter_corpus,
     load_generated,
     reciprocal_rank,
@@ -36,8 +38,47 @@ from bench.relevance.evalset import (
 SHARED = Path(os.environ.get("SDC_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 DEFAULT_CORPUS = SHARED / "corpus" / "documents.jsonl.gz"
 SITES = ("www.service-public.fr", "travail-emploi.gouv.fr", "www.legifrance.gouv.fr")
-Engine = Callable[[str], Sequence[object]]
+Engine = Callable[[str], Ranked]
 #: the agent names the law: "code du travail", "article", or an article number like L3121-27
+
+
+class TuningChanges(TypedDict, total=False):
+    """Knobs of :class:`index.tuning.SearchTuning` to change, each typed as its field.
+
+    Spelt out (not derived) because mypy checks each keyword given to ``dataclasses.replace``
+    against its field: with these types a misspelt knob or a wrong value fails the type check.
+    """
+
+    field_boosts: dict[str, float]
+    tie_breaker: float
+    proximity_boost: float
+    phrase_boost: float
+    phrase_per_word: bool
+    phrase_recall: bool
+    verbatim_boost: float
+    verbatim_min_words: int
+    verbatim_window: int
+    phrase_fields: tuple[str, ...]
+    proximity_slop: int
+    proximity_synonyms: bool
+    proximity_fields: tuple[str, ...]
+    rescore_window: int
+    synonym_weight: float
+    max_synonyms: int
+    minimum_should_match: float
+    common_word_share: float
+    common_word_min_docs: int
+    sparse_share: float
+    snippet_chars: int
+    legal_sites: tuple[str, ...]
+    legal_boost: float
+    article_boost: float
+    legal_pair_boost: float
+    legal_pair_slop: int
+    legislative_boost: float
+    rerank_depth: int
+    rerank_model: str
+    tool_title_words: tuple[str, ...]
 
 
 def build_ours(records: Sequence[dict[str, object]], path: Path) -> None:
@@ -55,13 +96,13 @@ def build_ours(records: Sequence[dict[str, object]], path: Path) -> None:
         raise SystemExit(f"{refused} corpus documents refused as untrusted")
 
 
-def ours(path: Path, **changes: object) -> Engine:
+def ours(path: Path, **changes: Unpack[TuningChanges]) -> Engine:
     from index.searcher import Searcher
     from index.tuning import SearchTuning
 
     searcher = Searcher(path, tuning=replace(SearchTuning(), **changes))
 
-    def search(text: str) -> list[object]:
+    def search(text: str) -> list[tuple[str, ...]]:
         found = searcher.search(text, limit=10, snippets=False, facets=False)
         # a result stands for its page and the copies of it collapsed under it
         return [(hit.url, *hit.duplicates) for hit in found.results]
@@ -69,7 +110,7 @@ def ours(path: Path, **changes: object) -> Engine:
     return search
 
 
-def tuning_variants() -> dict[str, dict[str, object]]:
+def tuning_variants() -> dict[str, TuningChanges]:
     """Our index with one knob changed from the defaults: the ablations reported in docs/relevance.md."""
     from index.tuning import SearchTuning
 
@@ -100,9 +141,9 @@ def tuning_variants() -> dict[str, dict[str, object]]:
     }
 
 
-def run(engine: Engine, queries: Sequence[EvalQuery]) -> tuple[dict[EvalQuery, list[object]], float]:
+def run(engine: Engine, queries: Sequence[EvalQuery]) -> tuple[dict[EvalQuery, Ranked], float]:
     """Every query's top 10, and the median latency in milliseconds."""
-    runs: dict[EvalQuery, list[object]] = {}
+    runs: dict[EvalQuery, Ranked] = {}
     took: list[float] = []
     for query in queries:
         started = time.perf_counter()
@@ -111,7 +152,7 @@ def run(engine: Engine, queries: Sequence[EvalQuery]) -> tuple[dict[EvalQuery, l
     return runs, statistics.median(took)
 
 
-def duplicates_in_top(runs: dict[EvalQuery, list[object]], same: dict[str, str]) -> int:
+def duplicates_in_top(runs: dict[EvalQuery, Ranked], same: dict[str, str]) -> int:
     """How many top-10 lists show one document twice (same title and body under two URLs)."""
     count = 0
     for ranked in runs.values():
@@ -204,7 +245,7 @@ def _run_all(args: argparse.Namespace, records: list[dict[str, object]], sets: d
     if args.variants:
         for name, variant in tuning_variants().items():
             engines[name] = ours(root / "ours", **{**changes, **variant})
-    results: dict[str, dict[str, dict[EvalQuery, list[object]]]] = {}
+    results: dict[str, dict[str, dict[EvalQuery, Ranked]]] = {}
     p50s: dict[str, float] = {}
     for name, engine in engines.items():
         results[name] = {}
@@ -219,7 +260,7 @@ def _run_all(args: argparse.Namespace, records: list[dict[str, object]], sets: d
         _print_misses(results["ours"][args.misses])
 
 
-def _report(results: dict[str, dict[str, dict[EvalQuery, list[object]]]], sets: dict[str, list[EvalQuery]],
+def _report(results: dict[str, dict[str, dict[EvalQuery, Ranked]]], sets: dict[str, list[EvalQuery]],
             same: dict[str, str], p50s: dict[str, float]) -> None:
     names = list(results)
     print("\nMRR@10 (recall@10) by set and part\n")
@@ -264,7 +305,7 @@ def _report(results: dict[str, dict[str, dict[EvalQuery, list[object]]]], sets: 
         print(f"- {name}: {dup} lists with a duplicate; p50 {p50s[name]:.2f} ms")
 
 
-def _print_misses(runs: dict[EvalQuery, list[object]]) -> None:
+def _print_misses(runs: dict[EvalQuery, Ranked]) -> None:
     print("\nQueries whose expected page is not first (ours):")
     for query, ranked in runs.items():
         if reciprocal_rank(ranked, query) < 1:

@@ -282,7 +282,7 @@ def bench_names(registry_dir: Path) -> None:
         return
     with Registry(registry_dir) as registry:
         classifier = registry.classifier()
-        origins = [o["origin"] for o in registry.store.origins()]
+        origins = [str(o["origin"]) for o in registry.store.origins()]
         listed = sorted({host for host, *_ in registry.store.iter_entries()})
     print(f"names, origins {'+'.join(origins)} + national table"
           " (named with a category other than autre):")

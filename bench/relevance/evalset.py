@@ -53,7 +53,8 @@ def load_queries(path: Path = QUERIES_FILE) -> list[EvalQuery]:
         parts = line.split("\t")
         if len(parts) != 3 or not all(p.strip() for p in parts):
             raise ValueError(f"{path.name}:{number}: expected 'query<TAB>url<TAB>kind'")
-        queries.append(EvalQuery(*(p.strip() for p in parts)))
+        text, url, kind = (p.strip() for p in parts)
+        queries.append(EvalQuery(text, url, kind))
     return queries
 
 
