@@ -43,7 +43,7 @@ bench: install
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m bench
 
-# ruff, then mypy (strict on sources/, index/, ranking/; see [tool.mypy]), then the layers
+# ruff, then mypy (every package and bench/, strict on sources/, index/, ranking/; see [tool.mypy]), then the layers
 # contract of docs/architecture.md (import-linter, [tool.importlinter])
 lint: install
 	$(VENV)/bin/ruff check .
