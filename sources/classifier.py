@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 
 from sources import psl
 from sources.builtin import DENIED_PLATFORMS, PLATFORM_OWN_LABELS, SHARED_SUFFIXES, ZONES
+from sources.classifier_node import Node
 from sources.hosts import MAX_HOST_LENGTH, dns_problem, is_mixed_script
 from sources.urls import fast_host, parse_host_whatwg
 from sources.verdicts import NOT_A_STRING, NOT_LISTED, Classification, Entry, Verdict
@@ -40,27 +41,6 @@ HOST_CACHE_SIZE = 65_536
 MAX_CACHED_HOST = MAX_HOST_LENGTH
 #: building NamedTuples through tuple.__new__ skips a Python frame on the hot path
 _new_tuple = tuple.__new__
-
-
-class Node:
-    """One label suffix of the compiled registry (``paris.fr``): what is listed, zoned or curated there."""
-
-    __slots__ = ("psl", "entry", "zone", "allow", "deny", "denied_platform", "shared", "suffix", "fast",
-                 "unlisted_below")
-
-    def __init__(self) -> None:
-        self.psl = 0
-        self.entry: Entry | None = None
-        self.zone: Entry | None = None
-        self.allow: Entry | None = None
-        self.deny: Entry | None = None
-        self.denied_platform = False
-        self.shared = False
-        self.suffix = False
-        #: the verdict of every host whose first node (walking up) is this one
-        self.fast: Verdict | None = None
-        #: hosts whose first node is this public suffix are simply not listed
-        self.unlisted_below = False
 
 
 class Classifier:

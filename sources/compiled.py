@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from sources.categories import Category
-from sources.classifier import Classifier, Node
+from sources.classifier import Classifier
+from sources.classifier_node import Node
 from sources.journal import read_generation
 from sources.verdicts import Entry, Verdict
 
@@ -40,8 +41,8 @@ def code_stamp() -> str:
     """Changes when the code or data that decide a verdict change."""
     here = Path(__file__).parent
     digest = hashlib.sha256(str(FORMAT).encode())
-    for name in ("classifier.py", "builtin.py", "national.py", "registry.py", "audit.py", "psl.py",
-                 "compiled.py", "hosts.py", "verdicts.py"):
+    for name in ("classifier.py", "classifier_node.py", "builtin.py", "national.py", "registry.py",
+                 "audit.py", "psl.py", "compiled.py", "hosts.py", "verdicts.py"):
         stat = (here / name).stat()
         digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     # the list the rules come from (its file, not importlib.metadata: ~25 ms per sdc check)
