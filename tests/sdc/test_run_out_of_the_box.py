@@ -247,7 +247,7 @@ def test_a_crawl_that_gets_nothing_falls_back_to_the_demo(tmp_path: Path) -> Non
 @pytest.mark.shared
 def test_a_connected_start_imports_the_annuaire_once(tmp_path: Path, shared_data: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    from sdc.cli.run import ensure_annuaire
+    from sdc.cli.run_registry import ensure_annuaire
     from service.settings import Settings
     from sources.annuaire import AnnuaireStore
 
