@@ -1,4 +1,4 @@
-"""uvicorn's HTTP/1.1 protocol with the limits a public server needs against slow or greedy clients.
+"""uvicorn's HTTP/1.1 protocol behind the limits a public server needs against slow or greedy clients.
 
 uvicorn times out idle keep-alive connections but not a client that opens a
 connection and sends nothing, sends its headers one byte a second, or never
@@ -16,21 +16,20 @@ client liked.  It also keeps every header line a client sends.  This protocol
 The keep-alive timeout stays uvicorn's (``timeout_keep_alive``).  Behind a
 reverse proxy these are a second line: docs/deploy.md gives the proxy's own.
 
-This overrides callbacks of uvicorn's ``HttpToolsProtocol`` (not a documented API) and reads
-its ``loop``, ``transport`` and ``cycle`` attributes; it was written against uvicorn
-``UVICORN_SERIES``.  ``tests/service/test_uvicorn_internals.py`` fails loudly on another
-series or when the overridden methods change shape: re-read this module against the new
-release before raising ``UVICORN_SERIES``.
+It wraps uvicorn's ``HttpToolsProtocol`` rather than subclassing it: the bytes
+go through a parser of its own (httptools, the one uvicorn uses) on their way
+to uvicorn's protocol, which is only driven through the methods every asyncio
+protocol has.  So it depends on nothing of uvicorn but its protocol class and
+the arguments uvicorn gives any ``http`` class, which it passes on untouched.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
-UVICORN_SERIES = "0.55"  # the uvicorn release the overrides below were written against
 
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 30.0
@@ -43,23 +42,98 @@ _REFUSALS = {
 }
 
 
-class GuardedHttpProtocol(HttpToolsProtocol):
-    """:class:`HttpToolsProtocol` with header and body deadlines and a cap on the request head."""
+class _HeadTooLarge(Exception):
+    """Raised from a parser callback to stop the parser (the request is answered 431)."""
+
+
+class GuardedHttpProtocol(asyncio.Protocol):
+    """uvicorn's :class:`HttpToolsProtocol` with header and body deadlines and a cap on the request head.
+
+    ``args`` and ``kwargs`` (what uvicorn gives an ``http`` class) go to the wrapped protocol.
+    """
 
     def __init__(self, *args: Any, header_timeout: float = HEADER_TIMEOUT,
                  body_timeout: float = BODY_TIMEOUT, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         self.header_timeout, self.body_timeout = header_timeout, body_timeout
+        self.inner = HttpToolsProtocol(*args, **kwargs)
+        self._parser = httptools.HttpRequestParser(self)
+        self._transport: asyncio.Transport | None = None
         self._deadline: asyncio.TimerHandle | None = None
         self._head_bytes = 0
         self._header_count = 0
+        self._requests = 0  # requests whose head began on this connection
+        self._watching = True  # False once the parser stops (an upgrade, a request uvicorn refuses)
         self._refused = False
 
-    # -- deadlines -----------------------------------------------------------
+    # -- what asyncio calls: watched, then passed to uvicorn's protocol -------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = cast(asyncio.Transport, transport)  # a stream server's (asyncio's or uvloop's)
+        self.inner.connection_made(self._transport)
+        self._arm(self.header_timeout, 408)  # a connection that sends nothing is not kept
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return  # answered: nothing more is read from this connection
+        if self._watching:
+            try:
+                self._parser.feed_data(data)
+            except httptools.HttpParserUpgrade:
+                # the protocol switch is uvicorn's to answer, and neither parser reads this connection
+                # again: it is closed at the header deadline, so that an "Upgrade" header never frees it
+                # from the deadlines (uvicorn would keep it while bytes trickle in; no WebSocket route)
+                self._watching = False
+                self._arm(self.header_timeout, None)
+            except httptools.HttpParserError:
+                if self._refused:
+                    return  # a callback refused the request: uvicorn never sees the rest
+                self._watching = False  # malformed: uvicorn's own parser answers 400 and closes
+        self.inner.data_received(data)
+
+    def eof_received(self) -> None:
+        self.inner.eof_received()  # it keeps nothing open: the transport closes, as uvicorn's does
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        self.inner.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        self.inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.inner.resume_writing()
+
+    # -- the parser's callbacks ----------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        self._requests += 1
+        self._head_bytes = self._header_count = 0
+        self._arm(self.header_timeout, 408)
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url), 0)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count_head(len(name) + len(value), 1)
+
+    def on_headers_complete(self) -> None:
+        self._arm(self.body_timeout, None)
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+
+    def _count_head(self, size: int, headers: int) -> None:
+        self._head_bytes += size
+        self._header_count += headers
+        if self._head_bytes > MAX_HEAD_BYTES or self._header_count > MAX_HEADERS:
+            self._refuse(431)
+            raise _HeadTooLarge  # stops the parser; data_received sees it as a parser error
+
+    # -- deadlines and refusals ------------------------------------------------------
 
     def _arm(self, seconds: float, status: int | None) -> None:
         self._disarm()
-        self._deadline = self.loop.call_later(seconds, self._expired, status)
+        self._deadline = asyncio.get_running_loop().call_later(seconds, self._expired, status)
 
     def _disarm(self) -> None:
         if self._deadline is not None:
@@ -69,62 +143,25 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def _expired(self, status: int | None) -> None:
         self._deadline = None
         if status is None:
-            self.transport.close()  # the application sees http.disconnect
+            self._close()  # the application sees http.disconnect
         else:
             self._refuse(status)
 
     def _refuse(self, status: int) -> None:
-        """Answer ``status`` with no body and close; nothing more is read from this connection."""
+        """Answer ``status`` with no body and close; nothing more is read from this connection.
+
+        Only a connection's first request gets the status line: on a reused one, uvicorn may
+        still be writing the previous response, which a status line must not cut into, so
+        that connection is closed without one (as uvicorn closes an idle keep-alive one).
+        """
         self._refused = True
         self._disarm()
-        if not self.transport.is_closing():
-            cycle = self.cycle  # the last request's: a refusal never cuts into a response
-            if cycle is None or cycle.response_complete or not cycle.response_started:
-                self.transport.write(_REFUSALS[status] + b"content-length: 0\r\nconnection: close\r\n\r\n")
-            self.transport.close()
+        transport = self._transport
+        if transport is not None and not transport.is_closing():
+            if self._requests <= 1:
+                transport.write(_REFUSALS[status] + b"content-length: 0\r\nconnection: close\r\n\r\n")
+            transport.close()
 
-    # -- protocol and parser callbacks -----------------------------------------
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm(self.header_timeout, 408)  # a connection that sends nothing is not kept
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-    def data_received(self, data: bytes) -> None:
-        if not self._refused:
-            super().data_received(data)
-
-    def send_400_response(self, msg: str) -> None:
-        if not self._refused:  # a refusal already answered
-            super().send_400_response(msg)
-
-    def on_message_begin(self) -> None:
-        self._head_bytes = self._header_count = 0
-        self._arm(self.header_timeout, 408)
-        super().on_message_begin()
-
-    def on_url(self, url: bytes) -> None:
-        self._count_head(len(url), 0)
-        super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._count_head(len(name) + len(value), 1)
-        super().on_header(name, value)
-
-    def _count_head(self, size: int, headers: int) -> None:
-        self._head_bytes += size
-        self._header_count += headers
-        if self._head_bytes > MAX_HEAD_BYTES or self._header_count > MAX_HEADERS:
-            self._refuse(431)
-            raise ValueError("request head too large")  # stops the parser (answered above)
-
-    def on_headers_complete(self) -> None:
-        self._arm(self.body_timeout, None)
-        super().on_headers_complete()
-
-    def on_message_complete(self) -> None:
-        self._disarm()
-        super().on_message_complete()
+    def _close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()

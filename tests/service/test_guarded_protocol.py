@@ -1,0 +1,148 @@
+"""``service.server.GuardedHttpProtocol``: deadlines and head caps around uvicorn's protocol.
+
+A real uvicorn server on loopback with short deadlines and a tiny ASGI app; the
+end-to-end attacks on ``sdc serve`` are in tests/hostile.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from service.server import MAX_HEADERS, GuardedHttpProtocol
+
+DEADLINE = 0.4
+
+
+async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    if scope["type"] != "http":
+        return
+    body = b""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    answer = b"ok %d" % len(body)
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-length", str(len(answer)).encode())]})
+    await send({"type": "http.response.body", "body": answer})
+
+
+@pytest.fixture(scope="module")
+def port() -> Iterator[int]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=free, log_level="warning", lifespan="off",
+                            http=functools.partial(GuardedHttpProtocol, header_timeout=DEADLINE,
+                                                   body_timeout=DEADLINE))  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield free
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+def _exchange(port: int, data: bytes, wait: float = 0.0) -> bytes:
+    """What the server sends back until it closes the connection (or 5 s pass)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        if data:
+            sock.sendall(data)
+        time.sleep(wait)
+        out = b""
+        try:
+            while chunk := sock.recv(65536):
+                out += chunk
+        except (ConnectionResetError, TimeoutError):
+            pass
+        return out
+
+
+def test_a_request_is_answered_as_uvicorn_answers_it(port: int) -> None:
+    out = _exchange(port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+    assert out.startswith(b"HTTP/1.1 200") and out.endswith(b"ok 3")
+
+
+def test_keep_alive_requests_go_through(port: int) -> None:
+    one = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+    out = _exchange(port, one + one + b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert out.count(b"HTTP/1.1 200") == 3
+
+
+def test_a_silent_connection_gets_408_at_the_deadline(port: int) -> None:
+    started = time.perf_counter()
+    out = _exchange(port, b"")
+    assert out.startswith(b"HTTP/1.1 408") and time.perf_counter() - started < DEADLINE + 2
+
+
+def test_headers_never_finished_get_408(port: int) -> None:
+    assert _exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").startswith(b"HTTP/1.1 408")
+
+
+def test_a_body_never_finished_is_dropped_at_the_deadline(port: int) -> None:
+    started = time.perf_counter()
+    out = _exchange(port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+    assert b"HTTP/1.1 200" not in out and time.perf_counter() - started < DEADLINE + 2
+
+
+@pytest.mark.parametrize("head", [
+    b"".join(b"X-H%d: v\r\n" % i for i in range(MAX_HEADERS + 1)),
+    b"X-Big: " + b"v" * (100 * 1024) + b"\r\n",
+], ids=["many-headers", "huge-header"])
+def test_a_head_past_the_caps_gets_431(port: int, head: bytes) -> None:
+    out = _exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n")
+    assert out.startswith(b"HTTP/1.1 431")
+
+
+def test_a_refusal_on_a_reused_connection_never_cuts_into_a_response(port: int) -> None:
+    """uvicorn may still be writing an earlier answer: the connection closes with no status line."""
+    flood = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(MAX_HEADERS + 1))
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = b""
+        while not first.endswith(b"ok 0"):
+            first += sock.recv(65536)
+        sock.sendall(flood + b"\r\n")
+        assert first.startswith(b"HTTP/1.1 200") and sock.recv(65536) == b""
+    # both in one packet: the hostile connection is closed before uvicorn sees either request
+    assert b"431" not in _exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" + flood + b"\r\n")
+
+
+@pytest.mark.parametrize("upgrade", [b"h2c", b"websocket"])
+def test_an_upgrade_header_never_frees_a_connection_from_the_deadlines(port: int, upgrade: bytes) -> None:
+    started = time.perf_counter()
+    _exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: " + upgrade +
+              b"\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+              b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    assert time.perf_counter() - started < DEADLINE + 2
+
+
+def test_malformed_requests_are_left_to_uvicorn(port: int) -> None:
+    assert _exchange(port, b"NOT HTTP AT ALL\r\n\r\n").startswith(b"HTTP/1.1 400")
+
+
+def test_it_wraps_uvicorns_protocol_and_overrides_none_of_it() -> None:
+    """Only the protocol class and the arguments uvicorn gives any ``http`` class are relied on."""
+    assert not issubclass(GuardedHttpProtocol, HttpToolsProtocol)
+    assert "config" in inspect.signature(HttpToolsProtocol).parameters
+
+
+def test_a_server_still_runs_on_the_sockets_it_is_given() -> None:
+    """service/workers.py hands each worker's ``Server.run`` its own SO_REUSEPORT socket."""
+    assert "sockets" in inspect.signature(uvicorn.Server.run).parameters
