@@ -11,7 +11,14 @@ client liked.  It also keeps every header line a client sends.  This protocol
 * ``body_timeout``: from the end of the headers to the end of the body; past it
   the connection closes (the application sees a disconnect);
 * at most ``MAX_HEAD_BYTES`` of request line and headers and ``MAX_HEADERS``
-  header lines; past them, ``431`` and the connection closes.
+  header lines, and ``MAX_RAW_HEAD_BYTES`` read for one head (a header value
+  that never ends); past them, ``431`` and the connection closes;
+* at most ``MAX_AFTER_HEAD_BYTES`` read after a head (the application caps
+  bodies itself; this bounds trailers); past it the connection closes.
+
+A status line is written only while the head of a connection's first request
+is read; later, an answer may be on its way, and the connection just closes.
+Bytes between requests (blank lines too) start the next head's deadline.
 
 The keep-alive timeout stays uvicorn's (``timeout_keep_alive``).  Behind a
 reverse proxy these are a second line: docs/deploy.md gives the proxy's own.
@@ -31,10 +38,19 @@ from typing import Any, cast
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from service.bodies import MAX_BODY_BYTES
+
 HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 30.0
 MAX_HEAD_BYTES = 64 * 1024
 MAX_HEADERS = 100
+#: bytes read for one request head however it is cut: the parsers keep a header value whole until its
+#: line ends, so a value that never ends is refused on the bytes themselves, not at its end
+MAX_RAW_HEAD_BYTES = 2 * MAX_HEAD_BYTES
+#: bytes read after a request's head (body, chunk framing, trailers) before the connection closes:
+#: the application refuses a body over MAX_BODY_BYTES (413), but trailer lines are kept by the
+#: parsers and never reach it
+MAX_AFTER_HEAD_BYTES = 2 * MAX_BODY_BYTES + MAX_HEAD_BYTES
 
 _REFUSALS = {
     408: b"HTTP/1.1 408 Request Timeout\r\n",
@@ -47,7 +63,7 @@ class _HeadTooLarge(Exception):
 
 
 class GuardedHttpProtocol(asyncio.Protocol):
-    """uvicorn's :class:`HttpToolsProtocol` with header and body deadlines and a cap on the request head.
+    """uvicorn's :class:`HttpToolsProtocol` with header and body deadlines and caps on what a request sends.
 
     ``args`` and ``kwargs`` (what uvicorn gives an ``http`` class) go to the wrapped protocol.
     """
@@ -57,8 +73,13 @@ class GuardedHttpProtocol(asyncio.Protocol):
         self.header_timeout, self.body_timeout = header_timeout, body_timeout
         self.inner = HttpToolsProtocol(*args, **kwargs)
         self._parser = httptools.HttpRequestParser(self)
+        # as uvicorn's parser: a request after "Connection: close" is read (and ignored), not an error
+        self._parser.set_dangerous_leniencies(lenient_data_after_close=True)
         self._transport: asyncio.Transport | None = None
         self._deadline: asyncio.TimerHandle | None = None
+        self._in_head = True  # between requests too: the next byte is the next request's
+        self._raw = 0  # bytes of the current head, or read since its end
+        self._tail = b""  # the head's last bytes read: its blank line may come in two reads
         self._head_bytes = 0
         self._header_count = 0
         self._requests = 0  # requests whose head began on this connection
@@ -73,17 +94,17 @@ class GuardedHttpProtocol(asyncio.Protocol):
         self._arm(self.header_timeout, 408)  # a connection that sends nothing is not kept
 
     def data_received(self, data: bytes) -> None:
-        if self._refused:
+        if self._refused or (self._watching and not self._within_bounds(data)):
             return  # answered: nothing more is read from this connection
         if self._watching:
             try:
                 self._parser.feed_data(data)
             except httptools.HttpParserUpgrade:
                 # the protocol switch is uvicorn's to answer, and neither parser reads this connection
-                # again: it is closed at the header deadline, so that an "Upgrade" header never frees it
-                # from the deadlines (uvicorn would keep it while bytes trickle in; no WebSocket route)
+                # again (uvicorn would keep it while bytes trickle in): it closes at the body deadline,
+                # long after any answer of this service (no WebSocket route)
                 self._watching = False
-                self._arm(self.header_timeout, None)
+                self._arm(self.body_timeout, None)
             except httptools.HttpParserError:
                 if self._refused:
                     return  # a callback refused the request: uvicorn never sees the rest
@@ -103,23 +124,46 @@ class GuardedHttpProtocol(asyncio.Protocol):
     def resume_writing(self) -> None:
         self.inner.resume_writing()
 
+    def _within_bounds(self, data: bytes) -> bool:
+        """Count ``data`` against the caps before any parser keeps it; ``False``: refused."""
+        if not self._in_head:
+            self._raw += len(data)
+            if self._raw > MAX_AFTER_HEAD_BYTES:
+                self._refuse(None)
+            return not self._refused
+        if self._deadline is None:
+            # a byte after an answered request (a blank line too, which the parsers skip without a
+            # callback) starts the next request's clock: trickled bytes never hold a reused connection
+            self._arm(self.header_timeout, 408)
+        seen = self._tail + data
+        end = seen.find(b"\r\n\r\n")
+        self._raw += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
+        self._tail = seen[-3:]
+        if self._raw > MAX_RAW_HEAD_BYTES:
+            self._refuse(431)
+        return not self._refused
+
     # -- the parser's callbacks ----------------------------------------------------
 
     def on_message_begin(self) -> None:
         self._requests += 1
         self._head_bytes = self._header_count = 0
-        self._arm(self.header_timeout, 408)
+        if self._deadline is None:  # else the clock runs from the connection or the request's first byte
+            self._arm(self.header_timeout, 408)
 
     def on_url(self, url: bytes) -> None:
         self._count_head(len(url), 0)
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._count_head(len(name) + len(value), 1)
+        if self._in_head:  # trailers come after the head: they count among MAX_AFTER_HEAD_BYTES
+            self._count_head(len(name) + len(value), 1)
 
     def on_headers_complete(self) -> None:
+        self._in_head, self._raw, self._tail = False, 0, b""
         self._arm(self.body_timeout, None)
 
     def on_message_complete(self) -> None:
+        self._in_head, self._raw, self._tail = True, 0, b""
         self._disarm()
 
     def _count_head(self, size: int, headers: int) -> None:
@@ -133,35 +177,25 @@ class GuardedHttpProtocol(asyncio.Protocol):
 
     def _arm(self, seconds: float, status: int | None) -> None:
         self._disarm()
-        self._deadline = asyncio.get_running_loop().call_later(seconds, self._expired, status)
+        self._deadline = asyncio.get_running_loop().call_later(seconds, self._refuse, status)
 
     def _disarm(self) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
 
-    def _expired(self, status: int | None) -> None:
-        self._deadline = None
-        if status is None:
-            self._close()  # the application sees http.disconnect
-        else:
-            self._refuse(status)
+    def _refuse(self, status: int | None) -> None:
+        """Close the connection, answering ``status`` first when no answer can be on its way.
 
-    def _refuse(self, status: int) -> None:
-        """Answer ``status`` with no body and close; nothing more is read from this connection.
-
-        Only a connection's first request gets the status line: on a reused one, uvicorn may
-        still be writing the previous response, which a status line must not cut into, so
-        that connection is closed without one (as uvicorn closes an idle keep-alive one).
+        That is only while the head of a connection's first request is read: on a reused
+        connection uvicorn may still be writing the previous answer, and after a head, the
+        application may be answering; a status line must not cut into an answer.  Nothing more
+        is read from the connection.
         """
         self._refused = True
         self._disarm()
         transport = self._transport
         if transport is not None and not transport.is_closing():
-            if self._requests <= 1:
+            if status is not None and self._in_head and self._requests <= 1:
                 transport.write(_REFUSALS[status] + b"content-length: 0\r\nconnection: close\r\n\r\n")
             transport.close()
-
-    def _close(self) -> None:
-        if self._transport is not None:
-            self._transport.close()

@@ -6,6 +6,7 @@ end-to-end attacks on ``sdc serve`` are in tests/hostile.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import socket
@@ -17,14 +18,20 @@ import pytest
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from service.server import MAX_HEADERS, GuardedHttpProtocol
+from service.server import MAX_AFTER_HEAD_BYTES, MAX_HEADERS, GuardedHttpProtocol
 
 DEADLINE = 0.4
+BODY_DEADLINE = 3 * DEADLINE
 
 
 async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    """Echoes the body's length; ``/stream`` starts its answer before reading the body, ``/slow`` takes
+    longer than the header deadline to answer."""
     if scope["type"] != "http":
         return
+    if scope["path"] == "/stream":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"part1-", "more_body": True})
     body = b""
     while True:
         message = await receive()
@@ -33,7 +40,12 @@ async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         body += message.get("body", b"")
         if not message.get("more_body"):
             break
+    if scope["path"] == "/slow":
+        await asyncio.sleep(1.5 * DEADLINE)
     answer = b"ok %d" % len(body)
+    if scope["path"] == "/stream":
+        await send({"type": "http.response.body", "body": answer})
+        return
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-length", str(len(answer)).encode())]})
     await send({"type": "http.response.body", "body": answer})
@@ -46,7 +58,7 @@ def port() -> Iterator[int]:
         free = probe.getsockname()[1]
     config = uvicorn.Config(app, host="127.0.0.1", port=free, log_level="warning", lifespan="off",
                             http=functools.partial(GuardedHttpProtocol, header_timeout=DEADLINE,
-                                                   body_timeout=DEADLINE))  # type: ignore[arg-type]
+                                                   body_timeout=BODY_DEADLINE))  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -98,7 +110,7 @@ def test_headers_never_finished_get_408(port: int) -> None:
 def test_a_body_never_finished_is_dropped_at_the_deadline(port: int) -> None:
     started = time.perf_counter()
     out = _exchange(port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
-    assert b"HTTP/1.1 200" not in out and time.perf_counter() - started < DEADLINE + 2
+    assert b"HTTP/1.1 200" not in out and time.perf_counter() - started < BODY_DEADLINE + 2
 
 
 @pytest.mark.parametrize("head", [
@@ -130,7 +142,62 @@ def test_an_upgrade_header_never_frees_a_connection_from_the_deadlines(port: int
     _exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: " + upgrade +
               b"\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
               b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    assert time.perf_counter() - started < BODY_DEADLINE + 2
+
+
+def test_an_upgrade_header_still_gets_a_slow_answer(port: int) -> None:
+    """``curl --http2`` on http:// asks for h2c; uvicorn answers in HTTP/1.1, after the header deadline."""
+    out = _exchange(port, b"GET /slow HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                          b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n")
+    assert out.startswith(b"HTTP/1.1 200") and out.endswith(b"ok 0")
+
+
+def test_a_header_value_that_never_ends_is_refused_on_its_bytes(port: int) -> None:
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ")
+        try:
+            while sent < 64 * 1024 * 1024:
+                sock.sendall(b"v" * 16384)
+                sent += 16384
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        out = sock.recv(65536)
+    assert out.startswith(b"HTTP/1.1 431") and sent < 4 * 1024 * 1024
+
+
+def test_blank_lines_trickled_never_hold_a_reused_connection(port: int) -> None:
+    started = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        try:
+            while time.perf_counter() - started < 5:
+                time.sleep(0.1)
+                sock.sendall(b"\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
     assert time.perf_counter() - started < DEADLINE + 2
+
+
+def test_trailers_are_bounded_and_never_cut_into_an_answer(port: int) -> None:
+    head = b"POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+    many = b"".join(b"X-T%d: v\r\n" % i for i in range(MAX_HEADERS + 20))
+    out = _exchange(port, head + many + b"Connection: close\r\n\r\n")
+    assert out.startswith(b"HTTP/1.1 200") and b"part1-" in out and b"ok 3" in out  # legal, answered
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head + b"X-Endless: ")
+        try:
+            for _ in range(2 * MAX_AFTER_HEAD_BYTES // 65536):
+                sock.sendall(b"v" * 65536)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        out = b""
+        try:
+            while chunk := sock.recv(65536):
+                out += chunk
+        except (ConnectionResetError, TimeoutError):
+            pass
+    assert b"part1-" in out and b"HTTP/1.1 4" not in out
 
 
 def test_malformed_requests_are_left_to_uvicorn(port: int) -> None:
