@@ -55,6 +55,10 @@ def run_server(settings: Settings, host: str, port: int, workers: int, access_lo
 #: connections and requests in flight per worker before uvicorn answers 503 (a bound on file
 #: descriptors: idle and slow connections are closed by the deadlines of service.server)
 CONCURRENCY_LIMIT = 8192
+#: seconds a stopping worker gives the requests in flight before cancelling them: a client stalling
+#: its body would otherwise hold the stop to the body deadline (30 s), past which the worker is
+#: killed (service.workers.STOP_GRACE, systemd's TimeoutStopSec) before it writes its usage counters
+GRACEFUL_SHUTDOWN = 10.0
 
 
 def server_limits(settings: Settings) -> dict[str, Any]:
@@ -66,6 +70,7 @@ def server_limits(settings: Settings) -> dict[str, Any]:
                                   body_timeout=settings.body_timeout),
         "timeout_keep_alive": settings.keep_alive_timeout,
         "limit_concurrency": CONCURRENCY_LIMIT,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN,
     }
 
 
