@@ -14,7 +14,9 @@ client liked.  It also keeps every header line a client sends.  This protocol
   header lines, and ``MAX_RAW_HEAD_BYTES`` read for one head (a header value
   that never ends); past them, ``431`` and the connection closes;
 * at most ``MAX_AFTER_HEAD_BYTES`` read after a head (the application caps
-  bodies itself; this bounds trailers); past it the connection closes.
+  bodies itself; this bounds trailers); past it the connection closes;
+* ``body_timeout`` for an answer to drain once the client stopped reading it
+  (asyncio paused the writing); past it the connection is dropped.
 
 A status line is written only while the head of a connection's first request
 is read; later, an answer may be on its way, and the connection just closes.
@@ -77,6 +79,7 @@ class GuardedHttpProtocol(asyncio.Protocol):
         self._parser.set_dangerous_leniencies(lenient_data_after_close=True)
         self._transport: asyncio.Transport | None = None
         self._deadline: asyncio.TimerHandle | None = None
+        self._unread: asyncio.TimerHandle | None = None  # armed while the client reads nothing
         self._in_head = True  # between requests too: the next byte is the next request's
         self._raw = 0  # bytes of the current head, or read since its end
         self._tail = b""  # the head's last bytes read: its blank line may come in two reads
@@ -116,13 +119,29 @@ class GuardedHttpProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._unread is not None:
+            self._unread.cancel()
+            self._unread = None
         self.inner.connection_lost(exc)
 
     def pause_writing(self) -> None:
         self.inner.pause_writing()
+        if self._unread is None:  # the client stopped reading: an answer has body_timeout to drain
+            self._unread = asyncio.get_running_loop().call_later(self.body_timeout, self._abort)
 
     def resume_writing(self) -> None:
+        if self._unread is not None:
+            self._unread.cancel()
+            self._unread = None
         self.inner.resume_writing()
+
+    def _abort(self) -> None:
+        """Drop a connection whose client reads nothing (``close`` would wait for it to read)."""
+        self._unread = None
+        self._refused = True
+        self._disarm()
+        if self._transport is not None:
+            self._transport.abort()
 
     def _within_bounds(self, data: bytes) -> bool:
         """Count ``data`` against the caps before any parser keeps it; ``False``: refused."""

@@ -22,6 +22,7 @@ from service.server import MAX_AFTER_HEAD_BYTES, MAX_HEADERS, GuardedHttpProtoco
 
 DEADLINE = 0.4
 BODY_DEADLINE = 3 * DEADLINE
+BIG = 64 * 1024 * 1024  # an answer far larger than the socket buffers
 
 
 async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
@@ -42,6 +43,12 @@ async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
             break
     if scope["path"] == "/slow":
         await asyncio.sleep(1.5 * DEADLINE)
+    if scope["path"] == "/big":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(BIG // 65536):
+            await send({"type": "http.response.body", "body": b"x" * 65536, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        return
     answer = b"ok %d" % len(body)
     if scope["path"] == "/stream":
         await send({"type": "http.response.body", "body": answer})
@@ -198,6 +205,32 @@ def test_trailers_are_bounded_and_never_cut_into_an_answer(port: int) -> None:
         except (ConnectionResetError, TimeoutError):
             pass
     assert b"part1-" in out and b"HTTP/1.1 4" not in out
+
+
+def test_a_client_that_stops_reading_is_dropped(port: int) -> None:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(5)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(BODY_DEADLINE + 1.5)  # reads nothing meanwhile
+        got = 0
+        try:
+            while chunk := sock.recv(1 << 20):
+                got += len(chunk)
+        except (ConnectionResetError, TimeoutError):
+            pass
+    assert got < BIG
+
+
+def test_a_slow_reader_still_gets_its_answer(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        got = 0
+        while chunk := sock.recv(1 << 20):
+            got += len(chunk)
+            time.sleep(0.001)
+    assert got > BIG
 
 
 def test_malformed_requests_are_left_to_uvicorn(port: int) -> None:
