@@ -15,12 +15,13 @@ client liked.  It also keeps every header line a client sends.  This protocol
   that never ends); past them, ``431`` and the connection closes;
 * at most ``MAX_AFTER_HEAD_BYTES`` read after a head (the application caps
   bodies itself; this bounds trailers); past it the connection closes;
-* ``body_timeout`` for an answer to drain once the client stopped reading it
-  (asyncio paused the writing); past it the connection is dropped.
+* ``body_timeout`` for a client to read some of an answer once asyncio paused
+  the writing, and for the kernel to see answer bytes acknowledged
+  (``TCP_USER_TIMEOUT``); past it the connection is dropped.
 
 A status line is written only while the head of a connection's first request
 is read; later, an answer may be on its way, and the connection just closes.
-Bytes between requests (blank lines too) start the next head's deadline.
+Blank lines between requests are dropped: uvicorn's keep-alive timer stays on.
 
 The keep-alive timeout stays uvicorn's (``timeout_keep_alive``).  Behind a
 reverse proxy these are a second line: docs/deploy.md gives the proxy's own.
@@ -35,6 +36,7 @@ the arguments uvicorn gives any ``http`` class, which it passes on untouched.
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any, cast
 
 import httptools
@@ -85,7 +87,8 @@ class GuardedHttpProtocol(asyncio.Protocol):
         self._tail = b""  # the head's last bytes read: its blank line may come in two reads
         self._head_bytes = 0
         self._header_count = 0
-        self._requests = 0  # requests whose head began on this connection
+        self._between = False  # a request was read whole and no other has begun
+        self._heads = 0  # request heads read whole on this connection: an answer may follow each
         self._watching = True  # False once the parser stops (an upgrade, a request uvicorn refuses)
         self._refused = False
 
@@ -93,21 +96,28 @@ class GuardedHttpProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)  # a stream server's (asyncio's or uvloop's)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and hasattr(socket, "TCP_USER_TIMEOUT"):
+            # answer bytes the client never acknowledges (it stopped reading: its window stays shut)
+            # end the connection in the kernel, even once closed here with them still to send
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, int(self.body_timeout * 1000))
         self.inner.connection_made(self._transport)
         self._arm(self.header_timeout, 408)  # a connection that sends nothing is not kept
 
     def data_received(self, data: bytes) -> None:
         if self._refused or (self._watching and not self._within_bounds(data)):
             return  # answered: nothing more is read from this connection
+        if self._between and not data.strip(b"\r\n"):
+            # blank lines between requests, which both parsers skip: kept from uvicorn, whose keep-alive
+            # timer any byte restarts (a trickle of them held a reused connection for ever)
+            return
         if self._watching:
             try:
                 self._parser.feed_data(data)
             except httptools.HttpParserUpgrade:
-                # the protocol switch is uvicorn's to answer, and neither parser reads this connection
-                # again (uvicorn would keep it while bytes trickle in): it closes at the body deadline,
-                # long after any answer of this service (no WebSocket route)
-                self._watching = False
-                self._arm(self.body_timeout, None)
+                # as uvicorn's parser: the rest of this read is left, the next ones read on (a switch
+                # to WebSocket hands the transport to another protocol, which then reads it)
+                pass
             except httptools.HttpParserError:
                 if self._refused:
                     return  # a callback refused the request: uvicorn never sees the rest
@@ -126,8 +136,8 @@ class GuardedHttpProtocol(asyncio.Protocol):
 
     def pause_writing(self) -> None:
         self.inner.pause_writing()
-        if self._unread is None:  # the client stopped reading: an answer has body_timeout to drain
-            self._unread = asyncio.get_running_loop().call_later(self.body_timeout, self._abort)
+        if self._unread is None:  # the answer waits for the client: it must read some every body_timeout
+            self._check_reading(None)
 
     def resume_writing(self) -> None:
         if self._unread is not None:
@@ -135,13 +145,20 @@ class GuardedHttpProtocol(asyncio.Protocol):
             self._unread = None
         self.inner.resume_writing()
 
-    def _abort(self) -> None:
-        """Drop a connection whose client reads nothing (``close`` would wait for it to read)."""
+    def _check_reading(self, before: int | None) -> None:
+        """Drop the connection when nothing of the answer was read since ``before`` bytes were waiting
+        (``close`` would wait for the client to read); else look again in ``body_timeout``."""
         self._unread = None
-        self._refused = True
-        self._disarm()
-        if self._transport is not None:
-            self._transport.abort()
+        transport = self._transport
+        if transport is None:
+            return
+        waiting = transport.get_write_buffer_size()
+        if before is not None and waiting >= before:
+            self._refused = True
+            self._disarm()
+            transport.abort()
+            return
+        self._unread = asyncio.get_running_loop().call_later(self.body_timeout, self._check_reading, waiting)
 
     def _within_bounds(self, data: bytes) -> bool:
         """Count ``data`` against the caps before any parser keeps it; ``False``: refused."""
@@ -150,10 +167,6 @@ class GuardedHttpProtocol(asyncio.Protocol):
             if self._raw > MAX_AFTER_HEAD_BYTES:
                 self._refuse(None)
             return not self._refused
-        if self._deadline is None:
-            # a byte after an answered request (a blank line too, which the parsers skip without a
-            # callback) starts the next request's clock: trickled bytes never hold a reused connection
-            self._arm(self.header_timeout, 408)
         seen = self._tail + data
         end = seen.find(b"\r\n\r\n")
         self._raw += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
@@ -165,9 +178,9 @@ class GuardedHttpProtocol(asyncio.Protocol):
     # -- the parser's callbacks ----------------------------------------------------
 
     def on_message_begin(self) -> None:
-        self._requests += 1
+        self._between = False
         self._head_bytes = self._header_count = 0
-        if self._deadline is None:  # else the clock runs from the connection or the request's first byte
+        if self._deadline is None:  # else the clock runs from the connection
             self._arm(self.header_timeout, 408)
 
     def on_url(self, url: bytes) -> None:
@@ -178,10 +191,12 @@ class GuardedHttpProtocol(asyncio.Protocol):
             self._count_head(len(name) + len(value), 1)
 
     def on_headers_complete(self) -> None:
+        self._heads += 1
         self._in_head, self._raw, self._tail = False, 0, b""
         self._arm(self.body_timeout, None)
 
     def on_message_complete(self) -> None:
+        self._between = True
         self._in_head, self._raw, self._tail = True, 0, b""
         self._disarm()
 
@@ -206,15 +221,14 @@ class GuardedHttpProtocol(asyncio.Protocol):
     def _refuse(self, status: int | None) -> None:
         """Close the connection, answering ``status`` first when no answer can be on its way.
 
-        That is only while the head of a connection's first request is read: on a reused
-        connection uvicorn may still be writing the previous answer, and after a head, the
-        application may be answering; a status line must not cut into an answer.  Nothing more
-        is read from the connection.
+        That is only until a request head was read whole on the connection: after one, the
+        application or uvicorn may be answering, and a status line must not cut into an answer.
+        Nothing more is read from the connection.
         """
         self._refused = True
         self._disarm()
         transport = self._transport
         if transport is not None and not transport.is_closing():
-            if status is not None and self._in_head and self._requests <= 1:
+            if status is not None and self._heads == 0:
                 transport.write(_REFUSALS[status] + b"content-length: 0\r\nconnection: close\r\n\r\n")
             transport.close()

@@ -22,7 +22,9 @@ from service.server import MAX_AFTER_HEAD_BYTES, MAX_HEADERS, GuardedHttpProtoco
 
 DEADLINE = 0.4
 BODY_DEADLINE = 3 * DEADLINE
+KEEP_ALIVE = 1.0
 BIG = 64 * 1024 * 1024  # an answer far larger than the socket buffers
+ONE_WRITE = 12 * 1024 * 1024  # ... in one write, which takes longer than BODY_DEADLINE to read
 
 
 async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
@@ -43,6 +45,11 @@ async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
             break
     if scope["path"] == "/slow":
         await asyncio.sleep(1.5 * DEADLINE)
+    if scope["path"].startswith("/one-write"):
+        size = int(scope["path"].removeprefix("/one-write").strip("/") or ONE_WRITE)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"x" * size})
+        return
     if scope["path"] == "/big":
         await send({"type": "http.response.start", "status": 200, "headers": []})
         for _ in range(BIG // 65536):
@@ -64,6 +71,7 @@ def port() -> Iterator[int]:
         probe.bind(("127.0.0.1", 0))
         free = probe.getsockname()[1]
     config = uvicorn.Config(app, host="127.0.0.1", port=free, log_level="warning", lifespan="off",
+                            timeout_keep_alive=KEEP_ALIVE,
                             http=functools.partial(GuardedHttpProtocol, header_timeout=DEADLINE,
                                                    body_timeout=BODY_DEADLINE))  # type: ignore[arg-type]
     server = uvicorn.Server(config)
@@ -183,7 +191,7 @@ def test_blank_lines_trickled_never_hold_a_reused_connection(port: int) -> None:
                 sock.sendall(b"\r\n")
         except (BrokenPipeError, ConnectionResetError):
             pass
-    assert time.perf_counter() - started < DEADLINE + 2
+    assert time.perf_counter() - started < KEEP_ALIVE + 2  # uvicorn's keep-alive timeout closed it
 
 
 def test_trailers_are_bounded_and_never_cut_into_an_answer(port: int) -> None:
@@ -223,6 +231,25 @@ def test_a_client_that_stops_reading_is_dropped(port: int) -> None:
     assert got < BIG
 
 
+@pytest.mark.parametrize("size", [2_790_000, 2_900_000, 8_000_000])
+def test_a_client_that_never_reads_an_answer_is_dropped_wherever_it_waits(port: int, size: int) -> None:
+    """Most of an answer of a few MB waits in the kernel, the rest (too little to pause the writing)
+    in uvicorn's buffer, which close() would wait to send for ever: TCP_USER_TIMEOUT ends it."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(5)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(b"GET /one-write/%d HTTP/1.1\r\nHost: x\r\n\r\n" % size)
+        time.sleep(BODY_DEADLINE + KEEP_ALIVE + 1.5)
+        got = 0
+        try:
+            while chunk := sock.recv(1 << 20):
+                got += len(chunk)
+        except (ConnectionResetError, TimeoutError):
+            pass
+    assert got < size
+
+
 def test_a_slow_reader_still_gets_its_answer(port: int) -> None:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -231,6 +258,48 @@ def test_a_slow_reader_still_gets_its_answer(port: int) -> None:
             got += len(chunk)
             time.sleep(0.001)
     assert got > BIG
+
+
+def test_a_slow_reader_of_one_large_write_gets_it_whole(port: int) -> None:
+    """The client reads on, at about 4 MB/s: the answer drains over several body deadlines."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /one-write HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        got = 0
+        while chunk := sock.recv(65536):
+            got += len(chunk)
+            time.sleep(0.015)
+    assert got > ONE_WRITE
+
+
+def test_blank_lines_after_a_request_never_cut_its_answer(port: int) -> None:
+    """Old clients end a POST body with a blank line; the answer takes longer than the header deadline."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+        time.sleep(0.1)
+        sock.sendall(b"\r\n")
+        out = b""
+        while not out.endswith(b"ok 3"):
+            chunk = sock.recv(65536)
+            assert chunk, out
+            out += chunk
+    assert out.startswith(b"HTTP/1.1 200")
+
+
+def test_an_upgrade_never_frees_the_next_requests_from_the_caps(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n")
+        first = b""
+        while not first.endswith(b"ok 0"):
+            first += sock.recv(65536)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ")
+        sent = 0
+        try:
+            while sent < 64 * 1024 * 1024:
+                sock.sendall(b"v" * 65536)
+                sent += 65536
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    assert sent < 4 * 1024 * 1024
 
 
 def test_malformed_requests_are_left_to_uvicorn(port: int) -> None:
