@@ -15,9 +15,9 @@ client liked.  It also keeps every header line a client sends.  This protocol
   that never ends); past them, ``431`` and the connection closes;
 * at most ``MAX_AFTER_HEAD_BYTES`` read after a head (the application caps
   bodies itself; this bounds trailers); past it the connection closes;
-* ``body_timeout`` for a client to read some of an answer once asyncio paused
-  the writing, and for the kernel to see answer bytes acknowledged
-  (``TCP_USER_TIMEOUT``); past it the connection is dropped.
+* ``body_timeout`` for the kernel to see answer bytes acknowledged
+  (``TCP_USER_TIMEOUT``: a client that stopped reading); past it the
+  connection is dropped.
 
 A status line is written only while the head of a connection's first request
 is read; later, an answer may be on its way, and the connection just closes.
@@ -81,7 +81,6 @@ class GuardedHttpProtocol(asyncio.Protocol):
         self._parser.set_dangerous_leniencies(lenient_data_after_close=True)
         self._transport: asyncio.Transport | None = None
         self._deadline: asyncio.TimerHandle | None = None
-        self._unread: asyncio.TimerHandle | None = None  # armed while the client reads nothing
         self._in_head = True  # between requests too: the next byte is the next request's
         self._raw = 0  # bytes of the current head, or read since its end
         self._tail = b""  # the head's last bytes read: its blank line may come in two reads
@@ -98,8 +97,10 @@ class GuardedHttpProtocol(asyncio.Protocol):
         self._transport = cast(asyncio.Transport, transport)  # a stream server's (asyncio's or uvloop's)
         sock = transport.get_extra_info("socket")
         if sock is not None and hasattr(socket, "TCP_USER_TIMEOUT"):
-            # answer bytes the client never acknowledges (it stopped reading: its window stays shut)
-            # end the connection in the kernel, even once closed here with them still to send
+            # answer bytes the client does not acknowledge for body_timeout (it stopped reading: its
+            # window stays shut) end the connection in the kernel, even once closed here with bytes
+            # still to send; the kernel counts what the client reads, however slowly (Linux only:
+            # elsewhere such a client holds its connection until limit_concurrency refuses others)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, int(self.body_timeout * 1000))
         self.inner.connection_made(self._transport)
         self._arm(self.header_timeout, 408)  # a connection that sends nothing is not kept
@@ -129,36 +130,13 @@ class GuardedHttpProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
-        if self._unread is not None:
-            self._unread.cancel()
-            self._unread = None
         self.inner.connection_lost(exc)
 
     def pause_writing(self) -> None:
         self.inner.pause_writing()
-        if self._unread is None:  # the answer waits for the client: it must read some every body_timeout
-            self._check_reading(None)
 
     def resume_writing(self) -> None:
-        if self._unread is not None:
-            self._unread.cancel()
-            self._unread = None
         self.inner.resume_writing()
-
-    def _check_reading(self, before: int | None) -> None:
-        """Drop the connection when nothing of the answer was read since ``before`` bytes were waiting
-        (``close`` would wait for the client to read); else look again in ``body_timeout``."""
-        self._unread = None
-        transport = self._transport
-        if transport is None:
-            return
-        waiting = transport.get_write_buffer_size()
-        if before is not None and waiting >= before:
-            self._refused = True
-            self._disarm()
-            transport.abort()
-            return
-        self._unread = asyncio.get_running_loop().call_later(self.body_timeout, self._check_reading, waiting)
 
     def _within_bounds(self, data: bytes) -> bool:
         """Count ``data`` against the caps before any parser keeps it; ``False``: refused."""

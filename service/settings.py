@@ -71,8 +71,10 @@ class Settings(BaseModel):
     port: int = 8000
     workers: int = 1
     public_base_url: str | None = Field(None, description="absolute URL the service is reached at")
-    header_timeout: float = Field(10.0, gt=0, description="seconds a client has to send its request headers")
-    body_timeout: float = Field(30.0, gt=0, description="seconds a client has to send its request body")
+    header_timeout: float = Field(10.0, gt=0, le=3600, description=(
+        "seconds a client has to send its request headers"))
+    body_timeout: float = Field(30.0, gt=0, le=3600, description=(
+        "seconds a client has to send its request body, or to read some of an answer"))
     keep_alive_timeout: int = Field(5, ge=1, description="seconds an idle keep-alive connection is kept")
     curator_token: str | None = Field(None, description="bearer token enabling curator endpoints")
     import_max_shrink: float = Field(0.02, ge=0, le=1, description=(

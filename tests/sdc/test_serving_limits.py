@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from pydantic import ValidationError
 
 from sdc.cli import serving
 from service.settings import Settings
@@ -47,3 +48,12 @@ def test_a_stalled_body_never_holds_the_stop_past_the_grace(tmp_path: Path,
         server.should_exit = True
         thread.join(timeout=15)
         assert not thread.is_alive() and time.perf_counter() - started < 3.0
+
+
+@pytest.mark.parametrize("seconds", [float("inf"), 1e7, 0])
+def test_deadlines_are_refused_out_of_range(tmp_path: Path, seconds: float) -> None:
+    """The kernel's TCP_USER_TIMEOUT takes the body deadline in milliseconds on 32 bits."""
+    with pytest.raises(ValidationError):
+        Settings(data_dir=tmp_path, body_timeout=seconds)
+    with pytest.raises(ValidationError):
+        Settings(data_dir=tmp_path, header_timeout=seconds)
