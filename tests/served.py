@@ -1,4 +1,5 @@
-"""Real servers for the tests: a free loopback port and ``sdc serve`` in a subprocess."""
+"""Real servers for the tests: a free loopback port, ``sdc serve`` in a subprocess, an ASGI app under
+uvicorn in a thread."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 
 START_TIMEOUT = 120.0  # workers compile the registry; the machine is shared
 
@@ -76,3 +81,37 @@ def wait_for(probe: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.1)
 
+
+
+@dataclass
+class InThread:
+    """A uvicorn server running in a daemon thread of the test process."""
+
+    port: int
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Ask it to stop as a signal would; whether it stopped within ``timeout`` seconds."""
+        self.server.should_exit = True
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+
+@contextmanager
+def uvicorn_in_thread(app: Any, **config: Any) -> Iterator[InThread]:
+    """``app`` under uvicorn (``config``: more of ``uvicorn.Config``'s options) on a free loopback
+    port, in a daemon thread; stopped on exit."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           access_log=False, **config))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for(lambda: server.started or not thread.is_alive(), "uvicorn to start", timeout=20)
+    if not server.started:
+        raise RuntimeError("uvicorn did not start")
+    running = InThread(port, server, thread)
+    try:
+        yield running
+    finally:
+        running.stop()

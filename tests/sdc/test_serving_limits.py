@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from pydantic import ValidationError
 
 from sdc.cli import serving
 from service.settings import Settings
+from tests.served import uvicorn_in_thread
 
 
 async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
@@ -30,24 +29,12 @@ def test_a_stalled_body_never_holds_the_stop_past_the_grace(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serving, "GRACEFUL_SHUTDOWN", 0.5)
     settings = Settings(data_dir=tmp_path, body_timeout=20.0)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off", **serving.server_limits(settings)))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as stalled:
+    with uvicorn_in_thread(app, lifespan="off", **serving.server_limits(settings)) as running, \
+            socket.create_connection(("127.0.0.1", running.port), timeout=5) as stalled:
         stalled.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
         time.sleep(0.2)
         started = time.perf_counter()
-        server.should_exit = True
-        thread.join(timeout=15)
-        assert not thread.is_alive() and time.perf_counter() - started < 3.0
+        assert running.stop(timeout=15) and time.perf_counter() - started < 3.0
 
 
 @pytest.mark.parametrize("seconds", [float("inf"), 1e7, 0])

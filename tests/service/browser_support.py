@@ -3,16 +3,13 @@ the screenshots' folder, and the app served by uvicorn on a free loopback port i
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-
-from tests.served import free_port
+from tests.served import uvicorn_in_thread
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -23,19 +20,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 @contextmanager
 def served_in_thread(app: Any) -> Iterator[str]:
     """``app`` under uvicorn in a daemon thread; yields its base URL, stops it on exit."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with uvicorn_in_thread(app) as running:
+        yield f"http://127.0.0.1:{running.port}"
 
 
 def wait(probe: Any, what: str, timeout: float = 15.0) -> Any:

@@ -10,7 +10,6 @@ import asyncio
 import functools
 import inspect
 import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -19,6 +18,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from service.server import MAX_AFTER_HEAD_BYTES, MAX_HEADERS, GuardedHttpProtocol
+from tests.served import uvicorn_in_thread
 
 DEADLINE = 0.4
 BODY_DEADLINE = 3 * DEADLINE
@@ -67,38 +67,60 @@ async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def port() -> Iterator[int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        free = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=free, log_level="warning", lifespan="off",
-                            timeout_keep_alive=KEEP_ALIVE,
-                            http=functools.partial(GuardedHttpProtocol, header_timeout=DEADLINE,
-                                                   body_timeout=BODY_DEADLINE))  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield free
-    server.should_exit = True
-    thread.join(timeout=5)
+    guarded = functools.partial(GuardedHttpProtocol, header_timeout=DEADLINE, body_timeout=BODY_DEADLINE)
+    with uvicorn_in_thread(app, lifespan="off", timeout_keep_alive=KEEP_ALIVE, http=guarded) as running:
+        yield running.port
 
 
-def _exchange(port: int, data: bytes, wait: float = 0.0) -> bytes:
+def _exchange(port: int, data: bytes) -> bytes:
     """What the server sends back until it closes the connection (or 5 s pass)."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         if data:
             sock.sendall(data)
-        time.sleep(wait)
-        out = b""
-        try:
-            while chunk := sock.recv(65536):
-                out += chunk
-        except (ConnectionResetError, TimeoutError):
-            pass
-        return out
+        return _drain(sock)
+
+
+def _drain(sock: socket.socket) -> bytes:
+    """What ``sock`` receives until the server closes it, resets it or 5 s pass."""
+    out = b""
+    try:
+        while chunk := sock.recv(1 << 20):
+            out += chunk
+    except (ConnectionResetError, TimeoutError):
+        pass
+    return out
+
+
+def _read_until(sock: socket.socket, end: bytes) -> bytes:
+    """What ``sock`` receives up to an answer ending with ``end``."""
+    out = b""
+    while not out.endswith(end):
+        chunk = sock.recv(65536)
+        assert chunk, out
+        out += chunk
+    return out
+
+
+def _flood(sock: socket.socket, chunk: bytes, most: int = 64 * 1024 * 1024) -> int:
+    """Send ``chunk`` after ``chunk`` until the server refuses more or ``most`` bytes went; how many."""
+    sent = 0
+    try:
+        while sent < most:
+            sock.sendall(chunk)
+            sent += len(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    return sent
+
+
+def _never_reading(port: int, request: bytes) -> socket.socket:
+    """A connection that sent ``request`` with a tiny receive buffer, and reads nothing."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(5)
+    sock.connect(("127.0.0.1", port))
+    sock.sendall(request)
+    return sock
 
 
 def test_a_request_is_answered_as_uvicorn_answers_it(port: int) -> None:
@@ -142,9 +164,7 @@ def test_a_refusal_on_a_reused_connection_never_cuts_into_a_response(port: int) 
     flood = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(MAX_HEADERS + 1))
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        first = b""
-        while not first.endswith(b"ok 0"):
-            first += sock.recv(65536)
+        first = _read_until(sock, b"ok 0")
         sock.sendall(flood + b"\r\n")
         assert first.startswith(b"HTTP/1.1 200") and sock.recv(65536) == b""
     # both in one packet: the hostile connection is closed before uvicorn sees either request
@@ -168,15 +188,9 @@ def test_an_upgrade_header_still_gets_a_slow_answer(port: int) -> None:
 
 
 def test_a_header_value_that_never_ends_is_refused_on_its_bytes(port: int) -> None:
-    sent = 0
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ")
-        try:
-            while sent < 64 * 1024 * 1024:
-                sock.sendall(b"v" * 16384)
-                sent += 16384
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        sent = _flood(sock, b"v" * 16384)
         out = sock.recv(65536)
     assert out.startswith(b"HTTP/1.1 431") and sent < 4 * 1024 * 1024
 
@@ -201,33 +215,15 @@ def test_trailers_are_bounded_and_never_cut_into_an_answer(port: int) -> None:
     assert out.startswith(b"HTTP/1.1 200") and b"part1-" in out and b"ok 3" in out  # legal, answered
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(head + b"X-Endless: ")
-        try:
-            for _ in range(2 * MAX_AFTER_HEAD_BYTES // 65536):
-                sock.sendall(b"v" * 65536)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        out = b""
-        try:
-            while chunk := sock.recv(65536):
-                out += chunk
-        except (ConnectionResetError, TimeoutError):
-            pass
+        _flood(sock, b"v" * 65536, 2 * MAX_AFTER_HEAD_BYTES)
+        out = _drain(sock)
     assert b"part1-" in out and b"HTTP/1.1 4" not in out
 
 
 def test_a_client_that_stops_reading_is_dropped(port: int) -> None:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.settimeout(5)
-        sock.connect(("127.0.0.1", port))
-        sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+    with _never_reading(port, b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n") as sock:
         time.sleep(BODY_DEADLINE + 1.5)  # reads nothing meanwhile
-        got = 0
-        try:
-            while chunk := sock.recv(1 << 20):
-                got += len(chunk)
-        except (ConnectionResetError, TimeoutError):
-            pass
+        got = len(_drain(sock))
     assert got < BIG
 
 
@@ -235,18 +231,9 @@ def test_a_client_that_stops_reading_is_dropped(port: int) -> None:
 def test_a_client_that_never_reads_an_answer_is_dropped_wherever_it_waits(port: int, size: int) -> None:
     """Most of an answer of a few MB waits in the kernel, the rest (too little to pause the writing)
     in uvicorn's buffer, which close() would wait to send for ever: TCP_USER_TIMEOUT ends it."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.settimeout(5)
-        sock.connect(("127.0.0.1", port))
-        sock.sendall(b"GET /one-write/%d HTTP/1.1\r\nHost: x\r\n\r\n" % size)
+    with _never_reading(port, b"GET /one-write/%d HTTP/1.1\r\nHost: x\r\n\r\n" % size) as sock:
         time.sleep(BODY_DEADLINE + KEEP_ALIVE + 1.5)
-        got = 0
-        try:
-            while chunk := sock.recv(1 << 20):
-                got += len(chunk)
-        except (ConnectionResetError, TimeoutError):
-            pass
+        got = len(_drain(sock))
     assert got < size
 
 
@@ -277,28 +264,16 @@ def test_blank_lines_after_a_request_never_cut_its_answer(port: int) -> None:
         sock.sendall(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
         time.sleep(0.1)
         sock.sendall(b"\r\n")
-        out = b""
-        while not out.endswith(b"ok 3"):
-            chunk = sock.recv(65536)
-            assert chunk, out
-            out += chunk
+        out = _read_until(sock, b"ok 3")
     assert out.startswith(b"HTTP/1.1 200")
 
 
 def test_an_upgrade_never_frees_the_next_requests_from_the_caps(port: int) -> None:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n")
-        first = b""
-        while not first.endswith(b"ok 0"):
-            first += sock.recv(65536)
+        _read_until(sock, b"ok 0")
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ")
-        sent = 0
-        try:
-            while sent < 64 * 1024 * 1024:
-                sock.sendall(b"v" * 65536)
-                sent += 65536
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        sent = _flood(sock, b"v" * 65536)
     assert sent < 4 * 1024 * 1024
 
 
