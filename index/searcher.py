@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -59,7 +59,7 @@ class Searcher:
     """
 
     def __init__(self, path: Path, *, tuning: SearchTuning | None = None, plan: QueryPlan | None = None,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, expand: Callable[[str], list[str]] = expand_query) -> None:
         self.path = Path(path)
         self.tuning = tuning or SearchTuning()
         self.plan = plan or QueryPlan()
@@ -75,7 +75,8 @@ class Searcher:
         self._suggest_analyzer = analysis.suggest_analyzer()
         self._corrector = Corrector(self._schema, analysis.french_analyzer(), self._suggest_analyzer)
         self._suggester = Suggester(self._schema, self._suggest_analyzer, analysis.french_analyzer())
-        self._expand = expand_query  # an attribute: tests give it other phrasings
+        #: the other phrasings of a query's words (``index.synonyms``; tests and trials give others)
+        self._expand = expand
         self._ranking = Ranking(self._schema, self._builder, self.tuning)
         self._highlighter = Highlighter(self._schema, self._builder, self.tuning)
         self._lock = threading.Lock()
@@ -84,7 +85,7 @@ class Searcher:
         self._searcher = self._fresh_searcher()
         self._shards: ShardSet | None = None
         if len(dirs) > 1:
-            others = [Searcher(d, tuning=self.tuning, plan=self.plan) for d in dirs[1:]]
+            others = [Searcher(d, tuning=self.tuning, plan=self.plan, expand=expand) for d in dirs[1:]]
             for searcher in (self, *others):
                 searcher._builder.shards = len(dirs)
             self._shards = ShardSet([self, *others], threads)
