@@ -56,6 +56,12 @@ class Correction:
     text: str
     replaced: tuple[tuple[str, str], ...]
 
+    def shown(self, query: str) -> str:
+        """``query`` as the agent typed it, with each replaced word changed where it was typed."""
+        for original, better in self.replaced:
+            query = re.sub(rf"(?<!\w){re.escape(original)}(?!\w)", better, query, count=1)
+        return query
+
 
 class Corrector:
     def __init__(self, schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer,

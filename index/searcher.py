@@ -10,8 +10,6 @@ selectively first (``index.plan``).
 
 from __future__ import annotations
 
-import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -25,7 +23,6 @@ from index import analysis, index_stats, legal, shards
 from index import collapse as collapse_
 from index import schema as f
 from index.analysis import fold
-from index.errors import SearchIndexError
 from index.fuzzy import Corrector
 from index.highlight import Highlighter
 from index.hits import DocLoader, hit_of, merge_near_copies
@@ -34,6 +31,7 @@ from index.plan import QueryPlan, combined, narrowed, selective
 from index.query import ParsedQuery, normalize_site, parse
 from index.querybuild import QueryBuilder
 from index.ranker import Ranking
+from index.reloading import LatestSearcher
 from index.rerank import Reranker
 from index.results import Ranked, SearchResults
 from index.shard_search import ShardSet
@@ -65,9 +63,8 @@ class Searcher:
         self.plan = plan or QueryPlan()
         dirs = shards.shard_dirs(self.path)
         # on a sharded index this searcher is the first shard's, and also answers for all of them
-        self._index = f.open_index(dirs[0], create=False)
-        self._index.config_reader(reload_policy="manual")
-        self._schema = self._index.schema
+        index = f.open_index(dirs[0], create=False)
+        self._schema = index.schema
         self._builder = QueryBuilder(self._schema, analysis.french_analyzer(), self.tuning)
         self._legal = LegalScoring(self._schema, self._builder, self.tuning)
         #: the learnt re-ranker (its model read once, here), or ``None``; public: training sets its sink
@@ -79,10 +76,7 @@ class Searcher:
         self._expand = expand
         self._ranking = Ranking(self._schema, self._builder, self.tuning)
         self._highlighter = Highlighter(self._schema, self._builder, self.tuning)
-        self._lock = threading.Lock()
-        self._meta = dirs[0] / "meta.json"
-        self._meta_stamp: tuple[int, int, int] | None = None
-        self._searcher = self._fresh_searcher()
+        self._latest = LatestSearcher(index, dirs[0])
         self._shards: ShardSet | None = None
         if len(dirs) > 1:
             others = [Searcher(d, tuning=self.tuning, plan=self.plan, expand=expand) for d in dirs[1:]]
@@ -245,7 +239,7 @@ class Searcher:
         return index_stats.summed(self._shards.map(lambda s: s._own_stats()))
 
     def _own_stats(self) -> dict[str, Any]:
-        return index_stats.of_one(self.searcher(), self._meta.parent)  # a shard's own folder
+        return index_stats.of_one(self.searcher(), self._latest.folder)  # a shard's own folder
 
     def count(self) -> int:
         if self._shards is not None:
@@ -254,31 +248,9 @@ class Searcher:
 
     def searcher(self) -> tantivy.Searcher:
         """The tantivy searcher on the latest commit (reloaded when ``meta.json`` changed)."""
-        stamp = self._stamp()
-        if stamp != self._meta_stamp:
-            with self._lock:
-                if stamp != self._meta_stamp:
-                    self._searcher = self._fresh_searcher()
-        return self._searcher
+        return self._latest.get()
 
     # -- internals -----------------------------------------------------------
-
-    def _stamp(self) -> tuple[int, int, int] | None:
-        """Identity of the current ``meta.json`` (tantivy replaces it atomically on commit)."""
-        try:
-            st = self._meta.stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_ino, st.st_size)
-
-    def _fresh_searcher(self) -> tantivy.Searcher:
-        stamp = self._stamp()
-        try:
-            self._index.reload()
-        except ValueError as exc:
-            raise SearchIndexError(f"cannot reload the index at {self.path}: {exc}") from None
-        self._meta_stamp = stamp
-        return self._index.searcher()
 
     def _alternatives(self, parsed: ParsedQuery) -> list[str]:
         """Other phrasings of the plain words (``index.synonyms``), at most ``max_synonyms``."""
@@ -309,10 +281,7 @@ class Searcher:
         correction = self._corrector.correct(searcher, " ".join(parsed.words))
         if correction is None:
             return parsed, None
-        shown = query
-        for original, better in correction.replaced:
-            shown = re.sub(rf"(?<!\w){re.escape(original)}(?!\w)", better, shown, count=1)
-        return replace(parsed, words=tuple(correction.text.split())), shown
+        return replace(parsed, words=tuple(correction.text.split())), correction.shown(query)
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import heapq
 import os
-import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -114,12 +113,7 @@ class ShardSet:
             return None
         # the corrector reads doc_freq, terms_with_prefix, search and doc, which ShardTerms answers
         correction = self._corrector.correct(cast(tantivy.Searcher, self.terms()), " ".join(words))
-        if correction is None:
-            return None
-        shown = query  # the words replaced where the agent typed them, as Searcher shows a correction
-        for original, better in correction.replaced:
-            shown = re.sub(rf"(?<!\w){re.escape(original)}(?!\w)", better, shown, count=1)
-        return shown
+        return None if correction is None else correction.shown(query)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Completions drawn from every shard's titles, ranked by the pages of all shards they find."""
