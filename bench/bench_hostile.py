@@ -26,35 +26,27 @@ printed (CPU time survives a loaded machine better than latencies), and the load
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-import orjson
 import psutil
 
 from bench.bench_load import RssSampler, Run, flat, route_histograms, route_tails, run_queue_seconds, run_wrk
+from bench.hostile_requests import MB, TOKEN, Attacker
 from bench.served import QUERIES, classify_body, free_port, prepare_data, start_server, stop_server
 
 RATE = float(os.environ.get("SDC_BENCH_RATE", "200"))  # normal requests a second, offered
 CONNECTIONS = 32
 P99_BUDGET_MS = 50.0
 HEALTHZ_BUDGET_MS = 100.0
-TOKEN = "bench-curator-token"
-MB = 1024 * 1024
-LONG_HOST = ".".join(["a"] * 3990) + ".gouv.fr"
 
 
 #: the normal requests' kinds, in the order the mix sends them
@@ -82,74 +74,6 @@ def _lua(urls: list[str], delay_ms: float, kinds: tuple[str, ...] = KINDS) -> st
         f"delay = function() return {delay_ms:.3f} end"]) + "\n"
 
 
-def _open(base: str, data: bytes) -> socket.socket:
-    """A connection that sent ``data`` and is left open: the server's deadlines close it."""
-    host, port = base.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=10)
-    sock.sendall(data)
-    return sock
-
-
-def _raw(base: str, data: bytes) -> int:
-    """The status answered to ``data`` sent as is (0: closed without an answer)."""
-    sock = _open(base, data)
-    try:
-        head = sock.recv(4096)
-        return int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/1.1 ") else 0
-    finally:
-        sock.close()
-
-
-def _stream(size: int) -> Iterator[bytes]:
-    block = b"x" * MB
-    for _ in range(size // MB):
-        yield block
-
-
-def hostile_kinds(base: str) -> dict[str, Callable[[], int]]:
-    """Each kind: one request; returns its status (0: the server closed the connection)."""
-    client = httpx.Client(base_url=base, timeout=60)
-    long_hosts = orjson.dumps({"urls": [f"https://{LONG_HOST}/{i}" for i in range(1000)]})
-    nesting = b'{"urls": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
-    auth = {"authorization": f"Bearer {TOKEN}"}
-    held: list[socket.socket] = []
-
-    def post(path: str, content: object, headers: dict[str, str] | None = None) -> int:
-        try:
-            return client.post(path, content=content,  # type: ignore[arg-type]
-                               headers={"content-type": "application/json", **(headers or {})}).status_code
-        except httpx.TransportError:
-            return 0
-
-    def stalled(data: bytes, count: int) -> int:
-        held.extend(_open(base, data) for _ in range(count))
-        while len(held) > 2000:  # ours to close once the server has (deadlines: 10 s, 30 s)
-            held.pop(0).close()
-        return 0
-
-    return {
-        "classify 1,000 URLs of 4,000-label hosts (8 MB)": lambda: post("/api/classify", long_hosts),
-        "curator route, 50 MB body, no token": lambda: post("/api/curator/allow", _stream(50 * MB)),
-        "curator import of /dev/zero": lambda: post("/api/curator/import", json.dumps(
-            {"kind": "list", "location": "/dev/zero", "category": "commune", "origin": "x"}), auth),
-        "search hitting a 50 MB page": lambda: client.get(
-            "/api/search", params={"q": "gigantesque allocations"}).status_code,
-        "5 half bodies left open": lambda: stalled(
-            b"POST /api/classify HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{", 5),
-        "20 half headers left open": lambda: stalled(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-a: ", 20),
-        "forged Host on /opensearch.xml": lambda: client.get(
-            "/opensearch.xml", headers={"host": "evil.example"}).status_code,
-        "HEAD /api/search": lambda: client.head("/api/search", params={"q": "carte"}).status_code,
-        "rerank position false": lambda: post("/api/rerank", json.dumps(
-            {"results": [{"url": "https://www.paris.fr/", "position": False}]})),
-        "60 KB query string": lambda: client.get("/api/search", params={"q": "a" * 60_000}).status_code,
-        "header flood (200 headers)": lambda: _raw(base, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(
-            b"X-%d: v\r\n" % i for i in range(200)) + b"\r\n"),
-        "JSON nesting bomb": lambda: post("/api/classify", nesting),
-        "200 MB body to /api/rerank": lambda: post("/api/rerank", _stream(200 * MB)),
-    }
-
-
 class Prober(threading.Thread):
     """``/healthz`` every 100 ms from its own ``wrk`` (one connection, a pause between requests):
     measured in C, away from this process's attacker threads and their GIL."""
@@ -163,39 +87,6 @@ class Prober(threading.Thread):
 
     def run(self) -> None:
         self.run_ = run_wrk(self.base, self.SCRIPT, self.seconds, 1)
-
-
-class Attacker(threading.Thread):
-    """Every second, one request of each kind (a kind still running from the last second is skipped)."""
-
-    def __init__(self, base: str, spec: str = "all") -> None:
-        super().__init__(daemon=True)
-        self.kinds = _chosen(hostile_kinds(base), spec)
-        self.statuses: dict[str, Counter[int]] = {k: Counter() for k in self.kinds}
-        self.skipped: Counter[str] = Counter()
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        running: dict[str, concurrent.futures.Future[int]] = {}
-        with concurrent.futures.ThreadPoolExecutor(max(1, len(self.kinds))) as pool:
-            while not self.stopped.wait(1.0):
-                for name, attack in self.kinds.items():
-                    previous = running.get(name)
-                    if previous is not None and not previous.done():
-                        self.skipped[name] += 1
-                        continue
-                    if previous is not None:
-                        self._record(name, previous)
-                    running[name] = pool.submit(attack)
-            for name, future in running.items():
-                self._record(name, future)
-
-    def _record(self, name: str, future: concurrent.futures.Future[int]) -> None:
-        try:
-            self.statuses[name][future.result()] += 1
-        except Exception as exc:  # noqa: BLE001 - a client-side failure is a figure too
-            self.statuses[name][-1] += 1
-            print(f"  {name}: {type(exc).__name__}: {exc}", flush=True)
 
 
 def _big_page(path: Path) -> Path:
@@ -235,15 +126,6 @@ def _option(argv: list[str], name: str, default: str) -> str:
         if arg == f"--{name}" and i + 1 < len(argv):
             return argv[i + 1]
     return default
-
-
-def _chosen(kinds: dict[str, Callable[[], int]], spec: str) -> dict[str, Callable[[], int]]:
-    """The hostile kinds named by ``--attacks``: ``all``, ``none``, or words of their names
-    separated by commas (``--attacks "8 MB,50 MB page"``)."""
-    if spec == "all":
-        return kinds
-    words = [w.strip().lower() for w in spec.split(",") if w.strip() and spec != "none"]
-    return {name: kind for name, kind in kinds.items() if any(w in name.lower() for w in words)}
 
 
 def _normal(base: str, urls: list[str], seconds: float, split: bool) -> dict[str, Run]:
