@@ -15,7 +15,7 @@ thread) with a Lua script; the service has the full registry and the corpus inde
    calibrated on a short run) so the offered rate is half the sustainable one, for 10 minutes
    (30 s with ``--quick``).  Passes when no request failed, p99 < 50 ms and the resident memory
    of the workers is flat (the median of the last fifth of the samples within 10% or 20 MB of
-   the first fifth's: :func:`flat`).
+   the first fifth's: :func:`bench.server_meters.flat`).
 
 Both figures are converted to results per month (one result: one URL classified, one engine
 result re-ranked or one search result served; 30 days).
@@ -31,21 +31,14 @@ instead of the corpus's; ``--hold`` shortens the hold.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psutil
 
 from bench.served import (
     QUERIES,
@@ -53,11 +46,19 @@ from bench.served import (
     free_port,
     kept_index_data,
     prepare_data,
+    rerank_body,
     start_server,
     stop_server,
 )
+from bench.server_meters import RssSampler, flat
 
-P99_BUDGET_MS = 50.0
+# the `X as X` imports are re-exports: bench_hostile takes them (and RssSampler, flat, run_wrk) from here
+from bench.server_meters import route_histograms as route_histograms
+from bench.server_meters import route_tails as route_tails
+from bench.server_meters import run_queue_seconds as run_queue_seconds
+from bench.wrk import P99_BUDGET_MS, run_wrk
+from bench.wrk import Run as Run
+
 RAMP = (1, 2, 3, 4, 6, 8, 16, 32)
 HOLD_CONNECTIONS = 8
 SECONDS_PER_MONTH = 30 * 86_400
@@ -65,39 +66,13 @@ SECONDS_PER_MONTH = 30 * 86_400
 MIX = ("classify",) * 4 + ("rerank",) * 3 + ("search",) * 3
 RESULTS = {"classify": 50, "rerank": 20, "search": 10}
 RESULTS_PER_REQUEST = sum(RESULTS[kind] for kind in MIX) / len(MIX)
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-@dataclass
-class Run:
-    connections: int
-    rate: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-    requests: int
-    #: seconds wrk's own threads waited for a core (its latencies include them)
-    client_wait: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.errors == 0 and self.p99_ms < P99_BUDGET_MS
-
-
-def _rerank_body(urls: list[str]) -> bytes:
-    foreign = ["https://fr.wikipedia.org/wiki/Carte_grise", "https://www.example.com/aide",
-               "https://forum.example.org/t/1", "https://www.lemonde.fr/article"]
-    picked = [u for pair in zip(urls[::11], foreign * 10, strict=False) for u in pair][:20]
-    return json.dumps({"query": "carte grise", "mode": "boost", "results": [
-        {"url": u, "title": f"Résultat {i}", "snippet": "Démarches et formulaires", "engine": "google",
-         "position": i + 1} for i, u in enumerate(picked)]}, ensure_ascii=False).encode()
 
 
 def _lua(urls: list[str], delay_ms: float | None) -> str:
     """A wrk script cycling over the mix; with ``delay_ms``, each connection pauses that long."""
     json_header = '{["Content-Type"] = "application/json"}'
     classify = f'wrk.format("POST", "/api/classify", {json_header}, [==[{classify_body(urls).decode()}]==])'
-    rerank = f'wrk.format("POST", "/api/rerank", {json_header}, [==[{_rerank_body(urls).decode()}]==])'
+    rerank = f'wrk.format("POST", "/api/rerank", {json_header}, [==[{rerank_body(urls).decode()}]==])'
     searches = [f'wrk.format("GET", "/api/search?{httpx.QueryParams({"q": q})}")' for q in QUERIES]
     lines = ["local requests = {}", "local i = 0", "local s = 0", "init = function(args)"]
     lines += [f"  requests[{n + 1}] = {classify if kind == 'classify' else rerank}"
@@ -109,130 +84,6 @@ def _lua(urls: list[str], delay_ms: float | None) -> str:
     if delay_ms is not None:
         lines += [f"delay = function() return {max(0.0, delay_ms):.3f} end"]
     return "\n".join(lines) + "\n"
-
-
-def run_wrk(base: str, script: str, seconds: float, connections: int) -> Run:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as lua:
-        lua.write(script)
-    waited = 0.0
-    try:
-        wrk = subprocess.Popen(["wrk", "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s",
-                                "--latency", "-s", lua.name, base + "/"], stdout=subprocess.PIPE, text=True)
-        # its run-queue wait, read until it exits: on a busy machine the client waits for a core too
-        while wrk.poll() is None:
-            waited = max(waited, run_queue_seconds([wrk.pid]))
-            time.sleep(0.5)
-        out = wrk.stdout.read() if wrk.stdout else ""
-        if wrk.returncode:
-            raise subprocess.CalledProcessError(wrk.returncode, "wrk", out)
-    finally:
-        os.unlink(lua.name)
-    latency = {p: float(v) * _UNITS[u]
-               for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    count = (int(errors.group(1)) if errors else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
-    return Run(connections, rate, latency.get("50", 0.0), latency.get("99", 0.0), count, requests, waited)
-
-
-class RssSampler(threading.Thread):
-    """Samples the memory of the server's worker processes every ``every`` seconds.
-
-    Two figures per sample, in MB summed over the workers: the resident set (``samples``) and
-    its anonymous part (``anon``, ``RssAnon`` of ``/proc/<pid>/status``): the heap, where a leak
-    shows.  The rest of the resident set is file pages, mostly the index's mapped segments,
-    which grow as queries touch them and belong to the page cache."""
-
-    def __init__(self, server_pid: int, every: float) -> None:
-        super().__init__(daemon=True)
-        self.server, self.every = psutil.Process(server_pid), every
-        self.samples: list[float] = []
-        self.anon: list[float] = []
-        self.stopped = threading.Event()
-
-    def _workers(self) -> list[psutil.Process]:
-        return [p for p in self.server.children(recursive=True) if p.is_running()] or [self.server]
-
-    def rss_mb(self) -> float:
-        total = 0
-        for process in self._workers():
-            try:
-                total += process.memory_info().rss
-            except psutil.Error:
-                continue
-        return total / 1e6
-
-    def anon_mb(self) -> float:
-        total = 0.0
-        for process in self._workers():
-            try:
-                with open(f"/proc/{process.pid}/status", encoding="ascii") as status:
-                    total += next(int(line.split()[1]) for line in status if line.startswith("RssAnon:"))
-            except (OSError, StopIteration):
-                continue
-        return total * 1024 / 1e6
-
-    def run(self) -> None:
-        while not self.stopped.wait(self.every):
-            self.samples.append(self.rss_mb())
-            self.anon.append(self.anon_mb())
-
-
-def run_queue_seconds(pids: list[int]) -> float:
-    """Seconds the live threads of ``pids`` spent runnable but waiting for a core (the second
-    field of ``/proc/<pid>/task/<tid>/schedstat``): CPU queueing, as opposed to waiting inside
-    the process (a lock, the GIL, I/O)."""
-    total = 0
-    for pid in pids:
-        for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
-            try:
-                total += int(task.read_text().split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    return total / 1e9
-
-
-_BUCKET = re.compile(r"^sdc_http_request_duration_seconds_bucket\{([^}]*)\} (\S+)$", re.M)
-
-
-def route_histograms(base: str) -> dict[str, dict[float, float]]:
-    """The workers' latency histograms by route from ``/metrics`` (cumulative counts by bound)."""
-    out: dict[str, dict[float, float]] = {}
-    text = httpx.get(base + "/metrics", timeout=10).text
-    for labels, count in _BUCKET.findall(text):
-        named = dict(re.findall(r'(\w+)="([^"]*)"', labels))
-        out.setdefault(named["route"], {})[float(named["le"])] = float(count)
-    return out
-
-
-def route_tails(before: dict[str, dict[float, float]], after: dict[str, dict[float, float]],
-                over: tuple[float, ...] = (0.02, 0.05, 0.1)) -> list[str]:
-    """One line per route answered between the two scrapes: requests, share over each bound
-    of ``over`` seconds (time inside the app: from the first middleware to the last byte)."""
-    lines = []
-    for route, counts in sorted(after.items()):
-        start = before.get(route, {})
-        delta = {b: c - start.get(b, 0.0) for b, c in counts.items()}
-        total = delta.get(float("inf"), 0.0)
-        if total <= 0:
-            continue
-        shares = ", ".join(f">{b * 1000:.0f} ms {100 * (total - delta.get(b, 0.0)) / total:.1f}%"
-                           for b in over)
-        lines.append(f"  {route:<28} {total:>8,.0f}  {shares}")
-    return lines
-
-
-def flat(samples: list[float]) -> tuple[float, float, bool]:
-    """(start, end, flat) of a memory series taken after warm-up: the medians of its first and
-    last fifths (a single sample may catch a large request in flight), flat when the end is
-    within 20 MB or 10 % of the start."""
-    if not samples:
-        return 0.0, 0.0, True
-    fifth = max(1, len(samples) // 5)
-    start, end = statistics.median(samples[:fifth]), statistics.median(samples[-fifth:])
-    return start, end, end - start <= max(20.0, 0.10 * start)
 
 
 def _per_month(rate: float) -> str:

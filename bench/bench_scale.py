@@ -1,6 +1,6 @@
 """Ten million pages on one machine (issue 18): query latency as the index grows, sharded.
 
-The indexes are built once by ``python -m bench.scale_build`` (bench/bench_index.py's synthetic
+The indexes are built once by ``python -m bench.scale_build`` (bench/corpus_pages.py's synthetic
 pages: real French paragraphs recombined) and kept; this benchmark reuses them::
 
     python -m bench.bench_scale --root /tmp/scale            # every index found under ROOT

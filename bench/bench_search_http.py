@@ -46,7 +46,7 @@ def _paths() -> list[str]:
 
 def over_http(base: str, pid: int, seconds: float) -> float:
     """Server CPU microseconds per ``/api/search`` request under wrk."""
-    from bench.bench_load import run_wrk
+    from bench.wrk import run_wrk
 
     quoted = ", ".join(f'"{p}"' for p in _paths())
     script = (f"local paths = {{{quoted}}}\nlocal i = 0\n"

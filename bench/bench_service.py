@@ -20,11 +20,8 @@ CPU time per request: steadier when other work shares the two cores.  The CPU of
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
-import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +32,6 @@ from pathlib import Path
 
 import httpx
 import orjson
-import psutil
 from fastapi import FastAPI, Request
 from starlette.applications import Starlette
 from starlette.responses import Response
@@ -50,7 +46,10 @@ from bench.served import (
     prepare_data,
     start_server,
     stop_server,
+    varied_bodies,
 )
+from bench.server_meters import cpu_seconds
+from bench.wrk import read_output
 
 CONNECTIONS = 32
 #: searches cost milliseconds (snippets): fewer connections keep queueing from hiding latency
@@ -100,9 +99,6 @@ class Figure:
 
 # -- load generators ------------------------------------------------------------
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
 def _wrk(url: str, script: str, seconds: float, connections: int) -> Figure:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
@@ -111,14 +107,8 @@ def _wrk(url: str, script: str, seconds: float, connections: int) -> Figure:
                               "-s", lua.name, url], capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(lua.name)
-    latency = {p: float(v) * _UNITS[u] for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$",
-                                                                 out, re.M)}
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    count = int(errors.group(1)) if errors else 0
-    count += sum(int(g) for g in socket_errors.groups()) if socket_errors else 0
-    return Figure(rate, latency["50"], latency["99"], count)
+    read = read_output(out)
+    return Figure(read.rate, read.latency["50"], read.latency["99"], read.errors)
 
 
 def _lua_post(bodies: list[bytes]) -> str:
@@ -167,17 +157,6 @@ async def _httpx_load(url: str, paths: list[str], bodies: list[bytes] | None, se
     return Figure(len(latencies) / elapsed, pick(0.50), pick(0.99), errors)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a server and its worker processes so far."""
-    process = psutil.Process(pid)
-    total = 0.0
-    for p in [process, *process.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            times = p.cpu_times()
-            total += times.user + times.system
-    return total
-
-
 def _load(base: str, paths: list[str], bodies: list[bytes] | None, seconds: float,
           connections: int = CONNECTIONS, server: int | None = None) -> Figure:
     """Warm up for a second, then measure for ``seconds``; ``server`` is the pid to charge CPU to."""
@@ -192,11 +171,11 @@ def _load(base: str, paths: list[str], bodies: list[bytes] | None, seconds: floa
              connections)
     else:
         asyncio.run(_httpx_load(base, paths, bodies, 1, connections))
-    cpu_before = _cpu_seconds(server) if server else 0.0
+    cpu_before = cpu_seconds(server) if server else 0.0
     figure = measure()
     if server:
         requests = figure.rate * seconds
-        figure.cpu_us = (_cpu_seconds(server) - cpu_before) / requests * 1e6 if requests else 0.0
+        figure.cpu_us = (cpu_seconds(server) - cpu_before) / requests * 1e6 if requests else 0.0
     return figure
 
 
@@ -208,44 +187,6 @@ TARGETS = {
     "search": "/api/search",
     "suggest": "/api/suggest (keystrokes)",
 }
-#: the varied stream: this many different bodies, posted in turn
-VARIED_BODIES = 400
-
-
-def _varied_bodies(data_dir: Path, urls: list[str], count: int = VARIED_BODIES,
-                   seed: int = 11) -> list[bytes]:
-    """Bodies whose 20,000 URLs are all different, on about 10,000 hosts.
-
-    Unlike the one repeated body, this lets no cache of ours see the same URL
-    twice and few hosts more than twice: half the URLs are on hosts of the
-    registry (listed or below a listed domain), a quarter on made-up untrusted hosts that
-    are all new, a quarter are corpus pages; one in fifty is written so that only
-    the WHATWG parser can read it (uppercase, port, userinfo).
-    """
-    import random
-
-    from sources import Registry
-
-    rng = random.Random(seed)
-    with Registry(data_dir) as registry:
-        hosts = [row[0] for row in registry.store.iter_entries()]
-    hosts = hosts or ["www.service-public.fr", "www.paris.fr"]
-    pages = urls or ["https://www.service-public.fr/particuliers/vosdroits/F1"]
-    drawn: list[str] = []
-    for n in range(count * URLS_PER_REQUEST):
-        kind = rng.random()
-        if kind < 0.5:
-            host = rng.choice(hosts)
-            url = f"https://{rng.choice(['', 'www.', 'demarches.'])}{host}/page/{n}?id={rng.randrange(10**6)}"
-        elif kind < 0.75:
-            url = f"https://{rng.choice(['blog', 'www', 'news'])}.site{n}-{rng.randrange(10**6)}.com/a/{n}"
-        else:
-            url = f"{rng.choice(pages)}?from={n}"
-        if n % 50 == 49:
-            url = url.replace("https://", "HTTPS://User@", 1)
-        drawn.append(url)
-    return [json.dumps({"urls": drawn[i:i + URLS_PER_REQUEST]}).encode()
-            for i in range(0, len(drawn), URLS_PER_REQUEST)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -262,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{seconds:.0f} s per target after 1 s of warm-up, rounds interleaved, median shown; "
               "access logs off; load average before: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
         body = classify_body(urls)
-        varied = _varied_bodies(data_dir, urls)
+        varied = varied_bodies(data_dir, urls)
         search_paths = [f"/api/search?{httpx.QueryParams({'q': q})}" for q in QUERIES]
         # what a browser sends while a query is typed: every prefix of every query
         suggest_paths = [f"/api/suggest?{httpx.QueryParams({'q': q[:n]})}"

@@ -2,7 +2,7 @@
 
 ``python -m bench.scale_build --docs 10000000 --shards 4 --out /tmp/scale/10m`` writes the
 index with :class:`index.writer.IndexWriter` (what ``sdc index add`` and the crawler use) from
-bench/bench_index.py's generator and records build time, size on disk and the writer's peak
+bench/corpus_pages.py's generator and records build time, size on disk and the writer's peak
 memory in ``OUT/build.json``, which bench/bench_scale.py reports.  Two measures of how shards
 count documents once (docs/sharding.md):
 
@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.bench_index import PeakMemory, dir_size, load_corpus, synthetic, synthetic_classifier
+from bench.bench_index import PeakMemory, dir_size
+from bench.corpus_pages import load_corpus, synthetic, synthetic_classifier
 from bench.relevance.evalset import load_queries
 from index import schema as f
 from index import shards

@@ -3,7 +3,8 @@
 ``prepare_data`` imports the registry and indexes the corpus into a data
 directory; ``kept_index_data`` serves an index built by ``bench.scale_build``
 instead; ``start_server`` runs ``sdc serve`` (or uvicorn) in its own session and
-waits until it answers, ``stop_server`` stops it and its workers.
+waits until it answers, ``stop_server`` stops it and its workers.  ``classify_body`` (one body,
+posted again and again), ``varied_bodies`` (no URL twice) and ``rerank_body`` are what it is sent.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import gzip
 import itertools
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.bench_index import SYNTHETIC_HOSTS
+from bench.corpus_pages import SYNTHETIC_HOSTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SDC_SHARED_DIR", ROOT.parent / "shared" / "data"))
@@ -119,3 +121,50 @@ def _import_etalab(env: dict[str, str]) -> None:
 def classify_body(urls: list[str]) -> bytes:
     mixed = [u for pair in zip(urls[::7], itertools.cycle(UNTRUSTED)) for u in pair]  # ~half trusted
     return json.dumps({"urls": list(itertools.islice(itertools.cycle(mixed), URLS_PER_REQUEST))}).encode()
+
+
+def rerank_body(urls: list[str]) -> bytes:
+    foreign = ["https://fr.wikipedia.org/wiki/Carte_grise", "https://www.example.com/aide",
+               "https://forum.example.org/t/1", "https://www.lemonde.fr/article"]
+    picked = [u for pair in zip(urls[::11], foreign * 10, strict=False) for u in pair][:20]
+    return json.dumps({"query": "carte grise", "mode": "boost", "results": [
+        {"url": u, "title": f"Résultat {i}", "snippet": "Démarches et formulaires", "engine": "google",
+         "position": i + 1} for i, u in enumerate(picked)]}, ensure_ascii=False).encode()
+
+
+#: the varied stream: this many different bodies, posted in turn
+VARIED_BODIES = 400
+
+
+def varied_bodies(data_dir: Path, urls: list[str], count: int = VARIED_BODIES,
+                   seed: int = 11) -> list[bytes]:
+    """Bodies whose 20,000 URLs are all different, on about 10,000 hosts.
+
+    Unlike the one repeated body, this lets no cache of ours see the same URL
+    twice and few hosts more than twice: half the URLs are on hosts of the
+    registry (listed or below a listed domain), a quarter on made-up untrusted hosts that
+    are all new, a quarter are corpus pages; one in fifty is written so that only
+    the WHATWG parser can read it (uppercase, port, userinfo).
+    """
+    from sources import Registry
+
+    rng = random.Random(seed)
+    with Registry(data_dir) as registry:
+        hosts = [row[0] for row in registry.store.iter_entries()]
+    hosts = hosts or ["www.service-public.fr", "www.paris.fr"]
+    pages = urls or ["https://www.service-public.fr/particuliers/vosdroits/F1"]
+    drawn: list[str] = []
+    for n in range(count * URLS_PER_REQUEST):
+        kind = rng.random()
+        if kind < 0.5:
+            host = rng.choice(hosts)
+            url = f"https://{rng.choice(['', 'www.', 'demarches.'])}{host}/page/{n}?id={rng.randrange(10**6)}"
+        elif kind < 0.75:
+            url = f"https://{rng.choice(['blog', 'www', 'news'])}.site{n}-{rng.randrange(10**6)}.com/a/{n}"
+        else:
+            url = f"{rng.choice(pages)}?from={n}"
+        if n % 50 == 49:
+            url = url.replace("https://", "HTTPS://User@", 1)
+        drawn.append(url)
+    return [json.dumps({"urls": drawn[i:i + URLS_PER_REQUEST]}).encode()
+            for i in range(0, len(drawn), URLS_PER_REQUEST)]
