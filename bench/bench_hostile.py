@@ -13,7 +13,7 @@ flood, a JSON nesting bomb, a 200 MB body), a ``/healthz`` probe every 100 ms (i
 workers' memory sampled every few seconds.
 
 Targets, each printed with met or MISSED: no error on the normal requests, their p99 under
-50 ms, ``/healthz`` p99 under 100 ms, the workers' heap flat (``bench_load.flat``: the
+50 ms, ``/healthz`` p99 under 100 ms, the workers' heap flat (``server_meters.flat``: the
 anonymous resident memory, medians of the first and last fifths of the samples, within
 10 % or 20 MB; the whole resident set is printed beside it), no 5xx but 503 to the hostile
 requests.  A warm-up under attack (30 s, less for short runs) comes first; then 10
@@ -39,9 +39,10 @@ from urllib.parse import quote
 
 import psutil
 
-from bench.bench_load import RssSampler, Run, flat, route_histograms, route_tails, run_queue_seconds, run_wrk
 from bench.hostile_requests import MB, TOKEN, Attacker
 from bench.served import QUERIES, classify_body, free_port, prepare_data, start_server, stop_server
+from bench.server_meters import RssSampler, flat, route_histograms, route_tails, run_queue_seconds
+from bench.wrk import Run, run_wrk
 
 RATE = float(os.environ.get("SDC_BENCH_RATE", "200"))  # normal requests a second, offered
 CONNECTIONS = 32

@@ -51,13 +51,7 @@ from bench.served import (
     stop_server,
 )
 from bench.server_meters import RssSampler, flat
-
-# the `X as X` imports are re-exports: bench_hostile takes them (and RssSampler, flat, run_wrk) from here
-from bench.server_meters import route_histograms as route_histograms
-from bench.server_meters import route_tails as route_tails
-from bench.server_meters import run_queue_seconds as run_queue_seconds
 from bench.wrk import P99_BUDGET_MS, run_wrk
-from bench.wrk import Run as Run
 
 RAMP = (1, 2, 3, 4, 6, 8, 16, 32)
 HOLD_CONNECTIONS = 8

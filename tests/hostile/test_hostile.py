@@ -4,7 +4,7 @@ Each test is one row: what an anonymous client (or a bad file) does, and the bou
 service keeps: an answer in 4xx (never a 500), ``/healthz`` answering meanwhile, a time
 bound, and the worker's resident memory (from /proc) not growing past a bound.  The first
 rows are the issue's table; the rest are what an attacker of a public search service tries.
-Bounds are generous (the machine is shared); the latency targets live in bench/bench_load.py.
+Bounds are generous (the machine is shared); the latency targets live in bench/bench_load.py and bench/wrk.py.
 """
 
 from __future__ import annotations
