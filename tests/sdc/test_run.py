@@ -181,7 +181,7 @@ def planned_crawls(monkeypatch: pytest.MonkeyPatch) -> list[CrawlConfig]:
 
     def run_crawl(config: CrawlConfig) -> Any:
         planned.append(config)
-        return types.SimpleNamespace(lines=list)
+        return types.SimpleNamespace(lines=list, errors={})
 
     monkeypatch.setitem(sys.modules, "crawler.run", types.SimpleNamespace(run_crawl=run_crawl))
     return planned
@@ -199,6 +199,20 @@ def test_the_farm_crawl_has_the_run_cap_as_per_host_budget(
     # the default per-host budget (5,000) left out half of the 19,256-page corpus
     assert config.max_pages_per_host == config.max_pages == 123_456
     assert config.delay == 0.0 and config.proxy and config.proxy.startswith("http://127.0.0.1:")
+
+
+def test_the_farm_crawl_explains_its_502s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # the corpus links to trusted subdomains the farm does not hold: a first run must not leave
+    # "errors: http 502" unexplained
+    summary = types.SimpleNamespace(lines=lambda: ["errors: http 502 6"], errors={"http 502": 6})
+    monkeypatch.setitem(sys.modules, "crawler.run", types.SimpleNamespace(run_crawl=lambda config: summary))
+    page = {"url": "https://www.service-public.fr/page", "site": "www.service-public.fr",
+            "title": "Page", "body": "Une page."}
+    write_corpus(tmp_path / "shared", [page])
+    ensure_index(Settings(data_dir=tmp_path / "data", shared_dir=tmp_path / "shared", crawl_target="farm"))
+    said = capsys.readouterr().err
+    assert "the http 502 are links to trusted hosts the local site farm does not hold" in said
 
 
 def test_a_web_crawl_keeps_the_polite_per_host_budget(
