@@ -12,6 +12,7 @@ import logging
 import re
 
 ACCESS_LOGGER = "uvicorn.access"
+ERROR_LOGGER = "uvicorn.error"
 #: paths that carry a looked-up host: the host is cut too
 _HOST_IN_PATH = re.compile(r"^(/api/(?:sources|curator/entries)/)[^?]*")
 
@@ -26,6 +27,19 @@ class StripQueryFilter(logging.Filter):
         return True
 
 
+class UpgradeWarningFilter(logging.Filter):
+    """Drop uvicorn's two warnings on a WebSocket upgrade request.
+
+    There is no WebSocket route (``ws="none"``): such a request is answered as plain HTTP, and
+    its access line says so; two warnings more per request only let a client flood the log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        return not (message.startswith("Unsupported upgrade request")
+                    or message.startswith("No supported WebSocket library detected"))
+
+
 def install_privacy_filter(log_queries: bool) -> None:
     """Add (or, when ``log_queries``, remove) the filter on uvicorn's access logger."""
     logger = logging.getLogger(ACCESS_LOGGER)
@@ -33,3 +47,6 @@ def install_privacy_filter(log_queries: bool) -> None:
         logger.removeFilter(existing)
     if not log_queries:
         logger.addFilter(StripQueryFilter())
+    errors = logging.getLogger(ERROR_LOGGER)
+    if not any(isinstance(f, UpgradeWarningFilter) for f in errors.filters):
+        errors.addFilter(UpgradeWarningFilter())

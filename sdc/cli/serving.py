@@ -71,6 +71,9 @@ def server_limits(settings: Settings) -> dict[str, Any]:
         "timeout_keep_alive": settings.keep_alive_timeout,
         "limit_concurrency": CONCURRENCY_LIMIT,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN,
+        # no WebSocket route: an upgrade request is answered as the HTTP request it also is (with
+        # uvicorn's WebSocket handler it got a bare 403, and its log line kept the query and client)
+        "ws": "none",
     }
 
 

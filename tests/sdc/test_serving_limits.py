@@ -44,3 +44,17 @@ def test_deadlines_are_refused_out_of_range(tmp_path: Path, seconds: float) -> N
         Settings(data_dir=tmp_path, body_timeout=seconds)
     with pytest.raises(ValidationError):
         Settings(data_dir=tmp_path, header_timeout=seconds)
+
+
+def test_a_websocket_upgrade_is_answered_as_http(tmp_path: Path) -> None:
+    """No WebSocket route: uvicorn's WebSocket handler answered a bare 403 and logged the query."""
+    settings = Settings(data_dir=tmp_path)
+    with uvicorn_in_thread(app, lifespan="off", **serving.server_limits(settings)) as running, \
+            socket.create_connection(("127.0.0.1", running.port), timeout=5) as client:
+        client.sendall(b"GET /recherche?q=secret HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                       b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       b"Sec-WebSocket-Version: 13\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b"0\r\n\r\n") and (chunk := client.recv(4096)):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200") and b"\r\nok\r\n" in answer

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from service.logs import ACCESS_LOGGER, StripQueryFilter, install_privacy_filter
+from service.logs import (
+    ACCESS_LOGGER,
+    ERROR_LOGGER,
+    StripQueryFilter,
+    UpgradeWarningFilter,
+    install_privacy_filter,
+)
 from service.runtime import HeapKeeper, building
 from service.usage import UsageCounter
 
@@ -52,6 +58,20 @@ def test_log_queries_setting_keeps_them() -> None:
         assert sum(isinstance(f, StripQueryFilter) for f in logger.filters) == 1
     finally:
         install_privacy_filter(log_queries=False)
+
+
+def test_upgrade_warnings_are_dropped_and_other_warnings_kept() -> None:
+    install_privacy_filter(log_queries=False)
+    install_privacy_filter(log_queries=False)
+    errors = logging.getLogger(ERROR_LOGGER)
+    assert sum(isinstance(f, UpgradeWarningFilter) for f in errors.filters) == 1
+
+    def kept(message: str) -> bool:
+        return errors.filter(logging.LogRecord(ERROR_LOGGER, logging.WARNING, __file__, 1, message, (), None))
+
+    assert not kept("Unsupported upgrade request.")
+    assert not kept("No supported WebSocket library detected. Please use ...")
+    assert kept("Invalid HTTP request received.")
 
 
 def test_usage_counts_add_up_across_workers_and_restarts(tmp_path: Path) -> None:
