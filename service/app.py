@@ -87,12 +87,26 @@ class ServiceApp(FastAPI):
     hot_path: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope = _without_trailing_slash(scope)
         if (self.hot_path is not None and scope["type"] == "http" and scope["method"] == "POST"
                 and get_route_path(scope) == hotpath.ROUTE):
             scope["app"] = self
             await self.hot_path(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+def _without_trailing_slash(scope: Scope) -> Scope:
+    """``/recherche/`` answered as ``/recherche``, in place of Starlette's redirect (``redirect_slashes``
+    is off): that redirect wrote its ``Location`` from the request's ``Host`` header, which a shared
+    cache in front could then serve to everyone (no absolute URL of ours comes from ``Host``)."""
+    path = scope["path"]
+    if len(path) < 2 or not path.endswith("/"):
+        return scope
+    raw = scope.get("raw_path")
+    return {**scope, "path": path.rstrip("/") or "/",
+            **({"raw_path": raw.rstrip(b"/") or b"/"} if isinstance(raw, bytes) else {})}
 
 
 def create_app(settings: Settings) -> ServiceApp:
@@ -121,7 +135,7 @@ def create_app(settings: Settings) -> ServiceApp:
 
     app = ServiceApp(title="Sources de Confiance", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None,  # Swagger UI loads a CDN
-                  openapi_url="/api/openapi.json")
+                  openapi_url="/api/openapi.json", redirect_slashes=False)
     app.state.settings = settings
     app.state.sdc = state
     render = Renderer(environment(), base_path(settings.public_base_url))
