@@ -4,8 +4,9 @@
 compiled) and remembers each URL's verdict, because engines keep returning
 the same few thousand official pages: a look-up is then one dict access.
 The memory is bounded (it starts afresh past ``max_entries``, 50,000 URLs
-by default: about 20 MB) and safe to share between threads (a dict
-assignment is atomic).
+by default, or past ``max_bytes`` of remembered text, 32 MB: URLs may be
+8 KB long, and 50,000 of them with their keys and hosts held 1.2 GB) and
+safe to share between threads (a dict assignment is atomic).
 
 Deny-listed
     A result is *deny-listed* when a curator denied its host or a parent
@@ -25,6 +26,8 @@ from sources import Classifier, Verdict
 DENY_RULE = "curator:deny"
 _HOMOGLYPH = "mixed-script"
 #: reasons of :meth:`Classifier.classify` for URLs that are no web page at all
+#: what one remembered URL costs beside its text (the dict slot, the Trust tuple, three str headers)
+ENTRY_BYTES = 300
 _NOT_WEB = ("not a web URL", "not a valid URL", "not a string", "empty URL", "no host",
             "longer than")
 
@@ -52,10 +55,13 @@ def removal_reason(host: str | None, verdict: Verdict) -> str | None:
 class TrustTable:
     """A classifier with a bounded memory of the URLs it has seen."""
 
-    def __init__(self, classifier: Classifier, *, max_entries: int = 50_000) -> None:
+    def __init__(self, classifier: Classifier, *, max_entries: int = 50_000,
+                 max_bytes: int = 32 * 1024 * 1024) -> None:
         self.classifier = classifier
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self._seen: dict[str, Trust] = {}
+        self._bytes = 0  # characters of the remembered URLs, keys and hosts, plus ENTRY_BYTES each
 
     def lookup(self, url: str) -> Trust:
         found = self._seen.get(url)
@@ -65,7 +71,9 @@ class TrustTable:
         host, verdict = classification.host, classification.verdict
         category = verdict.category.value if verdict.category is not None else None
         found = Trust(result_key(url), host, verdict, category, removal_reason(host, verdict))
-        if len(self._seen) >= self.max_entries:
-            self._seen = {}
+        size = len(url) + len(found.canonical) + len(host or "") + ENTRY_BYTES
+        if len(self._seen) >= self.max_entries or self._bytes + size > self.max_bytes:
+            self._seen, self._bytes = {}, 0
         self._seen[url] = found
+        self._bytes += size
         return found

@@ -148,6 +148,15 @@ def test_table_memory_is_bounded(small_classifier: Classifier) -> None:
     assert table.lookup("https://caf.fr/").verdict.trusted
 
 
+def test_table_memory_is_bounded_in_bytes_too(small_classifier: Classifier) -> None:
+    # a stranger's test: 50,000 remembered 8 KB URLs (with their keys) held 1.2 GB
+    table = TrustTable(small_classifier, max_bytes=100_000)
+    for i in range(200):
+        table.lookup(f"https://a{i}.example.com/{'x' * 8000}")
+    assert table._bytes <= 100_000 and len(table._seen) <= 6
+    assert table.lookup("https://caf.fr/").verdict.trusted
+
+
 # -- properties ------------------------------------------------------------
 
 HOSTS = ["www.caf.fr", "caf.fr", "www.paris.fr", "www.impots.gouv.fr", "shop.example.com",
