@@ -33,7 +33,8 @@ from service.unified import own_hits
 router = APIRouter(prefix="/api", tags=["rerank"])
 
 class EngineResultIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # "position": false or "1" is a client's bug: 422
+    # "position": false or "1" is a client's bug, and so is an unknown key: 422, as /api/classify
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     url: str = Field(min_length=1, max_length=8192)
     title: str = Field("", max_length=2000)
@@ -43,6 +44,8 @@ class EngineResultIn(BaseModel):
 
 
 class RerankRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt "mode" must not pass for annotate
+
     query: str = Field("", max_length=2000)
     results: list[EngineResultIn] = Field(max_length=MAX_RESULTS)
     mode: Mode = Mode.ANNOTATE

@@ -125,6 +125,8 @@ def test_rerank_merge_uses_our_index(make_client: Callable[..., TestClient]) -> 
     ({"results": [{"url": "https://caf.fr/", "position": -1}]}, "position"),
     ({"results": "https://caf.fr/"}, "results"),
     ({}, "results"),
+    ({"results": [], "mdoe": "filter"}, "mdoe"),  # a misspelt key is not ignored
+    ({"results": [{"url": "https://caf.fr/", "bogus": 1}]}, "bogus"),
 ])
 def test_rerank_bad_input_is_422(make_client: Callable[..., TestClient], payload: Any,
                                  fragment: str) -> None:
