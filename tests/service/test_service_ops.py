@@ -121,10 +121,19 @@ class _Registry:
 
 
 def test_building_defers_collection_and_restores_it() -> None:
-    assert gc.isenabled()
+    # building() is process-wide: an app of an earlier test of this worker may still be compiling
+    # its registry in a thread (CI once started this test with the collector off)
+    gc.enable()
     with building():
         assert not gc.isenabled()
     assert gc.isenabled()
+    gc.disable()
+    try:
+        with building():
+            pass
+        assert not gc.isenabled()  # what was off stays off
+    finally:
+        gc.enable()
 
 
 def test_a_reload_thaws_collects_and_freezes_again() -> None:
