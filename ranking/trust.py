@@ -25,9 +25,9 @@ from sources import Classifier, Verdict
 
 DENY_RULE = "curator:deny"
 _HOMOGLYPH = "mixed-script"
-#: reasons of :meth:`Classifier.classify` for URLs that are no web page at all
 #: what one remembered URL costs beside its text (the dict slot, the Trust tuple, three str headers)
 ENTRY_BYTES = 300
+#: reasons of :meth:`Classifier.classify` for URLs that are no web page at all
 _NOT_WEB = ("not a web URL", "not a valid URL", "not a string", "empty URL", "no host",
             "longer than")
 

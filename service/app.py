@@ -104,9 +104,10 @@ def _without_trailing_slash(scope: Scope) -> Scope:
     path = scope["path"]
     if len(path) < 2 or not path.endswith("/"):
         return scope
-    raw = scope.get("raw_path")
-    return {**scope, "path": path.rstrip("/") or "/",
-            **({"raw_path": raw.rstrip(b"/") or b"/"} if isinstance(raw, bytes) else {})}
+    scope = {**scope, "path": path.rstrip("/") or "/"}
+    if isinstance(scope.get("raw_path"), bytes):
+        scope["raw_path"] = scope["raw_path"].rstrip(b"/") or b"/"
+    return scope
 
 
 def create_app(settings: Settings) -> ServiceApp:

@@ -41,7 +41,8 @@ class UpgradeWarningFilter(logging.Filter):
 
 
 def install_privacy_filter(log_queries: bool) -> None:
-    """Add (or, when ``log_queries``, remove) the filter on uvicorn's access logger."""
+    """Add (or, when ``log_queries``, remove) the filter on uvicorn's access logger; drop the
+    WebSocket upgrade warnings from its error logger either way."""
     logger = logging.getLogger(ACCESS_LOGGER)
     for existing in [f for f in logger.filters if isinstance(f, StripQueryFilter)]:
         logger.removeFilter(existing)

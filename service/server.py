@@ -116,8 +116,8 @@ class GuardedHttpProtocol(asyncio.Protocol):
             try:
                 self._parser.feed_data(data)
             except httptools.HttpParserUpgrade:
-                # as uvicorn's parser: the rest of this read is left, the next ones read on (a switch
-                # to WebSocket hands the transport to another protocol, which then reads it)
+                # as uvicorn's parser: the rest of this read is left, the next ones read on (uvicorn
+                # runs with ws="none": it answers the request as plain HTTP, never switching protocols)
                 pass
             except httptools.HttpParserError:
                 if self._refused:

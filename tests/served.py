@@ -82,7 +82,6 @@ def wait_for(probe: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
         time.sleep(0.1)
 
 
-
 @dataclass
 class InThread:
     """A uvicorn server running in a daemon thread of the test process."""

@@ -237,25 +237,24 @@ def test_a_client_that_never_reads_an_answer_is_dropped_wherever_it_waits(port: 
     assert got < size
 
 
-def test_a_slow_reader_still_gets_its_answer(port: int) -> None:
+def _read_slowly(port: int, path: str, size: int, pause: float) -> int:
+    """The bytes of ``GET path`` read ``size`` at a time, ``pause`` seconds apart, until the server closes."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
         got = 0
-        while chunk := sock.recv(1 << 20):
+        while chunk := sock.recv(size):
             got += len(chunk)
-            time.sleep(0.001)
-    assert got > BIG
+            time.sleep(pause)
+    return got
+
+
+def test_a_slow_reader_still_gets_its_answer(port: int) -> None:
+    assert _read_slowly(port, "/big", 1 << 20, 0.001) > BIG
 
 
 def test_a_slow_reader_of_one_large_write_gets_it_whole(port: int) -> None:
     """The client reads on, under 1 MB/s: the answer drains over several body deadlines."""
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(b"GET /one-write HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        got = 0
-        while chunk := sock.recv(16384):
-            got += len(chunk)
-            time.sleep(0.02)
-    assert got > ONE_WRITE
+    assert _read_slowly(port, "/one-write", 16384, 0.02) > ONE_WRITE
 
 
 def test_blank_lines_after_a_request_never_cut_its_answer(port: int) -> None:
